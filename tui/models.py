@@ -1,0 +1,224 @@
+"""The data model: papers (the catalog), the user's per-paper state, and id helpers.
+
+Everything here is plain Python with no I/O, shared by the store, the importers, the query
+engine, export, sync and the interface. A `Paper` is written only by import and sync; a `State`
+only by triage (and reading-list sync). See DESIGN.md section 3.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+STATUSES: tuple[str, ...] = ("inbox", "later", "done", "skipped")
+"""Triage statuses, in the order the interface lists them. A paper with no state is in the inbox."""
+
+_WS = re.compile(r"\s+")
+# Control characters (C0 except tab/newline, DEL, C1) never reach storage or the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+# New-style (2206.00927, 2206.00927v2) and old-style (hep-th/9711200v3) arXiv identifiers.
+_ARXIV_NEW = r"\d{4}\.\d{4,5}"
+_ARXIV_OLD = r"[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7}"
+ARXIV_ID_RE = re.compile(rf"^(?P<id>{_ARXIV_NEW}|{_ARXIV_OLD})(?:v(?P<version>\d+))?$")
+_ID_PREFIXES = re.compile(
+    r"^(?:arxiv:|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/|"
+    r"https?://(?:www\.)?huggingface\.co/papers/|https?://hf\.co/papers/)",
+    re.IGNORECASE,
+)
+
+
+def clean_text(text: object) -> str:
+    """Collapse whitespace and drop control characters: how every title and abstract is stored."""
+    if text is None:
+        return ""
+    return _WS.sub(" ", _CONTROL.sub(" ", str(text))).strip()
+
+
+def clean_multiline(text: object) -> str:
+    """Like `clean_text` but keeps paragraph breaks (used for notes, which the user writes)."""
+    if text is None:
+        return ""
+    lines = [_WS.sub(" ", _CONTROL.sub(" ", line)).strip() for line in str(text).splitlines()]
+    return "\n".join(lines).strip()
+
+
+def normalise_title(title: str) -> str:
+    """The form two titles are compared in: NFKD-folded, lower case, letters and digits only."""
+    folded = unicodedata.normalize("NFKD", title)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.findall(r"[0-9a-z]+", folded))
+
+
+def title_key(title: str) -> str:
+    """The stable key of a paper that came without an arXiv id (derived from its title)."""
+    digest = hashlib.sha1(normalise_title(title).encode("utf-8")).hexdigest()[:16]
+    return f"title:{digest}"
+
+
+def split_arxiv_id(text: str) -> tuple[str, int | None] | None:
+    """`2206.00927v2` -> ("2206.00927", 2); prefixes and URLs are accepted; None if not arXiv."""
+    raw = text.strip()
+    raw = _ID_PREFIXES.sub("", raw)
+    raw = raw.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    if raw.lower().endswith(".pdf"):
+        raw = raw[:-4]
+    match = ARXIV_ID_RE.match(raw)
+    if not match:
+        return None
+    version = match.group("version")
+    return match.group("id"), int(version) if version else None
+
+
+def paper_key(arxiv_id: str | None, title: str) -> str:
+    """The canonical catalog key: `arxiv:<id>` when there is an arXiv id, else a title key."""
+    if arxiv_id:
+        return f"arxiv:{arxiv_id}"
+    return title_key(title)
+
+
+def now_ts() -> float:
+    """Seconds since the epoch: the clock every per-field update time is written with."""
+    return time.time()
+
+
+@dataclass(slots=True)
+class Paper:
+    """One catalog record. Dates are ISO strings (`YYYY-MM-DD`), times ISO datetimes in UTC."""
+
+    id: str
+    title: str
+    arxiv_id: str | None = None
+    version: int | None = None
+    authors: list[str] = field(default_factory=list)
+    abstract: str = ""
+    published: str | None = None
+    updated: str | None = None
+    listed_on: str | None = None
+    categories: list[str] = field(default_factory=list)
+    upvotes: int | None = None
+    comments: int | None = None
+    github_repo: str | None = None
+    github_stars: int | None = None
+    project_page: str | None = None
+    ai_summary: str | None = None
+    ai_keywords: list[str] = field(default_factory=list)
+    links: dict[str, str] = field(default_factory=dict)
+    arxiv_comment: str | None = None
+    journal_ref: str | None = None
+    doi: str | None = None
+    sources: list[str] = field(default_factory=list)
+    first_seen: str | None = None
+    last_synced: str | None = None
+
+    @property
+    def abs_url(self) -> str | None:
+        """The paper's abstract page: arXiv's when it has an id, else the best link it came with."""
+        if self.arxiv_id:
+            return f"https://arxiv.org/abs/{self.arxiv_id}"
+        return self.links.get("abs") or self.links.get("hf") or self.project_page
+
+    @property
+    def pdf_url(self) -> str | None:
+        """The PDF: arXiv's when it has an id, else a recorded `pdf` link."""
+        if self.arxiv_id:
+            return f"https://arxiv.org/pdf/{self.arxiv_id}"
+        return self.links.get("pdf")
+
+    @property
+    def date(self) -> str | None:
+        """The date shown and sorted on: the Daily Papers listing day, else the arXiv date."""
+        return self.listed_on or self.published
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with every field (lists and dicts copied)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, list):
+                value = list(value)
+            elif isinstance(value, dict):
+                value = dict(value)
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Paper:
+        """Build from a stored dict, ignoring keys this version does not know."""
+        known = PAPER_FIELDS
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+PAPER_FIELDS: frozenset[str] = frozenset(f.name for f in fields(Paper))
+
+
+@dataclass(slots=True)
+class State:
+    """The user's decisions about one paper, with the time each field was last changed.
+
+    `times` maps a field name to the time it was last set: `status`, `starred`, `note`,
+    `opened_at`, and `tag:<name>` for each tag ever added or removed. A `tag:<name>` time for a
+    tag that is not in `tags` is a tombstone: the tag was removed then, so an older copy that
+    still has it does not bring it back when reading lists merge.
+    """
+
+    status: str = "inbox"
+    starred: bool = False
+    tags: list[str] = field(default_factory=list)
+    note: str = ""
+    opened_at: str | None = None
+    times: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def is_default(self) -> bool:
+        """True when this state says nothing beyond 'in the inbox' (and has no tombstones)."""
+        return (
+            self.status == "inbox"
+            and not self.starred
+            and not self.tags
+            and not self.note
+            and self.opened_at is None
+            and not self.times
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "status": self.status,
+            "starred": self.starred,
+            "tags": list(self.tags),
+            "note": self.note,
+            "opened_at": self.opened_at,
+            "times": dict(self.times),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> State:
+        """Build from a stored dict, tolerating missing keys."""
+        status = data.get("status", "inbox")
+        return cls(
+            status=status if status in STATUSES else "inbox",
+            starred=bool(data.get("starred", False)),
+            tags=sorted({str(t) for t in data.get("tags", [])}),
+            note=str(data.get("note", "") or ""),
+            opened_at=data.get("opened_at"),
+            times={str(k): float(v) for k, v in (data.get("times") or {}).items()},
+        )
+
+    def copy(self) -> State:
+        """An independent copy."""
+        return State.from_dict(self.to_dict())
+
+
+DEFAULT_STATE = State()
+"""The state of a paper the user never touched. Treat as read-only."""
+
+
+def normalise_tag(tag: str) -> str:
+    """Tags are lower case, without surrounding space or commas, inner spaces as hyphens."""
+    cleaned = clean_text(tag).strip(",").strip().lower()
+    return re.sub(r"\s+", "-", cleaned)
