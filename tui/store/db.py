@@ -1,0 +1,242 @@
+"""TinyDB files on disk: atomic, lock-checked writes, change detection, schema versions.
+
+This is the only module that imports tinydb. It gives the rest of the store:
+
+- `AtomicJSONStorage`, a TinyDB `Storage` whose every write goes to a temp file in the same
+  folder, is flushed and fsynced and then renamed over the old file, so a kill at any moment
+  leaves either the old file or the new one. It re-reads the file only when its (mtime, size,
+  inode) signature changed, which is how a process notices another process's writes.
+- `KeyedTable`, a TinyDB table whose document ids are our string paper ids, with a batch
+  `put_many` that inserts, replaces and deletes in one read-modify-write.
+- `open_db`, which opens a file, checks its schema version, runs migrations, and reports a file
+  that does not parse: moved aside to `NAME.corrupt-<timestamp>` and never replaced silently.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from tui.errors import StoreError
+
+Signature = tuple[int, int, int]
+META_TABLE = "_meta"
+SCHEMA_DOC = "schema"
+
+
+class CorruptFileError(StoreError):
+    """A store file that does not parse as a paperdeck TinyDB file."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"{path}: not a readable paperdeck store file ({detail})")
+        self.path = path
+        self.detail = detail
+
+
+class StoreWriteError(StoreError):
+    """Writing a store file failed (read-only folder, full disk...). The old file is intact."""
+
+
+def _signature(path: Path) -> Signature | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def atomic_write_bytes(path: Path, payload: bytes) -> None:
+    """Write `payload` to `path` atomically: temp file, flush, fsync, rename, fsync the folder."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        reason = exc.strerror or str(exc)
+        raise StoreWriteError(f"cannot write {path}: {reason}; nothing was changed") from None
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage: compact UTF-8 JSON, atomic replace on write, reload only on change.
+
+    `guard` is called before every write; the library passes a check that its write lock is
+    held, so no write can happen outside a read-modify-write under the lock.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        guard: Callable[[], None] | None = None,
+        schema: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self._guard = guard
+        self._schema = schema
+        self._data: dict[str, dict[str, Any]] | None = None
+        self._sig: Signature | None = None
+
+    def changed_on_disk(self) -> bool:
+        """True when the file differs from what this process last read or wrote."""
+        return _signature(self.path) != self._sig
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        sig = _signature(self.path)
+        if sig is None:
+            self._data, self._sig = None, None
+            return None
+        if sig == self._sig and self._data is not None:
+            return self._data
+        try:
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.path}: {exc.strerror}") from None
+        if not raw.strip():
+            raise CorruptFileError(self.path, "the file is empty")
+        try:
+            data = json.loads(raw)
+        except UnicodeDecodeError:
+            raise CorruptFileError(self.path, "not UTF-8 text") from None
+        except json.JSONDecodeError as exc:
+            raise CorruptFileError(
+                self.path, f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+            ) from None
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+            raise CorruptFileError(self.path, "expected an object of tables")
+        self._data, self._sig = data, sig
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if self._guard is not None:
+            self._guard()
+        if self._schema is not None:
+            data.setdefault(META_TABLE, {})[SCHEMA_DOC] = dict(self._schema)
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            atomic_write_bytes(self.path, payload)
+        except StoreError:
+            self._data, self._sig = None, None  # our cached copy may hold the failed change
+            raise
+        self._data, self._sig = data, _signature(self.path)
+
+    def close(self) -> None:
+        self._data = None
+
+
+class KeyedTable(Table):
+    """A TinyDB table keyed by our own string ids (`arxiv:2206.00927`) instead of counters."""
+
+    document_id_class = str  # type: ignore[assignment]
+
+    def raw(self) -> Mapping[str, dict[str, Any]]:
+        """The stored documents by id, without copying (read-only use)."""
+        return self._read_table()
+
+    def put_many(
+        self, docs: Mapping[str, Mapping[str, Any]], delete: Iterable[str] = ()
+    ) -> None:
+        """Insert or replace `docs` and delete `delete`, in one atomic read-modify-write."""
+        doomed = list(delete)
+
+        def updater(table: dict[str, Any]) -> None:
+            for doc_id, doc in docs.items():
+                table[doc_id] = dict(doc)
+            for doc_id in doomed:
+                table.pop(doc_id, None)
+
+        self._update_table(updater)
+
+    def put(self, doc_id: str, doc: Mapping[str, Any]) -> None:
+        """Insert or replace one document."""
+        self.put_many({doc_id: doc})
+
+    def fetch(self, doc_id: str) -> Document | None:
+        """The document with this id, if any."""
+        return self.get(doc_id=doc_id)
+
+
+class KeyedDB(TinyDB):
+    """TinyDB whose tables are `KeyedTable`s."""
+
+    table_class = KeyedTable
+
+
+Migration = Callable[[dict[str, dict[str, Any]]], None]
+
+
+def open_db(
+    path: Path,
+    *,
+    kind: str,
+    version: int,
+    migrations: Mapping[int, Migration] | None = None,
+    guard: Callable[[], None] | None = None,
+    write_lock: Callable[[], Any] | None = None,
+) -> KeyedDB:
+    """Open (or lazily create) one store file of `kind` at schema `version`.
+
+    A file at an older version is migrated in place (`migrations[n]` turns version n into
+    n + 1), under `write_lock`. A file from a newer paperdeck, or of another kind, is refused.
+    A file that does not parse raises `CorruptFileError`; see `quarantine`.
+    """
+    schema = {"kind": kind, "version": version}
+    db = KeyedDB(str(path), storage=AtomicJSONStorage, guard=guard, schema=schema)
+    db.storage.read()  # raises CorruptFileError on a damaged file
+    meta = db.table(META_TABLE).fetch(SCHEMA_DOC)
+    if meta is None:
+        if path.exists() and any(name != META_TABLE for name in db.tables()):
+            raise CorruptFileError(path, "no schema record")
+        return db  # a new file: the schema record is written with the first write
+    if meta.get("kind") != kind:
+        raise CorruptFileError(path, f"holds {meta.get('kind')!r}, expected {kind!r}")
+    found = int(meta.get("version", 0))
+    if found > version:
+        raise StoreError(
+            f"{path} was written by a newer paperdeck (schema {found}, this one reads "
+            f"up to {version}); upgrade paperdeck"
+        )
+    if found < version:
+        steps = migrations or {}
+        if write_lock is None:
+            raise StoreError(f"{path} needs a migration but no lock was given")
+        with write_lock():
+            data = db.storage.read() or {}
+            for step in range(found, version):
+                if step not in steps:
+                    raise StoreError(f"{path}: no migration from schema {step}")
+                steps[step](data)
+            db.storage.write(data)
+            db.clear_cache()
+    return db
+
+
+def quarantine(path: Path) -> Path:
+    """Move a damaged file aside as `NAME.corrupt-<timestamp>` and return the new path."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+        counter += 1
+    os.replace(path, target)
+    return target

@@ -1,0 +1,721 @@
+"""The library: the catalog of papers, the user's triage state, the undo journal and metadata.
+
+Files in the home folder (each a TinyDB file written atomically, see `tui.store.db`):
+
+- `catalog.json`  papers without their long texts, keyed by paper id (written by import/sync);
+- `texts.json`    abstracts and AI summaries, kept apart so the list can load without them;
+- `state/NN.json` the user's per-paper state, in 64 shards by id, so one keystroke rewrites one
+                  small file whose size does not grow with the number of papers in the library;
+- `journal.json`  the last actions with old and new states, for undo/redo across restarts;
+- `meta.json`     small settings: last sync times, `new_since`, id aliases;
+- `.lock`         the write lock (see `tui.store.lock`).
+
+Every write is a read-modify-write under the lock: changes another process made are re-read
+first, so nobody overwrites anybody. A file that does not parse is moved aside and reported.
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tui.errors import StoreError, UnknownPaperError, UsageError
+from tui.models import (
+    PAPER_FIELDS,
+    STATUSES,
+    Paper,
+    State,
+    clean_multiline,
+    normalise_tag,
+    normalise_title,
+    now_ts,
+    paper_key,
+    split_arxiv_id,
+)
+from tui.paths import data_home
+from tui.store.db import CorruptFileError, KeyedDB, open_db, quarantine
+from tui.store.lock import DEFAULT_TIMEOUT, LibraryLock
+
+SCHEMA_VERSION = 1
+STATE_SHARDS = 64
+JOURNAL_LIMIT = 200
+TEXT_FIELDS = ("abstract", "ai_summary")
+# Fields whose value a later import may refresh; everything else only fills gaps.
+_LIST_FIELDS = {"authors", "categories", "ai_keywords"}
+_STATE_FIELDS = ("status", "starred", "note", "opened_at")
+
+
+def _iso_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(slots=True)
+class UpsertResult:
+    """What an import or sync did to the catalog (ids in each list)."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def summary(self, source: str = "") -> str:
+        """`+23 new, 41 updated` (plus `from SOURCE` when given)."""
+        text = f"+{len(self.added)} new, {len(self.updated)} updated"
+        return f"{text} from {source}" if source else text
+
+
+@dataclass(slots=True)
+class JournalEntry:
+    """One user action: a label and, per paper, the state before and after."""
+
+    seq: int
+    label: str
+    at: float
+    changes: dict[str, tuple[State, State]]
+    undone: bool = False
+
+    @property
+    def ids(self) -> list[str]:
+        """The papers this action touched."""
+        return list(self.changes)
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "label": self.label,
+            "at": self.at,
+            "undone": self.undone,
+            "changes": {pid: [o.to_dict(), n.to_dict()] for pid, (o, n) in self.changes.items()},
+        }
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> JournalEntry:
+        changes = {
+            pid: (State.from_dict(pair[0]), State.from_dict(pair[1]))
+            for pid, pair in doc.get("changes", {}).items()
+        }
+        return cls(
+            seq=int(doc["seq"]),
+            label=str(doc.get("label", "")),
+            at=float(doc.get("at", 0.0)),
+            changes=changes,
+            undone=bool(doc.get("undone", False)),
+        )
+
+
+def _plural(count: int) -> str:
+    return "1 paper" if count == 1 else f"{count} papers"
+
+
+def _compact(doc: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty values so the catalog file parses fast; `Paper.from_dict` restores defaults."""
+    return {k: v for k, v in doc.items() if v not in (None, "", [], {}) or k in ("id", "title")}
+
+
+def shard_of(paper_id: str) -> int:
+    """The state shard a paper's state lives in (stable across runs and machines)."""
+    return zlib.crc32(paper_id.encode("utf-8")) % STATE_SHARDS
+
+
+class Library:
+    """A paperdeck home: read papers and state, import, triage, undo. Thread-safe."""
+
+    def __init__(self, home: Path, *, lock_timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.home = home
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+            (home / "state").mkdir(exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create library folder {home}: {exc.strerror}") from None
+        self._lock = LibraryLock(home / ".lock", timeout=lock_timeout)
+        self._mutex = threading.RLock()
+        self._catalog = self._open("catalog.json", "catalog")
+        self._texts = self._open("texts.json", "texts")
+        self._meta = self._open("meta.json", "meta")
+        self._journal = self._open("journal.json", "journal")
+        self._shards: list[KeyedDB] = [
+            self._open(f"state/{n:02d}.json", "state") for n in range(STATE_SHARDS)
+        ]
+        self._papers: dict[str, Paper] | None = None
+        self._by_arxiv: dict[str, str] = {}
+        self._by_title: dict[str, str] = {}
+        self._states: dict[str, State] = {}
+        self._load_states()
+        self.listeners: list[Callable[[JournalEntry], None]] = []
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(
+        cls, home: str | Path | None = None, *, lock_timeout: float = DEFAULT_TIMEOUT
+    ) -> Library:
+        """Open the library at `home` (default: `tui.paths.data_home()`), creating it if new."""
+        return cls(data_home(home), lock_timeout=lock_timeout)
+
+    def close(self) -> None:
+        """Release file handles (the library holds no lock between writes)."""
+        for db in (self._catalog, self._texts, self._meta, self._journal, *self._shards):
+            db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _open(self, name: str, kind: str) -> KeyedDB:
+        path = self.home / name
+        try:
+            return open_db(
+                path,
+                kind=kind,
+                version=SCHEMA_VERSION,
+                guard=self._check_locked,
+                write_lock=self._write,
+            )
+        except CorruptFileError as exc:
+            moved = quarantine(path)
+            raise StoreError(
+                f"{path}: could not be read ({exc.detail}); it was moved aside to {moved.name} "
+                "and nothing was overwritten: restore it or remove it to continue"
+            ) from None
+
+    def _check_locked(self) -> None:
+        if not self._lock.held:
+            raise StoreError("internal error: a store write outside the library lock")
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """Hold the cross-process lock and this object's mutex for one read-modify-write."""
+        with self._mutex, self._lock.hold():
+            yield
+
+    # ------------------------------------------------------------------ loading
+
+    def _read_table(self, db: KeyedDB, table: str, path: str) -> Mapping[str, dict[str, Any]]:
+        try:
+            return db.table(table).raw()  # type: ignore[attr-defined, no-any-return]
+        except CorruptFileError as exc:
+            moved = quarantine(exc.path)
+            raise StoreError(
+                f"{exc.path}: changed on disk and could not be read ({exc.detail}); moved aside "
+                f"to {moved.name}"
+            ) from None
+
+    def _load_catalog(self) -> dict[str, Paper]:
+        papers: dict[str, Paper] = {}
+        texts = self._read_table(self._texts, "texts", "texts.json")
+        for pid, doc in self._read_table(self._catalog, "papers", "catalog.json").items():
+            text = texts.get(pid)
+            if text:
+                doc = {**doc, **text}
+            papers[pid] = Paper.from_dict(doc)
+        self._by_arxiv = {p.arxiv_id: pid for pid, p in papers.items() if p.arxiv_id}
+        self._by_title = {normalise_title(p.title): pid for pid, p in papers.items()}
+        return papers
+
+    def _load_states(self) -> None:
+        states: dict[str, State] = {}
+        for n, db in enumerate(self._shards):
+            for pid, doc in self._read_table(db, "states", f"state/{n:02d}.json").items():
+                states[pid] = State.from_dict(doc)
+        self._states = states
+
+    def _refresh_states(self) -> bool:
+        changed = False
+        for n, db in enumerate(self._shards):
+            if db.storage.changed_on_disk():  # type: ignore[attr-defined]
+                changed = True
+                table = self._read_table(db, "states", f"state/{n:02d}.json")
+                for pid in [p for p in self._states if shard_of(p) == n and p not in table]:
+                    del self._states[pid]
+                for pid, doc in table.items():
+                    self._states[pid] = State.from_dict(doc)
+        return changed
+
+    def refresh(self) -> bool:
+        """Re-read files another process changed; True if anything was reloaded."""
+        with self._mutex:
+            changed = self._refresh_states()
+            catalog_changed = self._catalog.storage.changed_on_disk() or (  # type: ignore[attr-defined]
+                self._texts.storage.changed_on_disk()  # type: ignore[attr-defined]
+            )
+            if catalog_changed and self._papers is not None:
+                self._papers = self._load_catalog()
+                changed = True
+            return changed
+
+    # ------------------------------------------------------------------ reading
+
+    def papers(self) -> dict[str, Paper]:
+        """Every paper by id. Loaded on first use; treat the objects as read-only."""
+        with self._mutex:
+            if self._papers is None:
+                self._papers = self._load_catalog()
+            return self._papers
+
+    def __len__(self) -> int:
+        return len(self.papers())
+
+    def is_empty(self) -> bool:
+        """True when the catalog holds no paper."""
+        if self._papers is not None:
+            return not self._papers
+        return not self._read_table(self._catalog, "papers", "catalog.json")
+
+    def get(self, paper_id: str) -> Paper | None:
+        """The paper with this catalog id, or None."""
+        return self.papers().get(paper_id)
+
+    def resolve(self, text: str) -> str:
+        """Turn any id form the user may type into a catalog id, or raise UnknownPaperError.
+
+        Accepts catalog ids, `2206.00927`, `2206.00927v2`, `arXiv:2206.00927`, arXiv and
+        Hugging Face paper URLs, and ids of papers that were later re-keyed (aliases).
+        """
+        papers = self.papers()
+        raw = text.strip()
+        if raw in papers:
+            return raw
+        aliases: dict[str, str] = self.get_meta("aliases", {}) or {}
+        if raw in aliases and aliases[raw] in papers:
+            return aliases[raw]
+        split = split_arxiv_id(raw)
+        if split:
+            pid = self._by_arxiv.get(split[0])
+            if pid:
+                return pid
+        raise UnknownPaperError(f"no paper with id {raw!r} in the library at {self.home}")
+
+    def state(self, paper_id: str) -> State:
+        """A copy of the user's state for a paper (the default state if untouched)."""
+        found = self._states.get(paper_id)
+        return found.copy() if found else State()
+
+    def states(self) -> dict[str, State]:
+        """States of papers the user touched, by id. A live view: do not modify."""
+        return self._states
+
+    def status_counts(self) -> dict[str, int]:
+        """Counts for the smart views: inbox, later, done, skipped, starred, all."""
+        papers = self.papers()
+        counts = Counter({s: 0 for s in STATUSES})
+        starred = 0
+        touched = 0
+        for pid, st in self._states.items():
+            if pid not in papers:
+                continue
+            touched += 1
+            counts[st.status] += 1
+            starred += st.starred
+        counts["inbox"] += len(papers) - touched
+        return {**counts, "starred": starred, "all": len(papers)}
+
+    def tag_counts(self) -> dict[str, int]:
+        """Every tag in use with the number of papers carrying it, most used first."""
+        papers = self.papers()
+        counts: Counter[str] = Counter()
+        for pid, st in self._states.items():
+            if pid in papers:
+                counts.update(st.tags)
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        """A value from meta.json."""
+        doc = self._meta.table("meta").fetch(key)  # type: ignore[attr-defined]
+        return doc["value"] if doc is not None else default
+
+    def set_meta(self, key: str, value: Any) -> None:
+        """Store a small JSON value in meta.json."""
+        with self._write():
+            self._meta.table("meta").put(key, {"value": value})  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------------ catalog writes
+
+    def upsert_papers(
+        self, incoming: Iterable[Paper], *, source: str, dry_run: bool = False
+    ) -> UpsertResult:
+        """Merge papers into the catalog: by arXiv id first, else by normalised title.
+
+        New papers are added with `first_seen` now; known ones gain fields they lacked and take
+        refreshed values (upvotes, comments, code links, summaries). A paper first known only by
+        its title is re-keyed to `arxiv:<id>` when an import brings the id; its state moves with
+        it. User state is otherwise never touched. One atomic write per file.
+        """
+        with self._write():
+            if self._papers is not None and (
+                self._catalog.storage.changed_on_disk()  # type: ignore[attr-defined]
+                or self._texts.storage.changed_on_disk()  # type: ignore[attr-defined]
+            ):
+                self._papers = None
+            self._refresh_states()
+            papers = self.papers()
+            result = UpsertResult()
+            now = _iso_now()
+            staged: dict[str, Paper] = {}
+            rekeyed: dict[str, str] = {}
+            staged_arxiv: dict[str, str] = {}
+            staged_title: dict[str, str] = {}
+            for paper in incoming:
+                target = self._match(paper, staged_arxiv, staged_title)
+                if target is None:
+                    fresh = Paper.from_dict(paper.to_dict())
+                    fresh.id = paper_key(fresh.arxiv_id, fresh.title)
+                    fresh.first_seen = fresh.first_seen or now
+                    fresh.last_synced = now
+                    if source and source not in fresh.sources:
+                        fresh.sources.append(source)
+                    staged[fresh.id] = fresh
+                    result.added.append(fresh.id)
+                    if fresh.arxiv_id:
+                        staged_arxiv[fresh.arxiv_id] = fresh.id
+                    staged_title[normalise_title(fresh.title)] = fresh.id
+                    continue
+                current = staged.get(target) or papers[target]
+                merged = _merge_paper(current, paper, source)
+                if merged.arxiv_id and target.startswith("title:"):
+                    new_id = paper_key(merged.arxiv_id, merged.title)
+                    if new_id not in papers and new_id not in staged:
+                        rekeyed[target] = new_id
+                        merged.id = new_id
+                        staged.pop(target, None)
+                        target = new_id
+                if _differs(current, merged) or target != current.id:
+                    merged.last_synced = now
+                    staged[target] = merged
+                    if merged.arxiv_id:
+                        staged_arxiv[merged.arxiv_id] = target
+                    staged_title[normalise_title(merged.title)] = target
+                    if current.id not in result.added and target not in result.added:
+                        result.updated.append(target)
+                elif target not in staged:
+                    result.unchanged.append(target)
+            result.updated = [pid for pid in dict.fromkeys(result.updated) if pid not in result.added]
+            if dry_run or not staged:
+                return result
+            self._commit_catalog(staged, rekeyed)
+            return result
+
+    def _match(
+        self, paper: Paper, staged_arxiv: Mapping[str, str], staged_title: Mapping[str, str]
+    ) -> str | None:
+        papers = self._papers or {}
+        if paper.arxiv_id:
+            pid = staged_arxiv.get(paper.arxiv_id) or self._by_arxiv.get(paper.arxiv_id)
+            if pid:
+                return pid
+        norm = normalise_title(paper.title)
+        pid = staged_title.get(norm) or self._by_title.get(norm)
+        if pid is None:
+            return None
+        existing = papers.get(pid)
+        # Two different arXiv papers may share a title: merge only when the ids do not conflict.
+        other_arxiv = existing.arxiv_id if existing else None
+        if pid.startswith("arxiv:"):
+            other_arxiv = pid.removeprefix("arxiv:")
+        if other_arxiv and paper.arxiv_id and other_arxiv != paper.arxiv_id:
+            return None
+        return pid
+
+    def _commit_catalog(self, staged: dict[str, Paper], rekeyed: dict[str, str]) -> None:
+        docs: dict[str, dict[str, Any]] = {}
+        texts: dict[str, dict[str, Any]] = {}
+        for pid, paper in staged.items():
+            doc = paper.to_dict()
+            texts[pid] = {k: doc.pop(k) for k in TEXT_FIELDS if doc.get(k)}
+            docs[pid] = _compact(doc)
+        # Texts first: a crash between the two writes leaves only unused texts behind.
+        self._texts.table("texts").put_many(texts, delete=rekeyed)  # type: ignore[attr-defined]
+        self._catalog.table("papers").put_many(docs, delete=rekeyed)  # type: ignore[attr-defined]
+        if rekeyed:
+            aliases = dict(self.get_meta("aliases", {}) or {})
+            aliases.update(rekeyed)
+            self._meta.table("meta").put("aliases", {"value": aliases})  # type: ignore[attr-defined]
+            moved = {new: self._states[old] for old, new in rekeyed.items() if old in self._states}
+            if moved:
+                self._write_states(moved, deleted=[o for o in rekeyed if o in self._states])
+        papers = self.papers()
+        for old in rekeyed:
+            papers.pop(old, None)
+        papers.update(staged)
+        for pid, paper in staged.items():
+            if paper.arxiv_id:
+                self._by_arxiv[paper.arxiv_id] = pid
+            self._by_title[normalise_title(paper.title)] = pid
+
+    # ------------------------------------------------------------------ state writes
+
+    def _write_states(self, states: Mapping[str, State], deleted: Iterable[str] = ()) -> None:
+        by_shard: dict[int, dict[str, dict[str, Any]]] = {}
+        gone: dict[int, list[str]] = {}
+        for pid, st in states.items():
+            by_shard.setdefault(shard_of(pid), {})[pid] = st.to_dict()
+        for pid in deleted:
+            gone.setdefault(shard_of(pid), []).append(pid)
+        for n in sorted(set(by_shard) | set(gone)):
+            table = self._shards[n].table("states")
+            table.put_many(by_shard.get(n, {}), delete=gone.get(n, ()))  # type: ignore[attr-defined]
+        for pid in deleted:
+            self._states.pop(pid, None)
+        for pid, st in states.items():
+            self._states[pid] = st.copy()
+
+    def _act(
+        self,
+        ids: Iterable[str],
+        label: Callable[[int], str],
+        change: Callable[[State, float], None],
+        *,
+        journal: bool = True,
+    ) -> JournalEntry:
+        """Apply `change` to each paper's state as one journalled, undoable action."""
+        wanted = list(dict.fromkeys(ids))
+        with self._write():
+            self._refresh_states()
+            now = now_ts()
+            changes: dict[str, tuple[State, State]] = {}
+            for pid in wanted:
+                old = self.state(pid)
+                new = old.copy()
+                change(new, now)
+                if new.to_dict() != old.to_dict():
+                    changes[pid] = (old, new)
+            entry = JournalEntry(seq=0, label=label(len(wanted)), at=now, changes=changes)
+            if changes:
+                self._write_states({pid: new for pid, (_, new) in changes.items()})
+                if journal:
+                    self._journal_append(entry)
+        for listener in list(self.listeners):
+            listener(entry)
+        return entry
+
+    def _check_ids(self, ids: Iterable[str]) -> list[str]:
+        papers = self.papers()
+        out = list(ids)
+        for pid in out:
+            if pid not in papers:
+                raise UnknownPaperError(f"no paper with id {pid!r} in the library at {self.home}")
+        return out
+
+    def set_status(self, ids: Iterable[str], status: str) -> JournalEntry:
+        """Move papers to `inbox`, `later`, `done` or `skipped`."""
+        if status not in STATUSES:
+            raise UsageError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        verbs = {"inbox": "back to inbox", "later": "reading list", "done": "done", "skipped": "skip"}
+
+        def change(st: State, now: float) -> None:
+            if st.status != status:
+                st.status = status
+                st.times["status"] = now
+
+        return self._act(self._check_ids(ids), lambda n: f"{verbs[status]}: {_plural(n)}", change)
+
+    def set_starred(self, ids: Iterable[str], starred: bool) -> JournalEntry:
+        """Star or unstar papers."""
+
+        def change(st: State, now: float) -> None:
+            if st.starred != starred:
+                st.starred = starred
+                st.times["starred"] = now
+
+        verb = "star" if starred else "unstar"
+        return self._act(self._check_ids(ids), lambda n: f"{verb} {_plural(n)}", change)
+
+    def toggle_star(self, ids: Iterable[str]) -> JournalEntry:
+        """Star all the papers if any of them is unstarred, else unstar them all."""
+        checked = self._check_ids(ids)
+        return self.set_starred(checked, not all(self.state(p).starred for p in checked))
+
+    def edit_tags(
+        self, ids: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()
+    ) -> JournalEntry:
+        """Add and remove tags (normalised: lower case, spaces as hyphens)."""
+        plus = [t for t in (normalise_tag(x) for x in add) if t]
+        minus = [t for t in (normalise_tag(x) for x in remove) if t]
+
+        def change(st: State, now: float) -> None:
+            tags = set(st.tags)
+            for tag in plus:
+                if tag not in tags:
+                    tags.add(tag)
+                    st.times[f"tag:{tag}"] = now
+            for tag in minus:
+                if tag in tags:
+                    tags.discard(tag)
+                    st.times[f"tag:{tag}"] = now
+            st.tags = sorted(tags)
+
+        words = [f"+{t}" for t in plus] + [f"-{t}" for t in minus]
+        return self._act(
+            self._check_ids(ids), lambda n: f"tag {' '.join(words)} on {_plural(n)}", change
+        )
+
+    def set_note(self, ids: Iterable[str], note: str) -> JournalEntry:
+        """Set (or, with an empty string, clear) the note on papers."""
+        text = clean_multiline(note)
+
+        def change(st: State, now: float) -> None:
+            if st.note != text:
+                st.note = text
+                st.times["note"] = now
+
+        verb = "note on" if text else "clear note on"
+        return self._act(self._check_ids(ids), lambda n: f"{verb} {_plural(n)}", change)
+
+    def mark_opened(self, ids: Iterable[str]) -> JournalEntry | None:
+        """Record that papers were opened (read); not an undo step of its own."""
+        stamp = _iso_now()
+
+        def change(st: State, now: float) -> None:
+            if st.opened_at is None:
+                st.opened_at = stamp
+                st.times["opened_at"] = now
+
+        entry = self._act(self._check_ids(ids), lambda n: "opened", change, journal=False)
+        return entry if entry.changes else None
+
+    def rename_tag(self, old: str, new: str) -> JournalEntry:
+        """Rename a tag across the library; if `new` exists already the two merge."""
+        src, dst = normalise_tag(old), normalise_tag(new)
+        if not src or not dst:
+            raise UsageError("a tag name cannot be empty")
+        ids = [pid for pid, st in self._states.items() if src in st.tags]
+        if not ids:
+            raise UsageError(f"no paper has the tag {src!r}")
+
+        def change(st: State, now: float) -> None:
+            if src in st.tags and src != dst:
+                st.tags = sorted((set(st.tags) - {src}) | {dst})
+                st.times[f"tag:{src}"] = now
+                st.times[f"tag:{dst}"] = now
+
+        return self._act(ids, lambda n: f"rename tag {src} → {dst} on {_plural(n)}", change)
+
+    def apply_states(self, states: Mapping[str, State], label: str) -> JournalEntry | None:
+        """Replace whole states (reading-list sync) as one undoable action."""
+        if not states:
+            return None
+        with self._write():
+            self._refresh_states()
+            changes = {
+                pid: (self.state(pid), st.copy())
+                for pid, st in states.items()
+                if self.state(pid).to_dict() != st.to_dict()
+            }
+            entry = JournalEntry(seq=0, label=label, at=now_ts(), changes=changes)
+            if changes:
+                self._write_states({pid: new for pid, (_, new) in changes.items()})
+                self._journal_append(entry)
+        for listener in list(self.listeners):
+            listener(entry)
+        return entry if changes else None
+
+    # ------------------------------------------------------------------ journal
+
+    def _journal_table(self) -> Any:
+        return self._journal.table("entries")
+
+    def _journal_entries(self) -> list[JournalEntry]:
+        raw = self._read_table(self._journal, "entries", "journal.json")
+        return [JournalEntry.from_doc(raw[k]) for k in sorted(raw)]
+
+    def _journal_append(self, entry: JournalEntry) -> None:
+        entries = self._journal_entries()
+        doomed = [f"{e.seq:012d}" for e in entries if e.undone]
+        kept = [e for e in entries if not e.undone]
+        entry.seq = (max((e.seq for e in entries), default=0)) + 1
+        doomed += [f"{e.seq:012d}" for e in kept[: max(0, len(kept) + 1 - JOURNAL_LIMIT)]]
+        self._journal_table().put_many({f"{entry.seq:012d}": entry.to_doc()}, delete=doomed)
+
+    def history(self) -> list[JournalEntry]:
+        """The journal, oldest first (undone entries are the redo stack)."""
+        return self._journal_entries()
+
+    def undo(self) -> JournalEntry | None:
+        """Undo the latest action not yet undone; returns it, or None when there is none."""
+        return self._step(undo=True)
+
+    def redo(self) -> JournalEntry | None:
+        """Redo the action undone most recently; returns it, or None when there is none."""
+        return self._step(undo=False)
+
+    def _step(self, *, undo: bool) -> JournalEntry | None:
+        with self._write():
+            self._refresh_states()
+            entries = self._journal_entries()
+            if undo:
+                candidates = [e for e in entries if not e.undone]
+                entry = candidates[-1] if candidates else None
+            else:
+                candidates = [e for e in entries if e.undone]
+                entry = candidates[0] if candidates else None
+            if entry is None:
+                return None
+            aliases: dict[str, str] = self.get_meta("aliases", {}) or {}
+            now = now_ts()
+            updated: dict[str, State] = {}
+            for pid, (old, new) in entry.changes.items():
+                target = aliases.get(pid, pid)
+                source, goal = (new, old) if undo else (old, new)
+                updated[target] = _revert_fields(self.state(target), source, goal, now)
+            self._write_states(updated)
+            entry.undone = undo
+            self._journal_table().put(f"{entry.seq:012d}", entry.to_doc())
+        for listener in list(self.listeners):
+            listener(entry)
+        return entry
+
+
+def _revert_fields(current: State, source: State, goal: State, now: float) -> State:
+    """Move `current` from `source` toward `goal` in the fields where the two differ.
+
+    Only the fields the action changed are touched, so a later change to another field (made
+    here or by another process) survives an undo.
+    """
+    out = current.copy()
+    for name in _STATE_FIELDS:
+        if getattr(source, name) != getattr(goal, name):
+            setattr(out, name, getattr(goal, name))
+            out.times[name] = now
+    tags = set(out.tags)
+    for tag in set(source.tags) - set(goal.tags):
+        tags.discard(tag)
+        out.times[f"tag:{tag}"] = now
+    for tag in set(goal.tags) - set(source.tags):
+        tags.add(tag)
+        out.times[f"tag:{tag}"] = now
+    out.tags = sorted(tags)
+    return out
+
+
+def _merge_paper(current: Paper, incoming: Paper, source: str) -> Paper:
+    """The catalog record after `incoming` arrives: present values win, gaps are kept."""
+    merged = Paper.from_dict(current.to_dict())
+    data = incoming.to_dict()
+    for name in PAPER_FIELDS - {"id", "first_seen", "last_synced", "sources", "links"}:
+        value = data.get(name)
+        if value is None or value == "" or (name in _LIST_FIELDS and not value):
+            continue
+        if name == "version" and merged.version and value < merged.version:
+            continue
+        if name == "listed_on" and merged.listed_on and value < merged.listed_on:
+            continue  # keep the latest Daily Papers day a paper was listed
+        setattr(merged, name, value)
+    merged.links = {**current.links, **incoming.links}
+    for src in [*incoming.sources, source]:
+        if src and src not in merged.sources:
+            merged.sources.append(src)
+    return merged
+
+
+def _differs(a: Paper, b: Paper) -> bool:
+    left, right = a.to_dict(), b.to_dict()
+    left.pop("last_synced", None)
+    right.pop("last_synced", None)
+    return left != right
