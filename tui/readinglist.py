@@ -1,0 +1,595 @@
+"""The reading-list file: the user's decisions, carried between machines in a folder they sync.
+
+Owns the file format, the pure merge of two reading lists, and `sync_reading_list`, which merges
+a library with the file both ways. Nothing here talks to the network; the user's own sync tool
+(git, Syncthing, Dropbox) moves the file.
+
+Reading-list file format (version 1)
+------------------------------------
+
+One UTF-8 JSON document, pretty-printed (2-space indent) so a person can read it and a line-based
+diff (git) stays small: a header, then one object per paper, sorted by id, keys sorted.
+
+```json
+{
+  "format": "paperdeck-reading-list",
+  "version": 1,
+  "papers": [
+    {
+      "arxiv_id": "2206.00927",
+      "authors": ["Cheng Lu", "Yuhao Zhou"],
+      "id": "arxiv:2206.00927",
+      "note": "compare with DDIM",
+      "opened_at": "2026-11-20T09:14:00Z",
+      "published": "2022-06-02",
+      "starred": true,
+      "status": "later",
+      "tags": ["diffusion"],
+      "times": {"note": 1763630040.5, "starred": 1763629940.1, "status": 1763629940.1,
+                "tag:diffusion": 1763629950.2, "tag:old": 1763629960.0},
+      "title": "DPM-Solver: A Fast ODE Solver for Diffusion Probabilistic Model Sampling",
+      "url": "https://arxiv.org/abs/2206.00927"
+    }
+  ]
+}
+```
+
+(The real file puts each list item on its own line.) Per paper:
+
+- `id` (required): the catalog key, `arxiv:<id>` or `title:<hash>`.
+- `title` (required), `authors`, `arxiv_id`, `published` (`YYYY-MM-DD`), `url`: enough to know
+  the paper without the catalog; a machine that lacks the paper adds it to its catalog from these.
+- `status` (`inbox`, `later`, `done`, `skipped`), `starred`, `tags`, `note`, `opened_at`: the
+  user's state. Missing keys take their defaults.
+- `times`: when each field was last changed, in seconds since 1970-01-01 UTC (exact JSON
+  floats): `status`, `starred`, `note`, `opened_at`, and `tag:<name>` for every tag ever added
+  or removed. A `tag:<name>` time for a tag absent from `tags` records its removal (a
+  tombstone), so an untag on one machine is not undone by another machine's older copy.
+
+Merging (`merge`, `merge_state`) is field by field: the value with the newer time wins; a field
+without a time counts as older than any timed one; at equal times a non-default value beats a
+default one (a tag present beats absent), then the greater canonical JSON value wins. That makes
+the merge commutative, associative and idempotent, so machines may sync in any order, any number
+of times, and agree. Duplicate ids in one file are merged the same way. Tags and `tag:` times
+are normalised like tags typed in the app; unknown keys are ignored.
+
+A file that does not parse is reported with its path and line and left untouched; an empty
+file reads as an empty list; a missing file is created. The file is written only after the merge
+succeeded, atomically (temp file in the same folder, flush, fsync, rename), and only when its
+text changes; a symlinked path is written through to its target.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tui.errors import InputFormatError, StoreError, UnknownPaperError, UsageError
+from tui.models import (
+    STATUSES,
+    Paper,
+    State,
+    clean_multiline,
+    clean_text,
+    normalise_tag,
+    normalise_title,
+    split_arxiv_id,
+)
+
+if TYPE_CHECKING:
+    from tui.store import Library
+
+FORMAT_NAME = "paperdeck-reading-list"
+FORMAT_VERSION = 1
+SYNC_LABEL = "reading list sync"
+SOURCE_NAME = "reading-list"
+
+_SCALAR_FIELDS: tuple[str, ...] = ("status", "starred", "note", "opened_at")
+_DEFAULTS: dict[str, Any] = {"status": "inbox", "starred": False, "note": "", "opened_at": None}
+
+
+@dataclass(slots=True)
+class ReadingListEntry:
+    """One paper in the reading list: slim metadata (see `slim_paper`) and the user's state."""
+
+    paper: Paper
+    state: State
+
+
+@dataclass(slots=True)
+class ReadingList:
+    """Papers with user state, by id."""
+
+    entries: dict[str, ReadingListEntry] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+@dataclass(slots=True)
+class ReadingListResult:
+    """What `sync_reading_list` did (or, with `dry_run`, would do)."""
+
+    path: Path
+    papers_in_file: int = 0
+    """Papers in the file after the sync (the merged list)."""
+    states_changed: int = 0
+    """Papers whose state in this library changed (took newer decisions from the file)."""
+    papers_added: int = 0
+    """Papers the file named that the catalog lacked, added from the file's metadata."""
+    written: bool = False
+    """The file was (or would be) written: it was missing or its content changed."""
+    created: bool = False
+    """The file did not exist before."""
+    dry_run: bool = False
+    changed_ids: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the CLI and the interface's notification."""
+        papers = f"{self.papers_in_file} paper{'' if self.papers_in_file == 1 else 's'}"
+        parts = [papers, f"{self.states_changed} updated here"]
+        if self.papers_added:
+            parts.append(f"{self.papers_added} added to the catalog")
+        if not self.written:
+            parts.append("file unchanged")
+        elif self.dry_run:
+            parts.append("file would be " + ("created" if self.created else "rewritten"))
+        else:
+            parts.append("file " + ("created" if self.created else "written"))
+        label = "reading list (dry run)" if self.dry_run else "reading list"
+        return f"{label} {self.path}: " + ", ".join(parts)
+
+
+# ----- the pure merge -----------------------------------------------------------------------
+
+
+def _canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _rank(time: float | None, value: object, is_default: bool) -> tuple[float, bool, str]:
+    """The order in which two versions of one field compete: newest, then non-default, then value."""
+    return (-math.inf if time is None else time, not is_default, _canonical(value))
+
+
+def _tag_names(state: State) -> set[str]:
+    return set(state.tags) | {key[4:] for key in state.times if key.startswith("tag:")}
+
+
+def merge_state(a: State, b: State) -> State:
+    """The state that keeps, field by field, the newer change of `a` and `b` (pure)."""
+    merged = State()
+    times: dict[str, float] = {}
+    for name in _SCALAR_FIELDS:
+        candidates = []
+        for side in (a, b):
+            value = getattr(side, name)
+            time = side.times.get(name)
+            candidates.append((_rank(time, value, value == _DEFAULTS[name]), value, time))
+        _, value, time = max(candidates, key=lambda c: c[0])
+        setattr(merged, name, value)
+        if time is not None:
+            times[name] = time + 0.0  # + 0.0 turns -0.0 into 0.0 so equal times print alike
+    tags: list[str] = []
+    for tag in sorted(_tag_names(a) | _tag_names(b)):
+        key = f"tag:{tag}"
+        candidates_tag = []
+        for side in (a, b):
+            present = tag in side.tags
+            time = side.times.get(key)
+            candidates_tag.append((_rank(time, present, not present), present, time))
+        _, present, time = max(candidates_tag, key=lambda c: c[0])
+        if present:
+            tags.append(tag)
+        if time is not None:
+            times[key] = time + 0.0
+    merged.tags = tags
+    merged.times = dict(sorted(times.items()))
+    return merged
+
+
+def slim_paper(paper: Paper) -> Paper:
+    """The metadata a reading list carries: id, title, authors, arXiv id, date and link."""
+    url = paper.abs_url
+    links = {"abs": url} if url and not paper.arxiv_id else {}
+    return Paper(
+        id=paper.id,
+        title=paper.title,
+        arxiv_id=paper.arxiv_id,
+        authors=list(paper.authors),
+        published=paper.published,
+        links=links,
+    )
+
+
+def _paper_record(paper: Paper) -> dict[str, Any]:
+    return {
+        "arxiv_id": paper.arxiv_id,
+        "authors": list(paper.authors),
+        "id": paper.id,
+        "published": paper.published,
+        "title": paper.title,
+        "url": paper.abs_url,
+    }
+
+
+def merge(a: ReadingList, b: ReadingList) -> ReadingList:
+    """Both lists' papers, each state merged with `merge_state` (pure).
+
+    For a paper in both, the metadata kept is the greater in canonical JSON order: arbitrary
+    but the same whichever side is which (sync refreshes it from the catalog afterwards).
+    """
+    out = ReadingList()
+    for pid in sorted(a.entries.keys() | b.entries.keys()):
+        left, right = a.entries.get(pid), b.entries.get(pid)
+        if left is None or right is None:
+            only = left or right
+            assert only is not None
+            out.entries[pid] = ReadingListEntry(
+                slim_paper(only.paper), merge_state(only.state, State())
+            )
+            continue
+        paper = max((left.paper, right.paper), key=lambda p: _canonical(_paper_record(p)))
+        out.entries[pid] = ReadingListEntry(slim_paper(paper), merge_state(left.state, right.state))
+    return out
+
+
+# ----- the file format --------------------------------------------------------------------
+
+
+def _entry_record(entry: ReadingListEntry) -> dict[str, Any]:
+    state = entry.state
+    record = _paper_record(entry.paper)
+    record.update(
+        {
+            "note": state.note,
+            "opened_at": state.opened_at,
+            "starred": state.starred,
+            "status": state.status,
+            "tags": sorted(state.tags),
+            "times": dict(sorted(state.times.items())),
+        }
+    )
+    return dict(sorted(record.items()))
+
+
+def dump_reading_list(rl: ReadingList) -> str:
+    """The file's text: header, then one object per paper sorted by id, keys sorted."""
+    document = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "papers": [_entry_record(rl.entries[pid]) for pid in sorted(rl.entries)],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, max(offset, 0)) + 1
+
+
+class _FileProblem(Exception):
+    """A reading-list file problem found while parsing: message and where to point."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def _entry_line(text: str, index: int, pid: object) -> int:
+    """Best guess at the line of the `index`-th paper: where its id is written, else the list."""
+    if isinstance(pid, str):
+        for spelling in (json.dumps(pid), json.dumps(pid, ensure_ascii=False)):
+            found = text.find(f'"id": {spelling}')
+            if found >= 0:
+                return _line_at(text, found)
+    found = text.find('"papers"')
+    return _line_at(text, found) if found >= 0 else 1
+
+
+def _time_value(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _parse_entry(raw: object, index: int, text: str) -> ReadingListEntry:
+    pid = raw.get("id") if isinstance(raw, dict) else None
+    line = _entry_line(text, index, pid)
+
+    def problem(detail: str) -> _FileProblem:
+        who = f"paper {pid!r}" if isinstance(pid, str) and pid else f"paper #{index + 1}"
+        return _FileProblem(f"{who}: {detail}", line)
+
+    if not isinstance(raw, dict):
+        raise problem("is not an object")
+    if not isinstance(pid, str) or not pid.strip():
+        raise problem('has no "id"')
+    title = raw.get("title")
+    if not isinstance(title, str) or not clean_text(title):
+        raise problem('has no "title"')
+    authors = raw.get("authors", [])
+    if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+        raise problem('"authors" must be a list of names')
+    arxiv_id = raw.get("arxiv_id")
+    if arxiv_id is not None and not isinstance(arxiv_id, str):
+        raise problem('"arxiv_id" must be a string')
+    if not arxiv_id and pid.startswith("arxiv:"):
+        arxiv_id = pid.removeprefix("arxiv:")
+    if arxiv_id:
+        split = split_arxiv_id(arxiv_id)
+        if split is None:
+            raise problem(f'"arxiv_id" {arxiv_id!r} is not an arXiv identifier')
+        arxiv_id = split[0]
+    for name in ("url", "published", "opened_at"):
+        if raw.get(name) is not None and not isinstance(raw.get(name), str):
+            raise problem(f"{name!r} must be a string or null")
+    status = raw.get("status", "inbox")
+    if status not in STATUSES:
+        raise problem(f"status {status!r} is not one of {', '.join(STATUSES)}")
+    starred = raw.get("starred", False)
+    if not isinstance(starred, bool):
+        raise problem('"starred" must be true or false')
+    tags_raw = raw.get("tags", [])
+    if not isinstance(tags_raw, list) or not all(isinstance(t, str) for t in tags_raw):
+        raise problem('"tags" must be a list of strings')
+    note = raw.get("note", "")
+    if not isinstance(note, str):
+        raise problem('"note" must be a string')
+    times_raw = raw.get("times", {})
+    if not isinstance(times_raw, dict):
+        raise problem('"times" must be an object')
+    times: dict[str, float] = {}
+    for key, value in times_raw.items():
+        time = _time_value(value)
+        if time is None:
+            raise problem(f"time {key!r} must be a number of seconds")
+        if key.startswith("tag:"):
+            tag = normalise_tag(key[4:])
+            if not tag:
+                continue
+            key = f"tag:{tag}"
+        elif key not in _SCALAR_FIELDS:
+            continue  # a field this version does not know
+        times[key] = max(time, times.get(key, -math.inf))
+    url = raw.get("url")
+    paper = Paper(
+        id=pid.strip(),
+        title=clean_text(title),
+        arxiv_id=arxiv_id or None,
+        authors=[clean_text(a) for a in authors if clean_text(a)],
+        published=raw.get("published") or None,
+        links={"abs": url} if url and not arxiv_id else {},
+    )
+    state = State(
+        status=status,
+        starred=starred,
+        tags=sorted({t for t in (normalise_tag(x) for x in tags_raw) if t}),
+        note=clean_multiline(note),
+        opened_at=raw.get("opened_at") or None,
+        times=times,
+    )
+    return ReadingListEntry(slim_paper(paper), state)
+
+
+def parse_reading_list(text: str, source: str | os.PathLike[str] = "<reading list>") -> ReadingList:
+    """Parse a reading-list file's text; InputFormatError names `source` and the line."""
+    if not text.strip():
+        return ReadingList()
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = ""
+        if "\n<<<<<<< " in f"\n{text}" or "\n=======\n" in text:
+            hint = " (it holds merge-conflict markers: resolve them, or keep either side and sync)"
+        raise InputFormatError(
+            f"reading list {source} line {exc.lineno}: not valid JSON: {exc.msg}{hint}; "
+            "the file was left as it is"
+        ) from None
+    try:
+        return _parse_document(document, text)
+    except _FileProblem as problem:
+        raise InputFormatError(
+            f"reading list {source} line {problem.line}: {problem.message}; "
+            "the file was left as it is"
+        ) from None
+
+
+def _parse_document(document: object, text: str) -> ReadingList:
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+        raise _FileProblem(f'not a paperdeck reading list (no "format": "{FORMAT_NAME}")', 1)
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _FileProblem(
+            '"version" must be a whole number', _line_at(text, text.find('"version"'))
+        )
+    if version > FORMAT_VERSION:
+        raise _FileProblem(
+            f"written by a newer paperdeck (format version {version}; this one reads "
+            f"{FORMAT_VERSION}): upgrade paperdeck",
+            _line_at(text, text.find('"version"')),
+        )
+    papers = document.get("papers", [])
+    if not isinstance(papers, list):
+        raise _FileProblem('"papers" must be a list', _line_at(text, text.find('"papers"')))
+    out = ReadingList()
+    for index, raw in enumerate(papers):
+        entry = _parse_entry(raw, index, text)
+        twin = out.entries.get(entry.paper.id)
+        if twin is not None:  # e.g. both sides of a text merge kept a copy: merge them
+            entry = merge(
+                ReadingList({entry.paper.id: twin}), ReadingList({entry.paper.id: entry})
+            ).entries[entry.paper.id]
+        out.entries[entry.paper.id] = entry
+    return out
+
+
+def _read_file(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise UsageError(f"reading list {path} is a folder; give a file path") from None
+    except OSError as exc:
+        raise StoreError(f"cannot read reading list {path}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputFormatError(
+            f"reading list {path} line {line}: not UTF-8 text; the file was left as it is"
+        ) from None
+
+
+def load_reading_list(path: str | os.PathLike[str]) -> ReadingList:
+    """Read a reading-list file (a missing file is an empty list)."""
+    file = Path(path).expanduser()
+    if not file.exists():
+        return ReadingList()
+    return parse_reading_list(_read_file(file), file)
+
+
+def write_reading_list(path: str | os.PathLike[str], rl: ReadingList) -> None:
+    """Write the file atomically: temp file in the same folder, flush, fsync, rename."""
+    _atomic_write_text(Path(path).expanduser(), dump_reading_list(rl))
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    target = path.resolve()  # write through a symlink instead of replacing it with a file
+    folder = target.parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot write reading list {path}: folder {folder} does not exist")
+    tmp = folder / f".{target.name}.{os.getpid()}.tmp"
+    try:
+        mode = target.stat().st_mode & 0o777 if target.exists() else None
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+        try:
+            dir_fd = os.open(folder, os.O_RDONLY)
+        except OSError:
+            return  # some platforms cannot open a folder; the rename is already done
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StoreError(
+            f"cannot write reading list {path}: {exc.strerror or exc}; the file was not changed"
+        ) from None
+
+
+# ----- the library glue -------------------------------------------------------------------
+
+
+def reading_list_from_library(lib: Library) -> ReadingList:
+    """Every catalog paper whose state is not the default (tombstones count), with metadata."""
+    papers = lib.papers()
+    out = ReadingList()
+    for pid, state in lib.states().items():
+        paper = papers.get(pid)
+        if paper is None or state.is_default:
+            continue
+        out.entries[pid] = ReadingListEntry(slim_paper(paper), state.copy())
+    return out
+
+
+class _CatalogLocator:
+    """Finds the catalog id a reading-list entry refers to: id, alias, arXiv id, then title."""
+
+    def __init__(self, lib: Library) -> None:
+        self._lib = lib
+        self._by_title: dict[str, str] | None = None
+
+    def forget(self) -> None:
+        self._by_title = None
+
+    def find(self, paper: Paper) -> str | None:
+        papers = self._lib.papers()
+        if paper.id in papers:
+            return paper.id
+        for text in (paper.id, paper.arxiv_id):
+            if text:
+                try:
+                    return self._lib.resolve(text)
+                except UnknownPaperError:
+                    pass
+        if paper.arxiv_id:
+            return None  # an arXiv paper the catalog lacks; a title match could be another paper
+        if self._by_title is None:
+            self._by_title = {normalise_title(p.title): pid for pid, p in papers.items()}
+        return self._by_title.get(normalise_title(paper.title))
+
+
+def _state_key(state: State) -> dict[str, Any]:
+    data = state.to_dict()
+    data["tags"] = sorted(data["tags"])
+    return data
+
+
+def sync_reading_list(
+    lib: Library, path: str | os.PathLike[str], *, dry_run: bool = False
+) -> ReadingListResult:
+    """Merge the library and the reading-list file both ways; see the module docstring.
+
+    Reads the file (raising InputFormatError, before any change, if it does not parse), adds
+    papers the catalog lacks, merges field by field, applies the states that changed here as
+    one undoable action, and rewrites the file atomically if its text changed.
+    """
+    file = Path(path).expanduser()
+    result = ReadingListResult(path=file, dry_run=dry_run, created=not file.exists())
+    old_text = None if result.created else _read_file(file)
+    from_file = parse_reading_list(old_text, file) if old_text is not None else ReadingList()
+
+    locator = _CatalogLocator(lib)
+    missing = [e.paper for e in from_file.entries.values() if locator.find(e.paper) is None]
+    if missing:
+        upserted = lib.upsert_papers(missing, source=SOURCE_NAME, dry_run=dry_run)
+        result.papers_added = len(upserted.added)
+        locator.forget()
+
+    # Re-key the file's entries onto catalog ids (a paper may have gained its arXiv id here).
+    rekeyed = ReadingList()
+    for entry in from_file.entries.values():
+        pid = locator.find(entry.paper) or entry.paper.id
+        moved = ReadingListEntry(entry.paper, entry.state)
+        moved.paper.id = pid
+        if pid in rekeyed.entries:
+            rekeyed = merge(rekeyed, ReadingList({pid: moved}))
+        else:
+            rekeyed.entries[pid] = moved
+
+    merged = merge(reading_list_from_library(lib), rekeyed)
+    papers = lib.papers()
+    changed: dict[str, State] = {}
+    for pid, entry in merged.entries.items():
+        paper = papers.get(pid)
+        if paper is not None:
+            entry.paper = slim_paper(paper)  # the catalog's metadata is the freshest
+            if _state_key(entry.state) != _state_key(lib.state(pid)):
+                changed[pid] = entry.state
+        elif not entry.state.is_default:  # dry run: a paper that would be added
+            result.changed_ids.append(pid)
+    result.changed_ids = sorted([*changed, *result.changed_ids])
+    result.states_changed = len(result.changed_ids)
+    result.papers_in_file = len(merged)
+    new_text = dump_reading_list(merged)
+    result.written = new_text != old_text
+    if dry_run:
+        return result
+    if changed:
+        lib.apply_states(changed, label=SYNC_LABEL)
+    if result.written:
+        _atomic_write_text(file, new_text)
+    return result
