@@ -190,7 +190,7 @@ class State:
         return {
             "status": self.status,
             "starred": self.starred,
-            "tags": list(self.tags),
+            "tags": sorted(self.tags),
             "note": self.note,
             "opened_at": self.opened_at,
             "times": dict(self.times),

@@ -14,16 +14,17 @@ This is the only module that imports tinydb. It gives the rest of the store:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 from tui.errors import StoreError
 
@@ -68,10 +69,8 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
         finally:
             os.close(dir_fd)
     except OSError as exc:
-        try:
+        with contextlib.suppress(OSError):
             tmp.unlink()
-        except OSError:
-            pass
         reason = exc.strerror or str(exc)
         raise StoreWriteError(f"cannot write {path}: {reason}; nothing was changed") from None
 
@@ -150,11 +149,9 @@ class KeyedTable(Table):
 
     def raw(self) -> Mapping[str, dict[str, Any]]:
         """The stored documents by id, without copying (read-only use)."""
-        return self._read_table()
+        return cast(Mapping[str, dict[str, Any]], self._read_table())
 
-    def put_many(
-        self, docs: Mapping[str, Mapping[str, Any]], delete: Iterable[str] = ()
-    ) -> None:
+    def put_many(self, docs: Mapping[str, Mapping[str, Any]], delete: Iterable[str] = ()) -> None:
         """Insert or replace `docs` and delete `delete`, in one atomic read-modify-write."""
         doomed = list(delete)
 
@@ -164,21 +161,30 @@ class KeyedTable(Table):
             for doc_id in doomed:
                 table.pop(doc_id, None)
 
-        self._update_table(updater)
+        self._update_table(updater)  # type: ignore[arg-type]
 
     def put(self, doc_id: str, doc: Mapping[str, Any]) -> None:
         """Insert or replace one document."""
         self.put_many({doc_id: doc})
 
-    def fetch(self, doc_id: str) -> Document | None:
-        """The document with this id, if any."""
-        return self.get(doc_id=doc_id)
+    def fetch(self, doc_id: str) -> dict[str, Any] | None:
+        """The stored document with this id, if any (not a copy: read-only use)."""
+        return self._read_table().get(doc_id)  # type: ignore[return-value]
 
 
 class KeyedDB(TinyDB):
     """TinyDB whose tables are `KeyedTable`s."""
 
     table_class = KeyedTable
+
+    def keyed(self, name: str) -> KeyedTable:
+        """The table `name`, typed as the `KeyedTable` it is."""
+        return cast(KeyedTable, self.table(name))
+
+    @property
+    def file(self) -> AtomicJSONStorage:
+        """The storage, typed as the `AtomicJSONStorage` it is."""
+        return cast(AtomicJSONStorage, self.storage)
 
 
 Migration = Callable[[dict[str, dict[str, Any]]], None]
@@ -202,7 +208,7 @@ def open_db(
     schema = {"kind": kind, "version": version}
     db = KeyedDB(str(path), storage=AtomicJSONStorage, guard=guard, schema=schema)
     db.storage.read()  # raises CorruptFileError on a damaged file
-    meta = db.table(META_TABLE).fetch(SCHEMA_DOC)
+    meta = db.keyed(META_TABLE).fetch(SCHEMA_DOC)
     if meta is None:
         if path.exists() and any(name != META_TABLE for name in db.tables()):
             raise CorruptFileError(path, "no schema record")

@@ -200,7 +200,7 @@ class Library:
 
     def _read_table(self, db: KeyedDB, table: str, path: str) -> Mapping[str, dict[str, Any]]:
         try:
-            return db.table(table).raw()  # type: ignore[attr-defined, no-any-return]
+            return db.keyed(table).raw()
         except CorruptFileError as exc:
             moved = quarantine(exc.path)
             raise StoreError(
@@ -230,7 +230,7 @@ class Library:
     def _refresh_states(self) -> bool:
         changed = False
         for n, db in enumerate(self._shards):
-            if db.storage.changed_on_disk():  # type: ignore[attr-defined]
+            if db.file.changed_on_disk():
                 changed = True
                 table = self._read_table(db, "states", f"state/{n:02d}.json")
                 for pid in [p for p in self._states if shard_of(p) == n and p not in table]:
@@ -243,8 +243,8 @@ class Library:
         """Re-read files another process changed; True if anything was reloaded."""
         with self._mutex:
             changed = self._refresh_states()
-            catalog_changed = self._catalog.storage.changed_on_disk() or (  # type: ignore[attr-defined]
-                self._texts.storage.changed_on_disk()  # type: ignore[attr-defined]
+            catalog_changed = self._catalog.file.changed_on_disk() or (
+                self._texts.file.changed_on_disk()
             )
             if catalog_changed and self._papers is not None:
                 self._papers = self._load_catalog()
@@ -328,13 +328,13 @@ class Library:
 
     def get_meta(self, key: str, default: Any = None) -> Any:
         """A value from meta.json."""
-        doc = self._meta.table("meta").fetch(key)  # type: ignore[attr-defined]
+        doc = self._meta.keyed("meta").fetch(key)
         return doc["value"] if doc is not None else default
 
     def set_meta(self, key: str, value: Any) -> None:
         """Store a small JSON value in meta.json."""
         with self._write():
-            self._meta.table("meta").put(key, {"value": value})  # type: ignore[attr-defined]
+            self._meta.keyed("meta").put(key, {"value": value})
 
     # ------------------------------------------------------------------ catalog writes
 
@@ -350,8 +350,7 @@ class Library:
         """
         with self._write():
             if self._papers is not None and (
-                self._catalog.storage.changed_on_disk()  # type: ignore[attr-defined]
-                or self._texts.storage.changed_on_disk()  # type: ignore[attr-defined]
+                self._catalog.file.changed_on_disk() or self._texts.file.changed_on_disk()
             ):
                 self._papers = None
             self._refresh_states()
@@ -396,7 +395,9 @@ class Library:
                         result.updated.append(target)
                 elif target not in staged:
                     result.unchanged.append(target)
-            result.updated = [pid for pid in dict.fromkeys(result.updated) if pid not in result.added]
+            result.updated = [
+                pid for pid in dict.fromkeys(result.updated) if pid not in result.added
+            ]
             if dry_run or not staged:
                 return result
             self._commit_catalog(staged, rekeyed)
@@ -431,12 +432,12 @@ class Library:
             texts[pid] = {k: doc.pop(k) for k in TEXT_FIELDS if doc.get(k)}
             docs[pid] = _compact(doc)
         # Texts first: a crash between the two writes leaves only unused texts behind.
-        self._texts.table("texts").put_many(texts, delete=rekeyed)  # type: ignore[attr-defined]
-        self._catalog.table("papers").put_many(docs, delete=rekeyed)  # type: ignore[attr-defined]
+        self._texts.keyed("texts").put_many(texts, delete=rekeyed)
+        self._catalog.keyed("papers").put_many(docs, delete=rekeyed)
         if rekeyed:
             aliases = dict(self.get_meta("aliases", {}) or {})
             aliases.update(rekeyed)
-            self._meta.table("meta").put("aliases", {"value": aliases})  # type: ignore[attr-defined]
+            self._meta.keyed("meta").put("aliases", {"value": aliases})
             moved = {new: self._states[old] for old, new in rekeyed.items() if old in self._states}
             if moved:
                 self._write_states(moved, deleted=[o for o in rekeyed if o in self._states])
@@ -459,8 +460,8 @@ class Library:
         for pid in deleted:
             gone.setdefault(shard_of(pid), []).append(pid)
         for n in sorted(set(by_shard) | set(gone)):
-            table = self._shards[n].table("states")
-            table.put_many(by_shard.get(n, {}), delete=gone.get(n, ()))  # type: ignore[attr-defined]
+            table = self._shards[n].keyed("states")
+            table.put_many(by_shard.get(n, {}), delete=gone.get(n, ()))
         for pid in deleted:
             self._states.pop(pid, None)
         for pid, st in states.items():
@@ -507,7 +508,12 @@ class Library:
         """Move papers to `inbox`, `later`, `done` or `skipped`."""
         if status not in STATUSES:
             raise UsageError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
-        verbs = {"inbox": "back to inbox", "later": "reading list", "done": "done", "skipped": "skip"}
+        verbs = {
+            "inbox": "back to inbox",
+            "later": "reading list",
+            "done": "done",
+            "skipped": "skip",
+        }
 
         def change(st: State, now: float) -> None:
             if st.status != status:
@@ -619,7 +625,7 @@ class Library:
     # ------------------------------------------------------------------ journal
 
     def _journal_table(self) -> Any:
-        return self._journal.table("entries")
+        return self._journal.keyed("entries")
 
     def _journal_entries(self) -> list[JournalEntry]:
         raw = self._read_table(self._journal, "entries", "journal.json")
