@@ -79,5 +79,5 @@ def decode_tex_accents(text: str) -> str:
     out = _SYMBOL_RE.sub(symbol, text)
     out = _LETTER_RE.sub(letter_accent, out)
     out = _SPECIAL_RE.sub(lambda m: _SPECIAL_LETTERS[m.group(1)], out)
-    out = unicodedata.normalize("NFC", out)
+    out = unicodedata.normalize("NFC", out).replace("{}", "")  # `{}` ends a macro: drop it
     return _BRACED_LETTER.sub(r"\1", out)
