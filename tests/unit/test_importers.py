@@ -89,9 +89,7 @@ def test_seed_abstracts_spot_check(fixtures_dir: Path) -> None:
     assert papers[0].abstract.startswith(
         "Motivated by the substantial achievements observed in Large Language Models (LLMs)"
     )
-    assert papers[-1].abstract.endswith(
-        "learning operators and governing equations from data."
-    )
+    assert papers[-1].abstract.endswith("learning operators and governing equations from data.")
     schrodinger = next(p for p in papers if p.title.startswith("Multi-marginal Schrödinger"))
     assert schrodinger.abstract.startswith("Practitioners frequently aim to infer")
 
@@ -233,7 +231,9 @@ def test_hf_json_unusable_items_are_rejected_not_fatal() -> None:
 def test_hf_json_empty_list_and_api_error() -> None:
     assert parse_hf_json("[]").papers == []
     with pytest.raises(InputFormatError, match=r"resp\.json: Hugging Face API error: .*Too big"):
-        parse_hf_json('{"error": "✖ Too big: expected number to be <=100\\n  → at limit"}', name="resp.json")
+        parse_hf_json(
+            '{"error": "✖ Too big: expected number to be <=100\\n  → at limit"}', name="resp.json"
+        )
 
 
 # -- arXiv API Atom ---------------------------------------------------------------------------
@@ -361,7 +361,9 @@ def test_arxiv_rss_sample(fixtures_dir: Path) -> None:
     vallee = papers["2608.11531"]
     assert vallee.authors == ["Baptiste Vallée", "Ivan Lanese"]
     assert vallee.doi == "10.1007/978-3-032-30839-9"
-    assert vallee.journal_ref is not None and vallee.journal_ref.startswith("Reversible Computation")
+    assert vallee.journal_ref is not None and vallee.journal_ref.startswith(
+        "Reversible Computation"
+    )
 
     assert len(papers["2608.11788"].authors) == 9
     assert papers["2608.08514"].categories[0] == "cs.AI"  # cross-list: primary is not cs.CL
@@ -454,7 +456,9 @@ def test_decode_tex_accents(tex: str, plain: str) -> None:
         ("arxiv_rss_sample.xml", "arxiv-rss"),
     ],
 )
-def test_detect_format_from_content(fixtures_dir: Path, tmp_path: Path, fixture: str, fmt: str) -> None:
+def test_detect_format_from_content(
+    fixtures_dir: Path, tmp_path: Path, fixture: str, fmt: str
+) -> None:
     data = (fixtures_dir / fixture).read_bytes()
     assert detect_format(data) == fmt
     assert detect_format(data.decode("utf-8")) == fmt

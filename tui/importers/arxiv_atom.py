@@ -90,7 +90,9 @@ def _paper(entry: ET.Element, entry_id: str) -> tuple[Paper | None, str]:
     authors = [
         name
         for author in entry.findall("atom:author", NS)
-        for name in [clean_text(decode_tex_accents(author.findtext("atom:name", default="", namespaces=NS)))]
+        for name in [
+            clean_text(decode_tex_accents(author.findtext("atom:name", default="", namespaces=NS)))
+        ]
         if name
     ]
     categories: list[str] = []

@@ -91,12 +91,17 @@ def decode_input(data: bytes | str, name: str = DEFAULT_NAME) -> str:
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def parse_xml(text: str, name: str) -> ET.Element:
-    """Parse an XML document with the stdlib, refusing DTDs (entity expansion) up front."""
+def refuse_dtd(text: str, name: str) -> None:
+    """Refuse XML that declares a DTD: the stdlib parser would expand its entities."""
     if _DTD.search(text):
         raise InputFormatError(
             f"{name}: XML with a DOCTYPE or ENTITY declaration is refused (entity expansion risk)"
         )
+
+
+def parse_xml(text: str, name: str) -> ET.Element:
+    """Parse an XML document with the stdlib, refusing DTDs (entity expansion) up front."""
+    refuse_dtd(text, name)
     try:
         return ET.fromstring(text)
     except ET.ParseError as exc:
@@ -172,9 +177,7 @@ def short_label(text: str, limit: int = 60) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
 
 
-def dedupe(
-    papers: list[tuple[str, Paper]], rejected: list[tuple[str, str]]
-) -> list[Paper]:
+def dedupe(papers: list[tuple[str, Paper]], rejected: list[tuple[str, str]]) -> list[Paper]:
     """Keep the first paper per id; later copies go to `rejected` (labelled) as duplicates."""
     seen: dict[str, str] = {}
     unique: list[Paper] = []

@@ -15,14 +15,14 @@ from pathlib import Path
 from tui.errors import InputFormatError, UsageError
 from tui.importers.arxiv_atom import parse_arxiv_atom
 from tui.importers.arxiv_rss import parse_arxiv_rss
-from tui.importers.common import DEFAULT_NAME, ParseResult, decode_input
+from tui.importers.common import DEFAULT_NAME, ParseResult, decode_input, refuse_dtd
 from tui.importers.hf_json import parse_hf_json
 from tui.importers.hf_page import looks_like_hf_page, parse_hf_page
 
 _HTML = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
 # The first element tag after any XML declaration, comments, processing instructions or DTD.
 _ROOT_TAG = re.compile(r"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
-_PROLOG_NOISE = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", re.DOTALL | re.IGNORECASE)
+_PROLOG_NOISE = re.compile(r"<\?.*?\?>|<!--.*?-->", re.DOTALL)
 
 
 def detect_format(data: str | bytes, name: str = DEFAULT_NAME) -> str:
@@ -38,6 +38,7 @@ def detect_format(data: str | bytes, name: str = DEFAULT_NAME) -> str:
     if _HTML.search(head[:4096]) and head.startswith("<"):
         raise _html_error(name)
     if head.startswith("<"):
+        refuse_dtd(head, name)
         prolog = _PROLOG_NOISE.sub("", head[:8192]).lstrip()
         match = _ROOT_TAG.match(prolog)
         root = match.group(2).lower() if match else ""
@@ -48,9 +49,7 @@ def detect_format(data: str | bytes, name: str = DEFAULT_NAME) -> str:
         if root in {"html", "head", "body"}:
             raise _html_error(name)
         what = f"an XML document with root <{root}>" if root else "markup"
-        raise InputFormatError(
-            f"{name}: {what}, not an arXiv Atom or RSS feed (unknown format)"
-        )
+        raise InputFormatError(f"{name}: {what}, not an arXiv Atom or RSS feed (unknown format)")
     if _HTML.search(head[:4096]):
         raise _html_error(name)
     if looks_like_hf_page(text):
@@ -61,7 +60,9 @@ def detect_format(data: str | bytes, name: str = DEFAULT_NAME) -> str:
     )
 
 
-def parse_bytes(data: bytes | str, name: str = DEFAULT_NAME, *, today: date | None = None) -> ParseResult:
+def parse_bytes(
+    data: bytes | str, name: str = DEFAULT_NAME, *, today: date | None = None
+) -> ParseResult:
     """Detect the format of `data` and parse it; errors name `name`. `today` dates HF pages."""
     text = decode_input(data, name)
     fmt = detect_format(text, name)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import pairwise
 
 from tui.importers.common import (
     DEFAULT_NAME,
@@ -196,7 +197,7 @@ def looks_like_hf_page(text: str) -> bool:
     texts = [p for p in paragraphs if _kind(p) == "text"]
     pairs = sum(
         1
-        for first, second in zip(texts, texts[1:], strict=False)
+        for first, second in pairwise(texts)
         if not looks_like_abstract(first) and looks_like_abstract(second)
     )
     return pairs >= 1 and pairs * 2 >= len(texts) - 1
@@ -230,6 +231,7 @@ def _match_date(paragraph: str) -> tuple[int, int, int | None] | None:
     """(month, day, year or None) when the paragraph is a date line."""
     if len(paragraph) > 40:
         return None
+    parts: tuple[int, int, int | None]
     iso = _ISO_DATE.match(paragraph)
     if iso:
         parts = (int(iso["month"]), int(iso["day"]), int(iso["year"]))

@@ -48,13 +48,11 @@ _SPECIAL_LETTERS: dict[str, str] = {
 }
 
 _BASE = r"(?:\\[ij](?![A-Za-z])|[A-Za-z])"
-_SYMBOL_RE = re.compile(
-    r"\\(['`^\"~=.])\s*(?:\{\s*(" + _BASE + r")\s*\}|(" + _BASE + r"))"
+_SYMBOL_RE = re.compile(r"\\(['`^\"~=.])\s*(?:\{\s*(" + _BASE + r")\s*\}|(" + _BASE + r"))")
+_LETTER_RE = re.compile(r"\\([uvHckrdb])(?:\s*\{\s*(" + _BASE + r")\s*\}|\s+(" + _BASE + r"))")
+_SPECIAL_RE = re.compile(
+    r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])(?:\{\}|\s(?=[A-Za-z]))?"
 )
-_LETTER_RE = re.compile(
-    r"\\([uvHckrdb])(?:\s*\{\s*(" + _BASE + r")\s*\}|\s+(" + _BASE + r"))"
-)
-_SPECIAL_RE = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])(?:\{\}|\s(?=[A-Za-z]))?")
 _BRACED_LETTER = re.compile(r"\{(\w)\}")
 
 
