@@ -6,7 +6,8 @@ Files in the home folder (each a TinyDB file written atomically, see `tui.store.
 - `texts.json`    abstracts and AI summaries, kept apart so the list can load without them;
 - `state/NN.json` the user's per-paper state, in 64 shards by id, so one keystroke rewrites one
                   small file whose size does not grow with the number of papers in the library;
-- `journal.json`  the last actions with old and new states, for undo/redo across restarts;
+- `journal.json`  the index of the last actions, for undo/redo across restarts; each action's
+                  old and new states sit in `journal/<seq>.json`;
 - `meta.json`     small settings: last sync times, `new_since`, id aliases;
 - `.lock`         the write lock (see `tui.store.lock`).
 
@@ -16,6 +17,7 @@ first, so nobody overwrites anybody. A file that does not parse is moved aside a
 
 from __future__ import annotations
 
+import os
 import threading
 import zlib
 from collections import Counter
@@ -52,6 +54,14 @@ _LIST_FIELDS = {"authors", "categories", "ai_keywords"}
 _STATE_FIELDS = ("status", "starred", "note", "opened_at")
 
 
+def _env_timeout() -> float:
+    raw = os.environ.get("PAPERDECK_LOCK_TIMEOUT", "")
+    try:
+        return max(0.0, float(raw)) if raw else DEFAULT_TIMEOUT
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
 def _iso_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -85,29 +95,6 @@ class JournalEntry:
         """The papers this action touched."""
         return list(self.changes)
 
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "label": self.label,
-            "at": self.at,
-            "undone": self.undone,
-            "changes": {pid: [o.to_dict(), n.to_dict()] for pid, (o, n) in self.changes.items()},
-        }
-
-    @classmethod
-    def from_doc(cls, doc: Mapping[str, Any]) -> JournalEntry:
-        changes = {
-            pid: (State.from_dict(pair[0]), State.from_dict(pair[1]))
-            for pid, pair in doc.get("changes", {}).items()
-        }
-        return cls(
-            seq=int(doc["seq"]),
-            label=str(doc.get("label", "")),
-            at=float(doc.get("at", 0.0)),
-            changes=changes,
-            undone=bool(doc.get("undone", False)),
-        )
-
 
 def _plural(count: int) -> str:
     return "1 paper" if count == 1 else f"{count} papers"
@@ -126,8 +113,10 @@ def shard_of(paper_id: str) -> int:
 class Library:
     """A paperdeck home: read papers and state, import, triage, undo. Thread-safe."""
 
-    def __init__(self, home: Path, *, lock_timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, home: Path, *, lock_timeout: float | None = None) -> None:
         self.home = home
+        if lock_timeout is None:
+            lock_timeout = _env_timeout()
         try:
             home.mkdir(parents=True, exist_ok=True)
             (home / "state").mkdir(exist_ok=True)
@@ -152,10 +141,12 @@ class Library:
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(
-        cls, home: str | Path | None = None, *, lock_timeout: float = DEFAULT_TIMEOUT
-    ) -> Library:
-        """Open the library at `home` (default: `tui.paths.data_home()`), creating it if new."""
+    def open(cls, home: str | Path | None = None, *, lock_timeout: float | None = None) -> Library:
+        """Open the library at `home` (default: `tui.paths.data_home()`), creating it if new.
+
+        `lock_timeout` is how long a write waits for another process's lock (default 5 s, or
+        `$PAPERDECK_LOCK_TIMEOUT`).
+        """
         return cls(data_home(home), lock_timeout=lock_timeout)
 
     def close(self) -> None:
@@ -624,24 +615,60 @@ class Library:
 
     # ------------------------------------------------------------------ journal
 
-    def _journal_table(self) -> Any:
-        return self._journal.keyed("entries")
-
-    def _journal_entries(self) -> list[JournalEntry]:
+    def _journal_index(self) -> list[dict[str, Any]]:
         raw = self._read_table(self._journal, "entries", "journal.json")
-        return [JournalEntry.from_doc(raw[k]) for k in sorted(raw)]
+        return [dict(raw[k]) for k in sorted(raw)]
+
+    def _entry_db(self, seq: int) -> KeyedDB:
+        return self._open(f"journal/{seq:012d}.json", "journal-entry")
 
     def _journal_append(self, entry: JournalEntry) -> None:
-        entries = self._journal_entries()
-        doomed = [f"{e.seq:012d}" for e in entries if e.undone]
-        kept = [e for e in entries if not e.undone]
-        entry.seq = (max((e.seq for e in entries), default=0)) + 1
-        doomed += [f"{e.seq:012d}" for e in kept[: max(0, len(kept) + 1 - JOURNAL_LIMIT)]]
-        self._journal_table().put_many({f"{entry.seq:012d}": entry.to_doc()}, delete=doomed)
+        """Add an entry: its changes go to a file of their own, so a bulk action never makes
+        later single-paper actions slower; `journal.json` keeps only the small index."""
+        index = self._journal_index()
+        doomed = [row["seq"] for row in index if row["undone"]]
+        kept = [row for row in index if not row["undone"]]
+        doomed += [row["seq"] for row in kept[: max(0, len(kept) + 1 - JOURNAL_LIMIT)]]
+        entry.seq = max((row["seq"] for row in index), default=0) + 1
+        (self.home / "journal").mkdir(exist_ok=True)
+        body = {
+            pid: {"old": o.to_dict(), "new": n.to_dict()} for pid, (o, n) in entry.changes.items()
+        }
+        self._entry_db(entry.seq).keyed("changes").put_many(body)
+        row = {"seq": entry.seq, "label": entry.label, "at": entry.at, "undone": False}
+        self._journal.keyed("entries").put_many(
+            {f"{entry.seq:012d}": row}, delete=[f"{seq:012d}" for seq in doomed]
+        )
+        for seq in doomed:
+            (self.home / "journal" / f"{seq:012d}.json").unlink(missing_ok=True)
+
+    def _load_entry(self, row: Mapping[str, Any]) -> JournalEntry:
+        seq = int(row["seq"])
+        raw = self._read_table(self._entry_db(seq), "changes", f"journal/{seq:012d}.json")
+        changes = {
+            pid: (State.from_dict(pair["old"]), State.from_dict(pair["new"]))
+            for pid, pair in raw.items()
+        }
+        return JournalEntry(
+            seq=seq,
+            label=str(row.get("label", "")),
+            at=float(row.get("at", 0.0)),
+            changes=changes,
+            undone=bool(row.get("undone", False)),
+        )
 
     def history(self) -> list[JournalEntry]:
-        """The journal, oldest first (undone entries are the redo stack)."""
-        return self._journal_entries()
+        """The journal, oldest first, without the per-paper changes (undone = redo stack)."""
+        return [
+            JournalEntry(
+                seq=int(row["seq"]),
+                label=str(row.get("label", "")),
+                at=float(row.get("at", 0.0)),
+                changes={},
+                undone=bool(row.get("undone", False)),
+            )
+            for row in self._journal_index()
+        ]
 
     def undo(self) -> JournalEntry | None:
         """Undo the latest action not yet undone; returns it, or None when there is none."""
@@ -654,15 +681,11 @@ class Library:
     def _step(self, *, undo: bool) -> JournalEntry | None:
         with self._write():
             self._refresh_states()
-            entries = self._journal_entries()
-            if undo:
-                candidates = [e for e in entries if not e.undone]
-                entry = candidates[-1] if candidates else None
-            else:
-                candidates = [e for e in entries if e.undone]
-                entry = candidates[0] if candidates else None
-            if entry is None:
+            index = self._journal_index()
+            rows = [r for r in index if bool(r["undone"]) != undo]
+            if not rows:
                 return None
+            entry = self._load_entry(rows[-1] if undo else rows[0])
             aliases: dict[str, str] = self.get_meta("aliases", {}) or {}
             now = now_ts()
             updated: dict[str, State] = {}
@@ -672,7 +695,8 @@ class Library:
                 updated[target] = _revert_fields(self.state(target), source, goal, now)
             self._write_states(updated)
             entry.undone = undo
-            self._journal_table().put(f"{entry.seq:012d}", entry.to_doc())
+            row = {"seq": entry.seq, "label": entry.label, "at": entry.at, "undone": undo}
+            self._journal.keyed("entries").put(f"{entry.seq:012d}", row)
         for listener in list(self.listeners):
             listener(entry)
         return entry
