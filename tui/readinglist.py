@@ -252,7 +252,7 @@ def _entry_record(entry: ReadingListEntry) -> dict[str, Any]:
             "starred": state.starred,
             "status": state.status,
             "tags": sorted(state.tags),
-            "times": dict(sorted(state.times.items())),
+            "times": {key: time + 0.0 for key, time in sorted(state.times.items())},
         }
     )
     return dict(sorted(record.items()))
@@ -296,7 +296,7 @@ def _time_value(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     number = float(value)
-    return number if math.isfinite(number) else None
+    return number + 0.0 if math.isfinite(number) else None  # + 0.0: no -0.0
 
 
 def _parse_entry(raw: object, index: int, text: str) -> ReadingListEntry:
