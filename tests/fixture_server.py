@@ -224,3 +224,35 @@ def _make_handler(server: FixtureServer) -> type[BaseHTTPRequestHandler]:
             pass  # keep test output clean
 
     return Handler
+
+
+def local_config(server: FixtureServer, **overrides: Any) -> Any:
+    """A `tui.config.Config` whose every URL points at `server`, tuned for fast tests.
+
+    Routes it implies: `/api/daily_papers`, `/api/papers/search` (Hugging Face), `/api/query`
+    (arXiv API) and `/rss/<category>` (arXiv RSS). No arXiv delay, tiny backoff, 2 s timeout.
+    """
+    from tui.config import Config
+
+    settings: dict[str, Any] = {
+        "hf_base_url": server.url,
+        "arxiv_api_url": f"{server.url}/api/query",
+        "arxiv_rss_url": f"{server.url}/rss",
+        "arxiv_delay": 0.0,
+        "http_backoff": 0.01,
+        "http_timeout": 2.0,
+        "http_max_wait": 5.0,
+    }
+    settings.update(overrides)
+    return Config(**settings)
+
+
+def network_toml(server: FixtureServer) -> str:
+    """The `[network]` table of a config.toml pointing at `server` (for CLI / end-to-end tests)."""
+    return (
+        "[network]\n"
+        f'hf_base_url = "{server.url}"\n'
+        f'arxiv_api_url = "{server.url}/api/query"\n'
+        f'arxiv_rss_url = "{server.url}/rss"\n'
+        "arxiv_delay = 0\nbackoff = 0.01\ntimeout = 2\nmax_wait = 5\n"
+    )
