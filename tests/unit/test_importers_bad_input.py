@@ -5,9 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui.errors import InputFormatError, PaperdeckError, UsageError
-from tui.importers import detect_format, parse_arxiv_atom, parse_arxiv_rss, parse_file
+from tui.importers import (
+    detect_format,
+    parse_arxiv_atom,
+    parse_arxiv_rss,
+    parse_bytes,
+    parse_file,
+)
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -130,3 +138,38 @@ def test_detect_format_names_the_input() -> None:
         detect_format("  ", "clipboard")
     with pytest.raises(PaperdeckError, match=r"^clipboard: unknown format"):
         detect_format("just one line of text", "clipboard")
+
+
+def test_feed_mentioning_html_tags_is_not_mistaken_for_html() -> None:
+    feed = (
+        '<rss version="2.0"><channel><item><title>Parsing &lt;body&gt; tags</title>'
+        "<description><![CDATA[arXiv:2608.00001v1 Announce Type: new \nAbstract: <html> "
+        "and <body> are tags.]]></description>"
+        '<guid isPermaLink="false">oai:arXiv.org:2608.00001v1</guid></item></channel></rss>'
+    )
+    assert detect_format(feed) == "arxiv-rss"
+    (paper,) = parse_arxiv_rss(feed).papers
+    assert paper.title == "Parsing <body> tags"
+    assert paper.abstract == "<html> and <body> are tags."
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=400),
+        st.text(max_size=400).map(lambda t: t.encode("utf-8")),
+        st.sampled_from(["[", "{", "<feed", "<rss", "Mar 13\n\n", "\ufeff"]).flatmap(
+            lambda start: st.text(max_size=300).map(lambda t: (start + t).encode("utf-8"))
+        ),
+    )
+)
+def test_any_input_parses_or_fails_with_a_one_line_error(data: bytes) -> None:
+    try:
+        result = parse_bytes(data, "fuzz.bin")
+    except PaperdeckError as exc:
+        assert str(exc).startswith("fuzz.bin: ")
+        assert "\n" not in str(exc)
+    else:
+        for paper in result.papers:
+            assert paper.title
+            assert paper.sources == [result.format]

@@ -19,7 +19,7 @@ from tui.importers.common import DEFAULT_NAME, ParseResult, decode_input, refuse
 from tui.importers.hf_json import parse_hf_json
 from tui.importers.hf_page import looks_like_hf_page, parse_hf_page
 
-_HTML = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
+_HTML_DOCTYPE = re.compile(r"<!doctype\s+html", re.IGNORECASE)
 # The first element tag after any XML declaration, comments, processing instructions or DTD.
 _ROOT_TAG = re.compile(r"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 _PROLOG_NOISE = re.compile(r"<\?.*?\?>|<!--.*?-->", re.DOTALL)
@@ -35,23 +35,21 @@ def detect_format(data: str | bytes, name: str = DEFAULT_NAME) -> str:
     head = text.lstrip()
     if head[:1] in "[{":
         return "hf-json"
-    if _HTML.search(head[:4096]) and head.startswith("<"):
-        raise _html_error(name)
     if head.startswith("<"):
-        refuse_dtd(head, name)
         prolog = _PROLOG_NOISE.sub("", head[:8192]).lstrip()
+        if _HTML_DOCTYPE.match(prolog):
+            raise _html_error(name)
+        refuse_dtd(head, name)
         match = _ROOT_TAG.match(prolog)
         root = match.group(2).lower() if match else ""
         if root == "feed":
             return "arxiv-atom"
         if root == "rss":
             return "arxiv-rss"
-        if root in {"html", "head", "body"}:
+        if root in {"html", "head", "body", "div", "meta", "title"}:
             raise _html_error(name)
         what = f"an XML document with root <{root}>" if root else "markup"
         raise InputFormatError(f"{name}: {what}, not an arXiv Atom or RSS feed (unknown format)")
-    if _HTML.search(head[:4096]):
-        raise _html_error(name)
     if looks_like_hf_page(text):
         return "hf-page"
     raise InputFormatError(

@@ -96,6 +96,9 @@ _ISO_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})$")
 # An abstract is long, or several sentences ending in a full stop; a title is neither.
 _ABSTRACT_MIN_LEN = 300
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
+# Detection reads this much of the text: enough for the header, a date and a dozen papers.
+_DETECT_PREFIX = 64 * 1024
+_LONGEST_HEADER = max(len(line) for line in _HEADER_LINES)
 
 
 def parse_hf_page(
@@ -122,13 +125,17 @@ def parse_hf_page(
         )
         found.append((short_label(title), paper))
 
+    # For each paragraph: does the next one that is not page furniture read like an abstract?
+    # Computed back to front once, so a page full of stray lines stays linear.
+    abstract_follows = [False] * len(paragraphs)
+    upcoming = False
+    for index in range(len(paragraphs) - 1, -1, -1):
+        abstract_follows[index] = upcoming
+        if kinds[index] != "noise":
+            upcoming = kinds[index] == "text" and looks_like_abstract(paragraphs[index])
+
     def next_is_abstract(index: int) -> bool:
-        """Whether the next paragraph that is not page furniture reads like an abstract."""
-        for later in range(index + 1, len(paragraphs)):
-            if kinds[later] == "noise":
-                continue
-            return kinds[later] == "text" and looks_like_abstract(paragraphs[later])
-        return False
+        return abstract_follows[index]
 
     for index, paragraph in enumerate(paragraphs):
         kind = kinds[index]
@@ -188,7 +195,7 @@ def split_paragraphs(text: str) -> list[str]:
 
 def looks_like_hf_page(text: str) -> bool:
     """Whether plain text is plausibly a saved HF Papers page (used by format detection)."""
-    paragraphs = split_paragraphs(text)
+    paragraphs = split_paragraphs(text[:_DETECT_PREFIX])
     if any(_kind(p) == "date" for p in paragraphs[:50]):
         return True
     if sum(1 for p in paragraphs[:20] if _kind(p) == "noise" and _is_header(p)) >= 2:
@@ -215,6 +222,8 @@ def looks_like_abstract(paragraph: str) -> bool:
 
 
 def _is_header(paragraph: str) -> bool:
+    if len(paragraph) > 2 * _LONGEST_HEADER:
+        return False
     return " ".join(paragraph.casefold().split()) in _HEADER_LINES
 
 
