@@ -134,9 +134,6 @@ def parse_hf_page(
         if kinds[index] != "noise":
             upcoming = kinds[index] == "text" and looks_like_abstract(paragraphs[index])
 
-    def next_is_abstract(index: int) -> bool:
-        return abstract_follows[index]
-
     for index, paragraph in enumerate(paragraphs):
         kind = kinds[index]
         if kind == "date":
@@ -145,15 +142,15 @@ def parse_hf_page(
                 pending = None
             listed_on = resolve_date(paragraph, today)
             continue
-        if kind == "noise" and not (pending is None and next_is_abstract(index)):
+        if kind == "noise" and not (pending is None and abstract_follows[index]):
             continue
         if pending is None:
-            if looks_like_abstract(paragraph) and not next_is_abstract(index):
+            if looks_like_abstract(paragraph) and not abstract_follows[index]:
                 rejected.append((short_label(paragraph), "abstract without a title"))
             else:
                 pending = (paragraph, listed_on)
             continue
-        if not looks_like_abstract(paragraph) and next_is_abstract(index):
+        if not looks_like_abstract(paragraph) and abstract_follows[index]:
             # Two titles in a row, the second followed by its abstract: the first has none.
             emit(pending[0], "", pending[1])
             pending = (paragraph, listed_on)
