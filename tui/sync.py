@@ -25,14 +25,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-import httpx
-
 from tui.config import Config, FeedConfig
 from tui.errors import PaperdeckError, UsageError
 from tui.models import Paper
-from tui.sources import SyncCancelled, feed_pages, make_client
 
 if TYPE_CHECKING:
+    import httpx
+
     from tui.store import Library
 
 ProgressCallback = Callable[[str, int, int | None, str], None]
@@ -145,6 +144,10 @@ def run_sync(
     would change without writing anything. `today` (UTC date) is for tests of hf-daily's date
     range; `transport` replaces the network under the retry layer (tests use a real server).
     """
+    # Imported here, not at the top: importing httpx also imports Rich (httpx's own CLI module),
+    # and commands that never sync should not pay for either.
+    from tui.sources import SyncCancelled, make_client
+
     selected = select_feeds(config, feeds)
     report = SyncReport(started_at=_iso_now(), dry_run=dry_run)
     notify: ProgressCallback = progress or _no_progress
@@ -195,6 +198,8 @@ def _fetch_all(
     result: FeedResult,
 ) -> list[Paper]:
     """Every page of one feed, deduplicated by id (a later page's copy wins: it is fresher)."""
+    from tui.sources import feed_pages
+
     notify(feed.name, 0, None, f"fetching {feed.source}")
     since = _day_of(lib.get_meta(f"last_sync:{feed.name}"))
     papers: dict[str, Paper] = {}
