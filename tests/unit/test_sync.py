@@ -15,9 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixture_server import FIXTURES, FixtureServer, RecordedRequest, Reply, local_config
+from fixture_server import (
+    FIXTURES,
+    FixtureServer,
+    RecordedRequest,
+    Reply,
+    local_config,
+    network_toml,
+)
 
-from tui.config import Config, FeedConfig
+from tui.config import Config, FeedConfig, load_config
 from tui.errors import UsageError
 from tui.models import Paper
 from tui.store import Library
@@ -350,3 +357,20 @@ def test_paper_from_a_saved_page_gains_its_arxiv_id(server: FixtureServer, lib: 
     assert len(report.feeds[0].added) == 7 and len(report.feeds[0].updated) == 1
     assert lib.get("arxiv:2608.09888") is not None
     assert len(lib.papers()) == 8
+
+
+def test_a_config_file_drives_a_sync(server: FixtureServer, lib: Library, tmp_path: Path) -> None:
+    serve_all(server)
+    path = tmp_path / "config.toml"
+    path.write_text(
+        network_toml(server)
+        + '\n[[feeds]]\nsource = "hf-daily"\ndays = 1\n'
+        + '\n[[feeds]]\nsource = "arxiv-rss"\ncategory = "cs.CL"\nannounce_types = ["new"]\n',
+        encoding="utf-8",
+    )
+    report = sync(lib, load_config(path))
+    assert [f.summary for f in report.feeds] == [
+        "+8 new, 0 updated from hf-daily",
+        "+1 new, 3 updated from arxiv-rss",
+    ]
+    assert [r.path for r in server.requests] == ["/api/daily_papers", "/rss/cs.CL"]
