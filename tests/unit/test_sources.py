@@ -321,3 +321,12 @@ def test_unreachable_server_is_reported(tmp_path: Path) -> None:
     config = local_config(gone, http_retries=1, hf_base_url=url)
     with pytest.raises(NetworkError, match=r"^hf-daily: cannot reach http://127\.0\.0\.1:\d+/"):
         fetch(config, HF_DAILY)
+
+
+def test_redirects_are_followed_and_a_loop_is_reported(server: FixtureServer) -> None:
+    server.route("/moved", Reply.file("hf_daily_papers_sample.json"))
+    server.route("/api/daily_papers", Reply(status=301, headers={"Location": "/moved"}))
+    assert len(fetch(local_config(server), HF_DAILY)) == 8
+    server.route("/api/daily_papers", Reply(status=302, headers={"Location": "/api/daily_papers"}))
+    with pytest.raises(NetworkError, match=r"^hf-daily: Exceeded maximum allowed redirects"):
+        fetch(local_config(server), HF_DAILY)

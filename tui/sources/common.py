@@ -15,7 +15,7 @@ import httpx
 
 from tui.config import Config
 from tui.errors import InputFormatError, NetworkError
-from tui.models import Paper
+from tui.models import Paper, clean_text
 from tui.sources.http import SyncCancelled, server_wait
 
 T = TypeVar("T")
@@ -69,6 +69,8 @@ def get(
         ) from exc
     except httpx.InvalidURL as exc:
         raise NetworkError(f"{feed_name}: bad URL {url}: {exc}") from exc
+    except httpx.RequestError as exc:  # undecodable body, redirect loop
+        raise NetworkError(f"{feed_name}: {clean_text(exc) or type(exc).__name__} ({url})") from exc
     status = response.status_code
     if status < 400 or status in accept_statuses:
         return response
@@ -123,7 +125,7 @@ def _error_detail(response: httpx.Response) -> str:
     except ValueError:
         return ""
     if isinstance(data, dict) and isinstance(data.get("error"), str):
-        return " ".join(data["error"].split())[:200]
+        return clean_text(data["error"])[:200]
     return ""
 
 
