@@ -7,8 +7,8 @@ a library with the file both ways. Nothing here talks to the network; the user's
 Reading-list file format (version 1)
 ------------------------------------
 
-One UTF-8 JSON document, pretty-printed (2-space indent) so a person can read it and a line-based
-diff (git) stays small: a header, then one object per paper, sorted by id, keys sorted.
+One UTF-8 JSON document laid out so a person can read it and a line-based diff (git) stays small:
+a header, then one object per paper, sorted by id, one key per line, keys sorted.
 
 ```json
 {
@@ -25,8 +25,7 @@ diff (git) stays small: a header, then one object per paper, sorted by id, keys 
       "starred": true,
       "status": "later",
       "tags": ["diffusion"],
-      "times": {"note": 1763630040.5, "starred": 1763629940.1, "status": 1763629940.1,
-                "tag:diffusion": 1763629950.2, "tag:old": 1763629960.0},
+      "times": {"note": 1763630040.5, "starred": 1763629940.1, "status": 1763629940.1, "tag:diffusion": 1763629950.2, "tag:old": 1763629960.0},
       "title": "DPM-Solver: A Fast ODE Solver for Diffusion Probabilistic Model Sampling",
       "url": "https://arxiv.org/abs/2206.00927"
     }
@@ -34,7 +33,7 @@ diff (git) stays small: a header, then one object per paper, sorted by id, keys 
 }
 ```
 
-(The real file puts each list item on its own line.) Per paper:
+Per paper (every key is written, on a line of its own; `null` and `[]` for nothing):
 
 - `id` (required): the catalog key, `arxiv:<id>` or `title:<hash>`.
 - `title` (required), `authors`, `arxiv_id`, `published` (`YYYY-MM-DD`), `url`: enough to know
@@ -152,9 +151,23 @@ def _canonical(value: object) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-def _rank(time: float | None, value: object, is_default: bool) -> tuple[float, bool, str]:
-    """The order in which two versions of one field compete: newest, then non-default, then value."""
-    return (-math.inf if time is None else time, not is_default, _canonical(value))
+def _newer(
+    a: tuple[Any, float | None], b: tuple[Any, float | None], default: Any
+) -> tuple[Any, float | None]:
+    """Of two (value, time) versions of one field, the one a merge keeps.
+
+    Newer time first (no time is oldest); at equal times a non-default value beats the default,
+    then the greater canonical JSON wins: a total order, so the merge is commutative.
+    """
+    time_a = -math.inf if a[1] is None else a[1]
+    time_b = -math.inf if b[1] is None else b[1]
+    if time_a != time_b:
+        return a if time_a > time_b else b
+    if a[0] == b[0]:
+        return a
+    if (a[0] == default) != (b[0] == default):
+        return b if a[0] == default else a
+    return a if _canonical(a[0]) > _canonical(b[0]) else b
 
 
 def _tag_names(state: State) -> set[str]:
@@ -166,24 +179,20 @@ def merge_state(a: State, b: State) -> State:
     merged = State()
     times: dict[str, float] = {}
     for name in _SCALAR_FIELDS:
-        candidates = []
-        for side in (a, b):
-            value = getattr(side, name)
-            time = side.times.get(name)
-            candidates.append((_rank(time, value, value == _DEFAULTS[name]), value, time))
-        _, value, time = max(candidates, key=lambda c: c[0])
+        value, time = _newer(
+            (getattr(a, name), a.times.get(name)),
+            (getattr(b, name), b.times.get(name)),
+            _DEFAULTS[name],
+        )
         setattr(merged, name, value)
         if time is not None:
             times[name] = time + 0.0  # + 0.0 turns -0.0 into 0.0 so equal times print alike
     tags: list[str] = []
     for tag in sorted(_tag_names(a) | _tag_names(b)):
         key = f"tag:{tag}"
-        candidates_tag = []
-        for side in (a, b):
-            present = tag in side.tags
-            time = side.times.get(key)
-            candidates_tag.append((_rank(time, present, not present), present, time))
-        _, present, time = max(candidates_tag, key=lambda c: c[0])
+        present, time = _newer(
+            (tag in a.tags, a.times.get(key)), (tag in b.tags, b.times.get(key)), False
+        )
         if present:
             tags.append(tag)
         if time is not None:
@@ -234,7 +243,10 @@ def merge(a: ReadingList, b: ReadingList) -> ReadingList:
                 slim_paper(only.paper), merge_state(only.state, State())
             )
             continue
-        paper = max((left.paper, right.paper), key=lambda p: _canonical(_paper_record(p)))
+        paper = left.paper
+        record_left, record_right = _paper_record(left.paper), _paper_record(right.paper)
+        if record_left != record_right and _canonical(record_right) > _canonical(record_left):
+            paper = right.paper
         out.entries[pid] = ReadingListEntry(slim_paper(paper), merge_state(left.state, right.state))
     return out
 
@@ -258,14 +270,30 @@ def _entry_record(entry: ReadingListEntry) -> dict[str, Any]:
     return dict(sorted(record.items()))
 
 
+def _json_value(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 def dump_reading_list(rl: ReadingList) -> str:
-    """The file's text: header, then one object per paper sorted by id, keys sorted."""
-    document = {
-        "format": FORMAT_NAME,
-        "version": FORMAT_VERSION,
-        "papers": [_entry_record(rl.entries[pid]) for pid in sorted(rl.entries)],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """The file's text: header, then one object per paper sorted by id, one key per line.
+
+    Values (lists, the `times` object) stay on their key's line, so changing a field changes
+    one line of a diff. Laid out by hand because `json.dumps(indent=...)` is pure Python and
+    several times slower than this on a large list.
+    """
+    blocks = []
+    for pid in sorted(rl.entries):
+        record = _entry_record(rl.entries[pid])
+        fields = ",\n".join(f"      {_json_value(k)}: {_json_value(v)}" for k, v in record.items())
+        blocks.append("    {\n" + fields + "\n    }")
+    papers = "[\n" + ",\n".join(blocks) + "\n  ]" if blocks else "[]"
+    return (
+        "{\n"
+        f'  "format": {_json_value(FORMAT_NAME)},\n'
+        f'  "version": {FORMAT_VERSION},\n'
+        f'  "papers": {papers}\n'
+        "}\n"
+    )
 
 
 def _line_at(text: str, offset: int) -> int:
@@ -301,11 +329,11 @@ def _time_value(value: object) -> float | None:
 
 def _parse_entry(raw: object, index: int, text: str) -> ReadingListEntry:
     pid = raw.get("id") if isinstance(raw, dict) else None
-    line = _entry_line(text, index, pid)
 
     def problem(detail: str) -> _FileProblem:
+        # The line is looked up only when there is a problem: a search per entry is quadratic.
         who = f"paper {pid!r}" if isinstance(pid, str) and pid else f"paper #{index + 1}"
-        return _FileProblem(f"{who}: {detail}", line)
+        return _FileProblem(f"{who}: {detail}", _entry_line(text, index, pid))
 
     if not isinstance(raw, dict):
         raise problem("is not an object")
