@@ -64,6 +64,7 @@ import contextlib
 import json
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -386,13 +387,16 @@ def _parse_entry(raw: object, index: int, text: str) -> ReadingListEntry:
         elif key not in _SCALAR_FIELDS:
             continue  # a field this version does not know
         times[key] = max(time, times.get(key, -math.inf))
-    url = raw.get("url")
+    url = clean_text(raw.get("url"))
+    if not re.match(r"https?://", url, re.IGNORECASE):
+        url = ""  # only web links: the file may come from someone else
     paper = Paper(
-        id=pid.strip(),
+        # An arXiv paper's key is always `arxiv:<versionless id>`, as in the catalog.
+        id=f"arxiv:{arxiv_id}" if arxiv_id else pid.strip(),
         title=clean_text(title),
         arxiv_id=arxiv_id or None,
         authors=[clean_text(a) for a in authors if clean_text(a)],
-        published=raw.get("published") or None,
+        published=clean_text(raw.get("published")) or None,
         links={"abs": url} if url and not arxiv_id else {},
     )
     state = State(
@@ -617,7 +621,10 @@ def sync_reading_list(
     if dry_run:
         return result
     if changed:
-        lib.apply_states(changed, label=SYNC_LABEL)
+        # Fold in anything triaged here while we merged (apply_states replaces whole states):
+        # merging is idempotent, so this only narrows the window to the store's own write.
+        latest = {pid: merge_state(state, lib.state(pid)) for pid, state in changed.items()}
+        lib.apply_states(latest, label=SYNC_LABEL)
     if result.written:
         _atomic_write_text(file, new_text)
     return result

@@ -345,6 +345,21 @@ def test_lenient_reading_of_hand_edited_files(tmp_path: Path) -> None:
     assert entry.state.starred is True
     assert entry.state.times == {"starred": 4.0, "tag:to-read": 2.0}
     assert load_reading_list(write(tmp_path / "empty.json", "  \n")).entries == {}
+
+
+def test_ids_are_canonical_and_only_web_links_are_kept(tmp_path: Path) -> None:
+    papers = [
+        {"id": "arxiv:2206.00927v2", "title": "Versioned", "url": "javascript:alert(1)"},
+        {"id": "title:abc", "arxiv_id": "2401.00001", "title": "Gained an id"},
+        {"id": "title:def", "title": "Web", "url": "file:///etc/passwd"},
+        {"id": "title:ghi", "title": "Web 2", "url": "https://example.org/x"},
+    ]
+    text = json.dumps({"format": FORMAT_NAME, "version": 1, "papers": papers})
+    rl = load_reading_list(write(tmp_path / "l.json", text))
+    assert sorted(rl.entries) == ["arxiv:2206.00927", "arxiv:2401.00001", "title:def", "title:ghi"]
+    assert rl.entries["arxiv:2206.00927"].paper.abs_url == "https://arxiv.org/abs/2206.00927"
+    assert rl.entries["title:def"].paper.abs_url is None
+    assert rl.entries["title:ghi"].paper.abs_url == "https://example.org/x"
     assert load_reading_list(tmp_path / "missing.json").entries == {}
 
 
