@@ -118,15 +118,16 @@ def test_ratelimit_header_reset_is_waited_for(server: FixtureServer) -> None:
 
 def test_arxiv_requests_are_spaced_by_the_configured_delay(server: FixtureServer) -> None:
     server.route("/api/query", Reply.text("<feed/>"))
-    server.route("/api/daily_papers", Reply.json([]))
-    delay = 0.15
+    delay = 0.3
     with client_for(server, arxiv_delay=delay) as client:
-        for _ in range(4):
+        for _ in range(3):
             client.get(f"{server.url}/api/query")
     times = [r.time for r in server.requests_for("/api/query")]
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
-    assert len(gaps) == 3
-    assert all(gap >= delay * 0.9 for gap in gaps), gaps
+    assert len(gaps) == 2
+    # The client spaces its sends by `delay`; the server stamps arrivals, which a loaded machine
+    # can shift by a few milliseconds either way, hence the small allowance.
+    assert all(gap >= delay - 0.03 for gap in gaps), gaps
 
 
 def test_rate_limiter_applies_only_under_arxiv_urls() -> None:
