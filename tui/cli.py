@@ -329,8 +329,7 @@ def cmd_sync(lib: Library, args: argparse.Namespace) -> int:
 def _sync_list(lib: Library, path: Path, dry_run: bool) -> int:
     from tui.readinglist import sync_reading_list
 
-    result = sync_reading_list(lib, path, dry_run=dry_run)
-    _say(("(dry run) " if dry_run else "") + result.summary())
+    _say(sync_reading_list(lib, path, dry_run=dry_run).summary())
     return 0
 
 

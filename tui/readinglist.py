@@ -621,10 +621,9 @@ def sync_reading_list(
     if dry_run:
         return result
     if changed:
-        # Fold in anything triaged here while we merged (apply_states replaces whole states):
-        # merging is idempotent, so this only narrows the window to the store's own write.
-        latest = {pid: merge_state(state, lib.state(pid)) for pid, state in changed.items()}
-        lib.apply_states(latest, label=SYNC_LABEL)
+        # Merge again under the store's lock with whatever was triaged meanwhile (merging is
+        # idempotent), so a keystroke made during the sync is never overwritten.
+        lib.apply_states(changed, label=SYNC_LABEL, merge=merge_state)
     if result.written:
         _atomic_write_text(file, new_text)
     return result

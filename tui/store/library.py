@@ -594,17 +594,29 @@ class Library:
 
         return self._act(ids, lambda n: f"rename tag {src} → {dst} on {_plural(n)}", change)
 
-    def apply_states(self, states: Mapping[str, State], label: str) -> JournalEntry | None:
-        """Replace whole states (reading-list sync) as one undoable action."""
+    def apply_states(
+        self,
+        states: Mapping[str, State],
+        label: str,
+        *,
+        merge: Callable[[State, State], State] | None = None,
+    ) -> JournalEntry | None:
+        """Write whole states (reading-list sync) as one undoable action.
+
+        With `merge`, each paper's new state is `merge(current, given)`, computed under the
+        write lock from the state on disk, so a keystroke made meanwhile (here or in another
+        process) is merged rather than overwritten.
+        """
         if not states:
             return None
         with self._write():
             self._refresh_states()
-            changes = {
-                pid: (self.state(pid), st.copy())
-                for pid, st in states.items()
-                if self.state(pid).to_dict() != st.to_dict()
-            }
+            changes = {}
+            for pid, given in states.items():
+                current = self.state(pid)
+                new = merge(current, given) if merge else given.copy()
+                if current.to_dict() != new.to_dict():
+                    changes[pid] = (current, new)
             entry = JournalEntry(seq=0, label=label, at=now_ts(), changes=changes)
             if changes:
                 self._write_states({pid: new for pid, (_, new) in changes.items()})
