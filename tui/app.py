@@ -1,0 +1,152 @@
+"""The paperdeck Textual app: wiring only — styles, keymap, theme, the triage screen, quitting.
+
+`run_app(home, config, notice)` is what plain `paperdeck` calls. The triage screen does the
+work; this module finds the stylesheets, applies the user's `[keymap]` and theme, opens web
+links safely (http/https only, no shell), and makes sure queued writes finish before exit.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import urlsplit
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from tui.commands import PaperdeckCommands
+from tui.screens.help import HelpScreen, help_rows
+from tui.screens.triage import TriageScreen
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from tui.config import Config
+
+
+def styles_dir() -> Path:
+    """The stylesheets: `tui/styles` inside an installed wheel, else `styles/` in a checkout."""
+    import tui
+
+    package = Path(tui.__file__).resolve().parent
+    packaged = package / "styles"
+    return packaged if packaged.is_dir() else package.parent / "styles"
+
+
+def stylesheets() -> list[Path]:
+    """Every `*.tcss` file, in name order (app.tcss first sets the base)."""
+    return sorted(styles_dir().glob("*.tcss"))
+
+
+def is_web_url(url: str) -> bool:
+    """True for an absolute http(s) URL with a host: the only links we hand to a browser."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and url.isprintable()
+
+
+class PaperdeckApp(App[int]):
+    """Triage research papers from the keyboard."""
+
+    TITLE = "paperdeck"
+    CSS_PATH = [str(path) for path in stylesheets()]  # noqa: RUF012 (App declares the type)
+    COMMANDS = App.COMMANDS | {PaperdeckCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", tooltip="Quit (saves everything first)", id="quit"),
+        Binding("question_mark", "help", "Help", tooltip="Show every key", id="help"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            tooltip="Command palette",
+            id="command_palette",
+            show=False,
+            priority=True,
+        ),
+    ]
+
+    def __init__(
+        self,
+        home: Path,
+        config: Config | None = None,
+        notice: str | None = None,
+        *,
+        url_opener: Callable[[str], object] = webbrowser.open,
+    ) -> None:
+        super().__init__()
+        self.home = home
+        self.config = config
+        self.notice = notice
+        self.url_opener = url_opener
+        self.triage = TriageScreen(home, config)
+
+    def get_default_screen(self) -> Screen[object]:
+        return self.triage  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        config = self.config
+        if config is not None and config.keymap:
+            unknown = sorted(set(config.keymap) - known_binding_ids())
+            self.set_keymap(dict(config.keymap))
+            if unknown:
+                self.notify(
+                    f"[keymap] ignores unknown binding ids: {', '.join(unknown)} (see ? for ids)",
+                    severity="warning",
+                    markup=False,
+                )
+        if config is not None and config.theme:
+            if config.theme in self.available_themes:
+                self.theme = config.theme
+            else:
+                self.notify(
+                    f"unknown theme {config.theme!r} in config", severity="warning", markup=False
+                )
+        if self.notice:
+            self.notify(self.notice, markup=False, timeout=8)
+
+    def open_web_link(self, url: str) -> bool:
+        """Open `url` in the browser (in a thread; no shell); refuse anything but http(s)."""
+        if not is_web_url(url):
+            return False
+        opener = self.url_opener
+        self.run_worker(lambda: opener(url), thread=True, group="browser", exit_on_error=False)
+        return True
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(help_rows(self, self.screen)))
+
+    async def action_quit(self) -> None:
+        await self.triage.shutdown()
+        self.exit(0)
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id a `[keymap]` may name."""
+    from tui.screens.note_editor import NoteEditor
+    from tui.screens.prompt import Prompt
+    from tui.screens.tag_editor import TagEditor
+    from tui.widgets import AbstractPane, PaperList, ViewSidebar
+
+    classes: Iterable[type] = (
+        PaperdeckApp, TriageScreen, PaperList, AbstractPane, ViewSidebar,
+        TagEditor, NoteEditor, Prompt, HelpScreen,
+    )  # fmt: skip
+    ids: set[str] = set()
+    for cls in classes:
+        for binding in getattr(cls, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.id:
+                ids.add(binding.id)
+    return ids
+
+
+def run_app(home: Path, config: Config | None = None, notice: str | None = None) -> int:
+    """Open the app on the library at `home`; returns the exit code."""
+    app = PaperdeckApp(home, config=config, notice=notice)
+    app.run()
+    return app.return_code or 0

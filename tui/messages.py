@@ -1,0 +1,105 @@
+"""Messages the interface's workers post when core work finishes (past tense: it happened).
+
+Workers call the core in threads and report back with these; the screen updates widgets in
+its handlers on the UI thread. Widget-level messages (cursor moved, view chosen, filter
+changed) live with their widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from tui.models import Paper, State
+
+if TYPE_CHECKING:
+    from tui.store import Library
+
+
+class LibraryLoaded(Message):
+    """The store was opened and the catalog read."""
+
+    def __init__(
+        self, library: Library, papers: Mapping[str, Paper], states: Mapping[str, State]
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.papers = papers
+        self.states = states
+
+
+class LibraryFailed(Message):
+    """The store could not be opened (the message is the one-line PaperdeckError text)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+
+class SearchFinished(Message):
+    """A search for `text` in `view_query` produced these rows (ids in order)."""
+
+    def __init__(
+        self,
+        text: str,
+        rows: Sequence[str],
+        title_spans: Mapping[str, Sequence[tuple[int, int]]],
+        generation: int,
+    ) -> None:
+        super().__init__()
+        self.text = text
+        self.rows = rows
+        self.title_spans = title_spans
+        self.generation = generation
+
+
+class SearchFailed(Message):
+    """The filter text does not parse: keep the last good rows and show where it is wrong."""
+
+    def __init__(self, text: str, message: str, position: int | None) -> None:
+        super().__init__()
+        self.text = text
+        self.message = message
+        self.position = position
+
+
+class StatesChanged(Message):
+    """The store wrote a triage action; these are the papers' states as now stored."""
+
+    def __init__(self, label: str, states: Mapping[str, State], kind: str = "action") -> None:
+        super().__init__()
+        self.label = label
+        self.states = states
+        self.kind = kind
+
+
+class StoreFailed(Message):
+    """A store write failed; the optimistic change is rolled back to `states`."""
+
+    def __init__(self, message: str, states: Mapping[str, State]) -> None:
+        super().__init__()
+        self.message = message
+        self.states = states
+
+
+class SyncProgressed(Message):
+    """Sync progress text for the footer. Chatty: a newer one replaces an unhandled older one."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SyncProgressed)
+
+
+class SyncFinished(Message):
+    """Sync ended (or failed: `ok` False); `summary` is a one-line report for a notification."""
+
+    def __init__(self, summary: str, ok: bool, papers_changed: bool) -> None:
+        super().__init__()
+        self.summary = summary
+        self.ok = ok
+        self.papers_changed = papers_changed

@@ -1,0 +1,42 @@
+"""The triage keys of DESIGN.md §2 as Textual bindings. Every binding's id is its action name,
+and `config.toml` may remap any of them by that id (`[keymap] star = "f"`).
+
+Movement keys live on the list (tui/widgets/paper_list.py); help, palette and quit on the app.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+
+def _key(key: str, action: str, description: str, tooltip: str, show: bool = False) -> Binding:
+    return Binding(key, action, description, show=show, tooltip=tooltip, id=action)
+
+
+TRIAGE_BINDINGS: list[BindingType] = [
+    _key("s", "star", "Star", "Star / unstar", show=True),
+    _key("a", "later", "Later", "Add to the reading list, then next", show=True),
+    _key("d", "done", "Done", "Mark done (read), then next", show=True),
+    _key("x", "skip", "Skip", "Skip, then next", show=True),
+    _key("i", "inbox", "Inbox", "Back to the inbox, then next"),
+    _key("t", "tag", "Tag", "Edit tags (-name removes)", show=True),
+    _key("n", "note", "Note", "Edit the note"),
+    _key("space", "mark", "Mark", "Mark / unmark, then next"),
+    _key("asterisk", "mark_all", "Mark all", "Mark every paper in the view"),
+    _key("ctrl+space", "clear_marks", "Unmark", "Clear all marks"),
+    _key("u", "undo", "Undo", "Undo the last action", show=True),
+    _key("ctrl+r", "redo", "Redo", "Redo what was undone"),
+    _key("o", "open", "Open", "Open the abstract page in the browser"),
+    _key("O", "open_pdf", "PDF", "Open the PDF in the browser"),
+    _key("y", "copy_link", "Copy link", "Copy the link"),
+    _key("Y", "copy_bibtex", "BibTeX", "Copy BibTeX"),
+    _key("slash", "filter", "Filter", "Filter with the query language", show=True),
+    _key("escape", "back", "Back", "Back to the list; clear the filter"),
+    _key("S", "sync", "Sync", "Sync now (in the background)"),
+    _key("b", "toggle_sidebar", "Sidebar", "Show / hide the sidebar"),
+]
+
+PAPER_ACTIONS = frozenset(
+    {"star", "later", "done", "skip", "inbox", "tag", "note", "mark", "copy_link", "copy_bibtex"}
+)
+"""Actions that need a paper under the cursor (or marked papers) to act on."""

@@ -1,0 +1,92 @@
+"""The interface's in-memory copy of the library: papers, the user's states, and live counts.
+
+The triage screen reads this on the UI thread and never waits on the store: it applies a
+triage action here first (so the row repaints at once), then the store writes it in a thread
+and the authoritative states it returns replace the guesses. Counts for the sidebar are kept
+incrementally, so a keystroke costs O(papers changed), not O(library). Plain Python, no Textual.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import cast
+
+from tui.models import DEFAULT_STATE, STATUSES, Paper, State, normalise_tag
+
+
+class LibrarySnapshot:
+    """Papers by id, states by id (only non-default ones), and the counts the sidebar shows."""
+
+    def __init__(self, papers: Mapping[str, Paper], states: Mapping[str, State]) -> None:
+        self.papers: Mapping[str, Paper] = papers
+        self.states: dict[str, State] = {pid: st for pid, st in states.items() if pid in papers}
+        self._status: Counter[str] = Counter({s: 0 for s in STATUSES})
+        self._starred = 0
+        self._tags: Counter[str] = Counter()
+        touched = 0
+        for state in self.states.values():
+            touched += 1
+            self._count(state, +1)
+        self._status["inbox"] += len(papers) - touched
+
+    def _count(self, state: State, sign: int) -> None:
+        self._status[state.status] += sign
+        self._starred += sign * state.starred
+        for tag in state.tags:
+            self._tags[tag] += sign
+
+    def state(self, paper_id: str) -> State:
+        """The state of one paper (the shared default when untouched: do not mutate it)."""
+        return self.states.get(paper_id, DEFAULT_STATE)
+
+    def status_counts(self) -> dict[str, int]:
+        """inbox later done skipped starred all, like Library.status_counts()."""
+        return {**self._status, "starred": self._starred, "all": len(self.papers)}
+
+    def tag_counts(self) -> dict[str, int]:
+        """Tags in use with their counts."""
+        return {tag: n for tag, n in self._tags.items() if n > 0}
+
+    def replace(self, states: Mapping[str, State]) -> list[str]:
+        """Put these states in (from the store); returns the ids whose state really changed."""
+        changed: list[str] = []
+        for pid, new in states.items():
+            if pid not in self.papers:
+                continue
+            old = self.state(pid)
+            if old.to_dict() == new.to_dict():
+                continue
+            self._count(old, -1)
+            self._count(new, +1)
+            if new.is_default:
+                self.states.pop(pid, None)
+            else:
+                self.states[pid] = new
+            changed.append(pid)
+        return changed
+
+    # -- optimistic guesses (the store's answer overrides them) ---------------------------------
+
+    def guess(self, ids: Iterable[str], action: str, argument: object = None) -> dict[str, State]:
+        """The states `ids` will have after `action`, computed like the store computes them."""
+        wanted = [pid for pid in dict.fromkeys(ids) if pid in self.papers]
+        out: dict[str, State] = {}
+        if action == "toggle_star":
+            star = not all(self.state(pid).starred for pid in wanted)
+            action, argument = "starred", star
+        for pid in wanted:
+            new = self.state(pid).copy()
+            if action == "status":
+                new.status = str(argument)
+            elif action == "starred":
+                new.starred = bool(argument)
+            elif action == "tags":
+                add, remove = cast("tuple[Iterable[str], Iterable[str]]", argument)
+                tags = set(new.tags) | {normalise_tag(t) for t in add}
+                tags -= {normalise_tag(t) for t in remove}
+                new.tags = sorted(t for t in tags if t)
+            elif action == "note":
+                new.note = str(argument)
+            out[pid] = new
+        return out

@@ -1,0 +1,582 @@
+"""The triage screen: sidebar, filter bar, paper list and abstract pane, driven by the keyboard.
+
+It draws first and loads after: the panes appear with a loading indicator, then a thread
+worker opens the library. It owns the conversation with the core — search in an exclusive
+thread worker, writes through the `StoreWriter`, sync in a thread worker — and hands models
+to its widgets. A triage key changes the in-memory snapshot at once (the row repaints in the
+same frame) and the store's answer, when it arrives, replaces the guess.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Collection, Mapping
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import get_current_worker
+
+from tui.errors import PaperdeckError
+from tui.messages import (
+    LibraryFailed,
+    LibraryLoaded,
+    SearchFailed,
+    SearchFinished,
+    StatesChanged,
+    StoreFailed,
+    SyncFinished,
+    SyncProgressed,
+)
+from tui.models import Paper, State
+from tui.screens.bindings import PAPER_ACTIONS, TRIAGE_BINDINGS
+from tui.screens.note_editor import NoteEditor
+from tui.screens.snapshot import LibrarySnapshot
+from tui.screens.sync_runner import SyncRunner
+from tui.screens.tag_editor import TagEdit, TagEditor
+from tui.screens.writer import StoreWriter, WriteJob
+from tui.widgets import (
+    AbstractPane,
+    FilterBar,
+    PaperList,
+    StatusHeader,
+    SyncIndicator,
+    View,
+    ViewSidebar,
+)
+from tui.widgets.sidebar import INBOX
+
+if TYPE_CHECKING:
+    from tui.config import Config
+    from tui.query import Searcher
+    from tui.store import JournalEntry, Library
+
+
+class TriageScreen(Screen[None]):
+    """The main screen of paperdeck."""
+
+    AUTO_FOCUS = "#paper-list"
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Screen declares it as a plain attribute)
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
+
+    BINDINGS = TRIAGE_BINDINGS
+
+    def __init__(self, home: Path, config: Config | None = None) -> None:
+        super().__init__(id="triage")
+        self.home = home
+        self.config = config
+        self.library: Library | None = None
+        self.snapshot: LibrarySnapshot | None = None
+        self.searcher: Searcher | None = None
+        self.writer: StoreWriter | None = None
+        self.view: View = INBOX
+        self.marked: set[str] = set()
+        self._generation = 0
+        self._new_since: str | None = None
+        self.sync_runner = SyncRunner(self)
+        self._availability: tuple[bool, ...] = ()
+        self.results_ready = False
+        """True once the first search after loading painted the list (tests and benchmarks wait on it)."""
+
+    @property
+    def workers_busy(self) -> bool:
+        """True while a store write, search, load, sync or export has not finished."""
+        if self.writer is not None and self.writer.busy:
+            return True
+        groups = ("load", "search", "sync", "export")
+        return any(w.group in groups and not w.is_finished for w in self.workers)
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="header")
+        with Horizontal(id="panes"):
+            yield ViewSidebar(id="sidebar")
+            with Vertical(id="centre"):
+                yield FilterBar(id="filter-bar")
+                yield PaperList(id="paper-list")
+            yield AbstractPane(id="abstract")
+        yield SyncIndicator(id="sync-indicator")
+        yield Footer(id="footer")
+
+    @cached_property
+    def paper_list(self) -> PaperList:
+        return self.query_one("#paper-list", PaperList)
+
+    @cached_property
+    def abstract(self) -> AbstractPane:
+        return self.query_one("#abstract", AbstractPane)
+
+    @cached_property
+    def sidebar(self) -> ViewSidebar:
+        return self.query_one("#sidebar", ViewSidebar)
+
+    @cached_property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one("#filter-bar", FilterBar)
+
+    @cached_property
+    def header(self) -> StatusHeader:
+        return self.query_one("#header", StatusHeader)
+
+    def on_mount(self) -> None:
+        self.paper_list.loading = True
+        self.header.set_view(self.view.label, None, 0)
+        self._load_library()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load_library(self) -> None:
+        from tui.store import Library  # imported here so the first frame does not wait on it
+
+        try:
+            library = Library.open(self.home)
+            papers = dict(library.papers())
+            states = dict(library.states())
+        except PaperdeckError as exc:
+            self.post_message(LibraryFailed(exc.message))
+            return
+        self.post_message(LibraryLoaded(library, papers, states))
+
+    def on_library_failed(self, message: LibraryFailed) -> None:
+        self.paper_list.loading = False
+        self.paper_list.empty_message = message.message
+        self.paper_list.set_rows([])
+        self.app.notify(
+            message.message, title="Cannot open the library", severity="error", markup=False
+        )
+
+    def on_library_loaded(self, message: LibraryLoaded) -> None:
+        from tui.query import Searcher
+
+        library = message.library
+        self.library = library
+        self.snapshot = LibrarySnapshot(message.papers, message.states)
+        # 100k papers make one full collection pause the UI for ~0.17 s; they live as long
+        # as the app, so move them out of the collector's sight.
+        gc.collect()
+        gc.freeze()
+        self.searcher = Searcher(self.snapshot.papers.values())
+        if self.writer is None:
+            self.writer = StoreWriter(self, library)
+            self.writer.start()
+        self._new_since = library.get_meta("new_since")
+        last_sync = library.get_meta("last_sync")
+        self.header.set_sync(f"synced {_short_time(last_sync)}" if last_sync else "never synced")
+        self.paper_list.set_papers(self.snapshot.papers, self.snapshot.states)
+        self._show_counts()
+        self._run_search()
+
+    # -- searching ----------------------------------------------------------------------------
+
+    def _run_search(self) -> None:
+        """Search the current view with the current filter (a newer search cancels this one)."""
+        if self.snapshot is None or self.searcher is None:
+            return
+        from tui.query import QuerySyntaxError
+        from tui.screens.search import check_filter
+
+        text = self.filter_bar.text
+        try:
+            check_filter(text)
+        except QuerySyntaxError as exc:
+            self.post_message(SearchFailed(text, exc.message, getattr(exc, "position", None)))
+            return
+        self.filter_bar.clear_error()
+        self._generation += 1
+        self._search(self.searcher, dict(self.snapshot.states), self.view, text, self._generation)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(
+        self,
+        searcher: Searcher,
+        states: Mapping[str, State],
+        view: View,
+        text: str,
+        generation: int,
+    ) -> None:
+        from tui.screens.search import search_view
+
+        worker = get_current_worker()
+        try:
+            result = search_view(
+                searcher,
+                states,
+                view.holds,
+                text,
+                new_since=self._new_since,
+                cancelled=lambda: worker.is_cancelled,
+            )
+        except PaperdeckError as exc:
+            self.post_message(SearchFailed(text, exc.message, getattr(exc, "position", None)))
+            return
+        if result is not None and not worker.is_cancelled:
+            self.post_message(SearchFinished(text, result.rows, result.title_spans, generation))
+
+    def on_search_finished(self, message: SearchFinished) -> None:
+        if message.generation != self._generation:
+            return  # a newer search is on its way
+        keep = self.paper_list.current_id
+        self.paper_list.loading = False
+        self.paper_list.set_rows(message.rows, message.title_spans, keep=keep)
+        self._show_view_counts()
+        self.results_ready = True
+        self._refresh_availability()
+
+    def on_search_failed(self, message: SearchFailed) -> None:
+        self.filter_bar.show_error(message.message, message.position)
+
+    def on_filter_bar_changed(self, message: FilterBar.Changed) -> None:
+        self._run_search()
+
+    def on_filter_bar_done(self, message: FilterBar.Done) -> None:
+        self.paper_list.focus()
+
+    def on_view_sidebar_view_chosen(self, message: ViewSidebar.ViewChosen) -> None:
+        self.view = message.view
+        self._run_search()
+        self.paper_list.focus()
+
+    def go_to_view(self, view: View) -> None:
+        """Show a smart view or tag (the command palette's "go to tag")."""
+        self.sidebar.choose(view)
+
+    # -- cursor and panes ---------------------------------------------------------------------
+
+    def on_paper_list_cursor_moved(self, message: PaperList.CursorMoved) -> None:
+        self._show_current()
+        self._refresh_availability()
+
+    def on_paper_list_activated(self, message: PaperList.Activated) -> None:
+        self.abstract.focus()
+
+    def _show_current(self) -> None:
+        paper, state = self._current()
+        self.abstract.show(paper, state)
+
+    def _current(self) -> tuple[Paper | None, State | None]:
+        paper_id = self.paper_list.current_id
+        if self.snapshot is None or paper_id is None:
+            return None, None
+        return self.snapshot.papers.get(paper_id), self.snapshot.state(paper_id)
+
+    def _show_counts(self) -> None:
+        if self.snapshot is None:
+            return
+        counts = self.snapshot.status_counts()
+        self.header.set_counts(counts)
+        self.sidebar.update_counts(counts, self.snapshot.tag_counts())
+
+    def _show_view_counts(self) -> None:
+        self.header.set_view(self.view.label, len(self.paper_list.rows), len(self.marked))
+
+    def _refresh_availability(self) -> None:
+        """Refresh the footer only when what can run changed (a refresh costs a re-layout)."""
+        availability = (
+            self.snapshot is not None,
+            self.paper_list.current_id is not None,
+            bool(self.marked),
+            self.sync_runner.running,
+        )
+        if availability != self._availability:
+            self._availability = availability
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        loaded = self.snapshot is not None
+        if action in PAPER_ACTIONS:
+            return True if loaded and (self.marked or self.paper_list.current_id) else None
+        if action in ("open", "open_pdf"):
+            return True if loaded and self.paper_list.current_id else None
+        if action == "mark_all":
+            return True if loaded and self.paper_list.rows else None
+        if action == "clear_marks":
+            return True if self.marked else None
+        if action in ("undo", "redo"):
+            return True if loaded else None
+        if action == "sync":
+            return True if loaded and not self.sync_runner.running else None
+        return True
+
+    # -- triage -------------------------------------------------------------------------------
+
+    def _targets(self) -> list[str]:
+        if self.marked:
+            shown = [pid for pid in self.paper_list.rows if pid in self.marked]
+            hidden = self.marked.difference(shown)  # marked, then filtered out of view
+            return shown + sorted(hidden)
+        current = self.paper_list.current_id
+        return [current] if current else []
+
+    def _act(
+        self,
+        change: str,
+        argument: object,
+        job: Callable[[Library, list[str]], JournalEntry | None],
+        *,
+        advance: bool = False,
+    ) -> None:
+        """Apply a change to the targets now, queue the store write, then advance if asked."""
+        if self.snapshot is None or self.writer is None:
+            return
+        ids = self._targets()
+        if not ids:
+            return
+        bulk = bool(self.marked)
+        rollback = {pid: self.snapshot.state(pid) for pid in ids}
+        self._apply_states(self.snapshot.guess(ids, change, argument))
+        self.writer.submit(WriteJob(lambda lib: job(lib, ids), ids, rollback))
+        if bulk:
+            self._set_marked(set())
+        elif advance:
+            self.paper_list.advance()
+
+    def _apply_states(self, states: Mapping[str, State]) -> None:
+        if self.snapshot is None:
+            return
+        changed = self.snapshot.replace(states)
+        if not changed:
+            return
+        self.paper_list.refresh_papers(changed)
+        self._show_counts()
+        if self.paper_list.current_id in changed:
+            self._show_current()
+
+    def on_states_changed(self, message: StatesChanged) -> None:
+        self._apply_states(message.states)
+        if message.kind in ("undo", "redo"):
+            verb = "Undone" if message.kind == "undo" else "Redone"
+            text = f"{verb}: {message.label}" if message.label else f"Nothing to {message.kind}"
+            self.app.notify(text, markup=False, timeout=3)
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        self._apply_states(message.states)
+        self.app.notify(message.message, title="Not saved", severity="error", markup=False)
+
+    def action_star(self) -> None:
+        self._act("toggle_star", None, lambda lib, ids: lib.toggle_star(ids))
+
+    def _status(self, status: str) -> None:
+        self._act("status", status, lambda lib, ids: lib.set_status(ids, status), advance=True)
+
+    def action_later(self) -> None:
+        self._status("later")
+
+    def action_done(self) -> None:
+        self._status("done")
+
+    def action_skip(self) -> None:
+        self._status("skipped")
+
+    def action_inbox(self) -> None:
+        self._status("inbox")
+
+    def action_tag(self) -> None:
+        if self.snapshot is None:
+            return
+        ids = self._targets()
+        if not ids:
+            return
+        current = self.snapshot.state(ids[0]).tags if len(ids) == 1 else []
+        known = sorted(self.snapshot.tag_counts())
+
+        def done(edit: TagEdit | None) -> None:
+            if edit is None:
+                return
+            self._act(
+                "tags",
+                (edit.add, edit.remove),
+                lambda lib, targets: lib.edit_tags(targets, add=edit.add, remove=edit.remove),
+            )
+
+        self.app.push_screen(TagEditor(self._describe_targets(ids), current, known), done)
+
+    def action_note(self) -> None:
+        if self.snapshot is None:
+            return
+        ids = self._targets()
+        if not ids:
+            return
+        note = self.snapshot.state(ids[0]).note if len(ids) == 1 else ""
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            self._act("note", text.strip(), lambda lib, targets: lib.set_note(targets, text))
+
+        self.app.push_screen(NoteEditor(self._describe_targets(ids), note), done)
+
+    def _describe_targets(self, ids: Collection[str]) -> str:
+        if len(ids) != 1 or self.snapshot is None:
+            return f"{len(ids)} marked papers"
+        paper = self.snapshot.papers.get(next(iter(ids)))
+        return paper.title if paper else "this paper"
+
+    def action_mark(self) -> None:
+        current = self.paper_list.current_id
+        if current is None:
+            return
+        self._set_marked(self.marked ^ {current})
+        self.paper_list.advance()
+
+    def action_mark_all(self) -> None:
+        self._set_marked(set(self.paper_list.rows))
+
+    def action_clear_marks(self) -> None:
+        self._set_marked(set())
+
+    def _set_marked(self, ids: set[str]) -> None:
+        self.marked = ids
+        self.paper_list.set_marked(ids)
+        self._show_view_counts()
+        self._refresh_availability()
+
+    def _undo_redo(self, kind: str) -> None:
+        if self.writer is None:
+            return
+
+        def job(lib: Library) -> JournalEntry | None:
+            return lib.undo() if kind == "undo" else lib.redo()
+
+        self.writer.submit(WriteJob(job, (), {}, kind=kind))
+
+    def action_undo(self) -> None:
+        self._undo_redo("undo")
+
+    def action_redo(self) -> None:
+        self._undo_redo("redo")
+
+    # -- leaving the list ---------------------------------------------------------------------
+
+    def _open(self, pdf: bool) -> None:
+        paper, state = self._current()
+        if paper is None or state is None or self.writer is None:
+            return
+        url = paper.pdf_url if pdf else paper.abs_url
+        opener = getattr(self.app, "open_web_link", None)
+        if url is None or opener is None or not opener(url):
+            self.app.notify("This paper has no web link to open.", severity="warning")
+            return
+        ids = [paper.id]
+        self.writer.submit(WriteJob(lambda lib: lib.mark_opened(ids), ids, {paper.id: state}))
+
+    def action_open(self) -> None:
+        self._open(pdf=False)
+
+    def action_open_pdf(self) -> None:
+        self._open(pdf=True)
+
+    def _target_papers(self) -> list[Paper]:
+        if self.snapshot is None:
+            return []
+        return [p for p in (self.snapshot.papers.get(pid) for pid in self._targets()) if p]
+
+    def action_copy_link(self) -> None:
+        links = [url for url in (p.abs_url for p in self._target_papers()) if url]
+        if not links:
+            self.app.notify("No link to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard("\n".join(links))
+        self.app.notify(f"Copied {len(links)} link{'s' if len(links) > 1 else ''}.", timeout=2)
+
+    def action_copy_bibtex(self) -> None:
+        from tui.export import bibtex_entry
+
+        papers = self._target_papers()
+        if not papers:
+            return
+        self.app.copy_to_clipboard("\n".join(bibtex_entry(p) for p in papers))
+        self.app.notify(
+            f"Copied BibTeX for {len(papers)} paper{'s' if len(papers) > 1 else ''}.", timeout=2
+        )
+
+    def action_filter(self) -> None:
+        self.filter_bar.input.focus()
+
+    def action_back(self) -> None:
+        if self.abstract.has_focus_within:
+            self.paper_list.focus()
+        elif self.filter_bar.text:
+            self.filter_bar.set_text("")
+            self.paper_list.focus()
+
+    def action_toggle_sidebar(self) -> None:
+        narrow = self.has_class("-narrow")
+        self.toggle_class("-sidebar-on" if narrow else "-sidebar-off")
+        if not self.sidebar.display and self.sidebar.has_focus:
+            self.paper_list.focus()
+
+    # -- sync ---------------------------------------------------------------------------------
+
+    def action_sync(self) -> None:
+        from tui.config import Config
+
+        if self.library is None or not self.sync_runner.start(
+            self.library, self.config or Config()
+        ):
+            return
+        self.query_one(SyncIndicator).show_progress("starting…")
+        self.header.set_sync("syncing…")
+        self._refresh_availability()
+
+    def on_sync_progressed(self, message: SyncProgressed) -> None:
+        self.query_one(SyncIndicator).show_progress(message.text)
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        self.sync_runner.finished()
+        self.query_one(SyncIndicator).finish()
+        self.app.notify(
+            message.summary,
+            title="Sync",
+            severity="information" if message.ok else "warning",
+            markup=False,
+            timeout=6,
+        )
+        library = self.library
+        if library is not None:
+            last_sync = library.get_meta("last_sync")
+            self.header.set_sync(
+                f"synced {_short_time(last_sync)}" if last_sync else "never synced"
+            )
+            if message.papers_changed:
+                self._reload_library()
+        self._refresh_availability()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _reload_library(self) -> None:
+        library = self.library
+        if library is None:
+            return
+        papers = dict(library.papers())
+        states = dict(library.states())
+        self.post_message(LibraryLoaded(library, papers, states))
+
+    def on_unmount(self) -> None:
+        self.sync_runner.cancel()
+        if self.writer is not None:
+            self.writer.stop()
+
+    async def shutdown(self) -> None:
+        """Stop sync and finish every queued write: called before the app exits."""
+        self.sync_runner.cancel()
+        if self.writer is not None:
+            await self.writer.drain()
+
+
+def _short_time(value: object) -> str:
+    """`2026-11-20T09:14:03Z` -> `2026-11-20 09:14` (local time is not guessed)."""
+    text = str(value)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text[:16]
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

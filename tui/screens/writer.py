@@ -1,0 +1,113 @@
+"""The store writer: one thread worker that applies triage actions to the store in order.
+
+The screen never waits on the disk: it queues a job and carries on. One thread keeps the jobs
+in the order the keys were pressed (an undo right after a star undoes that star), and on quit
+the queue is drained before the app exits so no decision is lost. After each job the writer
+posts `StatesChanged` with the states as stored (or `StoreFailed` with the states to roll back).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.dom import DOMNode
+from textual.worker import Worker, get_current_worker
+
+from tui.errors import PaperdeckError
+from tui.messages import StatesChanged, StoreFailed
+from tui.models import State
+
+if TYPE_CHECKING:
+    from tui.store import JournalEntry, Library
+
+Job = Callable[["Library"], "JournalEntry | None"]
+
+
+@dataclass(slots=True)
+class WriteJob:
+    """One action: what to call, which papers it aims at, how to roll back, how to report."""
+
+    run: Job
+    ids: Collection[str]
+    rollback: Mapping[str, State]
+    kind: str = "action"  # "action" | "undo" | "redo"
+
+
+_STOP = object()
+
+
+class StoreWriter:
+    """Runs write jobs one after another in a Textual thread worker owned by `owner`."""
+
+    def __init__(self, owner: DOMNode, library: Library) -> None:
+        self._owner = owner
+        self._library = library
+        self._queue: queue.Queue[object] = queue.Queue()
+        self._worker: Worker[None] | None = None
+        self._in_flight = 0
+        self._count_lock = threading.Lock()
+
+    def start(self) -> None:
+        self._worker = self._owner.run_worker(
+            self._loop, thread=True, name="store-writer", group="store", exit_on_error=False
+        )
+
+    def submit(self, job: WriteJob) -> None:
+        with self._count_lock:
+            self._in_flight += 1
+        self._queue.put(job)
+
+    @property
+    def busy(self) -> bool:
+        """True while a submitted job has not yet posted its result."""
+        return self._in_flight > 0
+
+    async def drain(self) -> None:
+        """Finish every queued job, then stop the thread (called before the app exits)."""
+        self._queue.put(_STOP)
+        if self._worker is not None:
+            await self._worker.wait()
+
+    def stop(self) -> None:
+        """Let the thread end after the jobs already queued (does not wait)."""
+        self._queue.put(_STOP)
+
+    def _loop(self) -> None:
+        worker = get_current_worker()
+        while True:
+            try:
+                job = self._queue.get(timeout=0.2)
+            except queue.Empty:
+                if worker.is_cancelled:  # the app is closing without a proper quit
+                    return
+                continue
+            if job is _STOP or not isinstance(job, WriteJob):
+                return
+            try:
+                self._run(job)
+            finally:
+                with self._count_lock:
+                    self._in_flight -= 1
+
+    def _run(self, job: WriteJob) -> None:
+        library = self._library
+        try:
+            entry = job.run(library)
+        except PaperdeckError as exc:
+            self._owner.post_message(StoreFailed(exc.message, job.rollback))
+            return
+        except OSError as exc:
+            message = f"could not write the library at {library.home}: {exc.strerror or exc}"
+            self._owner.post_message(StoreFailed(message, job.rollback))
+            return
+        except Exception as exc:  # a bug must not kill the writer: later keys still need it
+            self._owner.post_message(StoreFailed(f"could not save: {exc!r}", job.rollback))
+            return
+        ids = set(job.ids) | set(entry.ids if entry else ())
+        states = {pid: library.state(pid) for pid in ids}
+        label = entry.label if entry else ""
+        self._owner.post_message(StatesChanged(label, states, job.kind))

@@ -1,0 +1,379 @@
+"""The list pane: a virtual list of papers drawn one line at a time (Textual's line API).
+
+`ListView`, `DataTable` and `OptionList` build an object per row and take seconds to fill at
+100k papers; this widget keeps only a list of ids and renders the handful of visible rows on
+demand, so filling 100k rows costs no more than filling 100. It knows models (Paper, State)
+and never the store: the screen sets rows, papers, states and marks; the widget posts
+`CursorMoved` when the paper under the cursor changes.
+
+Every piece of paper text becomes a `Segment` of plain text with a style, never markup, so a
+title such as `[bold]x[/]` is shown as typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.models import DEFAULT_STATE, Paper, State
+from tui.widgets.text import safe_text
+
+STATUS_GLYPHS: Mapping[str, str] = {"inbox": " ", "later": "◆", "done": "✓", "skipped": "✗"}
+"""One cell per status, shown after the star so a decision is visible in the row."""
+
+
+def short_authors(authors: Sequence[str]) -> str:
+    """`A` / `A, B` / `A et al.`: the first author(s) as a row shows them."""
+    if not authors:
+        return ""
+    if len(authors) == 1:
+        return authors[0]
+    if len(authors) == 2:
+        return f"{authors[0]}, {authors[1]}"
+    return f"{authors[0]} et al."
+
+
+def _fit(segments: list[Segment], width: int, pad_style: Style | None = None) -> Strip:
+    """Crop or pad a run of segments to exactly `width` cells (an ellipsis marks a cut)."""
+    strip = Strip(segments)
+    if strip.cell_length > width >= 1:
+        strip = Strip.join([strip.crop(0, width - 1), Strip([Segment("…", pad_style)])])
+    return strip.adjust_cell_length(width, pad_style)
+
+
+class PaperList(ScrollView, can_focus=True):
+    """One row per paper: cursor, mark, star, status, title (matches highlighted), authors, date,
+    upvotes, tags."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="up"),
+        Binding("g,home", "cursor_first", "First", show=False, id="first"),
+        Binding("G,end", "cursor_last", "Last", show=False, id="last"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paper-list--cursor",
+        "paper-list--cursor-blurred",
+        "paper-list--marked",
+        "paper-list--match",
+        "paper-list--star",
+        "paper-list--status",
+        "paper-list--settled",
+        "paper-list--meta",
+        "paper-list--upvotes",
+        "paper-list--tags",
+        "paper-list--empty",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+    """Index of the cursor row in `rows`."""
+
+    class CursorMoved(Message):
+        """The paper under the cursor changed (None when the list is empty)."""
+
+        def __init__(self, paper_list: PaperList, paper_id: str | None) -> None:
+            super().__init__()
+            self.paper_list = paper_list
+            self.paper_id = paper_id
+
+        @property
+        def control(self) -> PaperList:
+            return self.paper_list
+
+    class Activated(Message):
+        """Enter was pressed on a row (the screen focuses the abstract pane)."""
+
+        def __init__(self, paper_id: str) -> None:
+            super().__init__()
+            self.paper_id = paper_id
+
+    def __init__(
+        self,
+        *,
+        empty_message: str = "No papers match.",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.empty_message = empty_message
+        self._rows: list[str] = []
+        self._papers: Mapping[str, Paper] = {}
+        self._states: Mapping[str, State] = {}
+        self._title_spans: Mapping[str, Sequence[tuple[int, int]]] = {}
+        self._marked: set[str] = set()
+        self._revisions: dict[str, int] = {}
+        self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._styles: dict[str, Style] = {}
+        self._last_posted: str | None = None
+
+    # -- data in ------------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> Sequence[str]:
+        """The ids shown, in order."""
+        return self._rows
+
+    @property
+    def marked(self) -> frozenset[str]:
+        """The marked ids (marks survive re-filtering)."""
+        return frozenset(self._marked)
+
+    @property
+    def current_id(self) -> str | None:
+        """The id under the cursor, or None when the list is empty."""
+        if 0 <= self.cursor < len(self._rows):
+            return self._rows[self.cursor]
+        return None
+
+    def set_papers(self, papers: Mapping[str, Paper], states: Mapping[str, State]) -> None:
+        """Give the catalog and the user's states (read only; the screen owns them)."""
+        self._papers = papers
+        self._states = states
+        self._line_cache.clear()
+        self.refresh()
+
+    def set_rows(
+        self,
+        rows: Sequence[str],
+        title_spans: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+        *,
+        keep: str | None = None,
+    ) -> None:
+        """Show `rows`; keep the cursor on `keep` (an id) when it is still there, else row 0."""
+        self._rows = list(rows)
+        self._title_spans = title_spans or {}
+        self._line_cache.clear()
+        index = 0
+        if keep is not None:
+            try:
+                index = self._rows.index(keep)
+            except ValueError:
+                index = 0
+        self.virtual_size = Size(self.size.width, len(self._rows))
+        self.set_reactive(PaperList.cursor, index)
+        self._scroll_cursor_into_view(center=True)
+        self.refresh()
+        self._post_cursor(force=True)
+
+    def set_marked(self, ids: Collection[str]) -> None:
+        """Replace the set of marked ids."""
+        self._marked = set(ids)
+        self._line_cache.clear()
+        self.refresh()
+
+    def refresh_papers(self, ids: Collection[str]) -> None:
+        """Redraw the rows of these papers (their state changed)."""
+        for paper_id in ids:
+            self._revisions[paper_id] = self._revisions.get(paper_id, 0) + 1
+        top = round(self.scroll_y)
+        for y in range(top, min(top + self.size.height, len(self._rows))):
+            if self._rows[y] in ids:
+                self._refresh_row(y)
+
+    # -- movement -----------------------------------------------------------------------------
+
+    def move_to(self, index: int) -> None:
+        """Put the cursor on row `index` (clamped)."""
+        if not self._rows:
+            return
+        self.cursor = max(0, min(index, len(self._rows) - 1))
+
+    def advance(self) -> None:
+        """Move to the next row (a decision key acts then advances)."""
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_cursor_first(self) -> None:
+        self.move_to(0)
+
+    def action_cursor_last(self) -> None:
+        self.move_to(len(self._rows) - 1)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.cursor + max(1, self.size.height - 1))
+
+    def action_page_up(self) -> None:
+        self.move_to(self.cursor - max(1, self.size.height - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._refresh_row(old)
+        self._refresh_row(new)
+        self._scroll_cursor_into_view()
+        self._post_cursor()
+
+    def _scroll_cursor_into_view(self, center: bool = False) -> None:
+        height = self.size.height
+        if height <= 0:
+            return
+        top = round(self.scroll_y)
+        if self.cursor < top or self.cursor >= top + height:
+            target = self.cursor - height // 2 if center else self.cursor
+            if not center and self.cursor >= top + height:
+                target = self.cursor - height + 1
+            self.scroll_to(y=max(0, target), animate=False, immediate=True)
+
+    def _post_cursor(self, force: bool = False) -> None:
+        current = self.current_id
+        if force or current != self._last_posted:
+            self._last_posted = current
+            self.post_message(self.CursorMoved(self, current))
+
+    def _refresh_row(self, index: int) -> None:
+        y = index - round(self.scroll_y)
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def on_click(self, event: events.Click) -> None:
+        index = round(self.scroll_y) + event.y
+        if 0 <= index < len(self._rows):
+            self.focus()
+            self.move_to(index)
+            if event.chain == 2 and self.current_id is not None:
+                self.post_message(self.Activated(self.current_id))
+
+    def key_enter(self) -> None:
+        if self.current_id is not None:
+            self.post_message(self.Activated(self.current_id))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self._rows))
+        self._line_cache.clear()
+        self._scroll_cursor_into_view()
+
+    def on_focus(self) -> None:
+        self._refresh_row(self.cursor)
+
+    def on_blur(self) -> None:
+        self._refresh_row(self.cursor)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._line_cache.clear()
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self.get_component_rich_style(f"paper-list--{name}", partial=True)
+            self._styles[name] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        index = round(self.scroll_y) + y
+        if not self._rows:
+            if y == 0 and not self.loading:
+                text = safe_text(self.empty_message)
+                return _fit([Segment(" " + text, self._style("empty"))], width, None).apply_style(
+                    base
+                )
+            return Strip.blank(width, base)
+        if index >= len(self._rows):
+            return Strip.blank(width, base)
+        paper_id = self._rows[index]
+        is_cursor = index == self.cursor
+        key = (
+            paper_id,
+            self._revisions.get(paper_id, 0),
+            width,
+            is_cursor,
+            is_cursor and self.has_focus,
+            paper_id in self._marked,
+        )
+        strip = self._line_cache.get(key)
+        if strip is None:
+            strip = self._render_row(paper_id, width, is_cursor, base)
+            self._line_cache[key] = strip
+        return strip
+
+    def _render_row(self, paper_id: str, width: int, is_cursor: bool, base: Style) -> Strip:
+        paper = self._papers.get(paper_id)
+        state = self._states.get(paper_id, DEFAULT_STATE)
+        marked = paper_id in self._marked
+        if paper is None:
+            return Strip.blank(width, base)
+
+        settled = state.status in ("done", "skipped")
+        title_style = self._style("settled") if settled else Style()
+        meta = self._style("meta")
+        columns: list[Strip] = [
+            _fit([Segment("▸" if is_cursor else " ")], 1),
+            _fit([Segment("●" if marked else " ", self._style("marked"))], 1),
+            _fit([Segment("★" if state.starred else " ", self._style("star"))], 2),
+            _fit([Segment(STATUS_GLYPHS.get(state.status, " "), self._style("status"))], 2),
+        ]
+        fixed = 6
+        show_authors = width >= 70
+        show_tags = width >= 90
+        authors_w = min(24, max(12, width // 6)) if show_authors else 0
+        tags_w = min(22, max(10, width // 7)) if show_tags else 0
+        date_w = 11
+        votes_w = 6
+        title_w = max(8, width - fixed - authors_w - tags_w - date_w - votes_w)
+
+        columns.append(self._title_strip(paper, title_w, title_style))
+        if show_authors:
+            text = safe_text(short_authors(paper.authors))
+            columns.append(_fit([Segment(" " + text, meta)], authors_w))
+        date = safe_text(paper.date or "")[:10]
+        columns.append(_fit([Segment(" " + date.rjust(10), meta)], date_w))
+        votes = f"▲{paper.upvotes}" if paper.upvotes is not None else ""
+        columns.append(
+            _fit([Segment(votes.rjust(votes_w - 1) + " ", self._style("upvotes"))], votes_w)
+        )
+        if show_tags:
+            tags = safe_text(" ".join(f"#{t}" for t in state.tags))
+            columns.append(_fit([Segment(tags, self._style("tags"))], tags_w))
+
+        strip = Strip.join(columns).adjust_cell_length(width)
+        if marked:
+            strip = strip.apply_style(self._style("marked"))
+        if is_cursor:
+            name = "cursor" if self.has_focus else "cursor-blurred"
+            strip = strip.apply_style(self._style(name))
+        return strip.apply_style(base).simplify()
+
+    def _title_strip(self, paper: Paper, width: int, style: Style) -> Strip:
+        title = safe_text(paper.title)
+        spans = self._title_spans.get(paper.id) or ()
+        match = style + self._style("match")
+        segments: list[Segment] = []
+        position = 0
+        for start, end in sorted(spans):
+            start = max(start, position)
+            end = min(end, len(title))
+            if start >= end:
+                continue
+            if start > position:
+                segments.append(Segment(title[position:start], style))
+            segments.append(Segment(title[start:end], match))
+            position = end
+        if position < len(title):
+            segments.append(Segment(title[position:], style))
+        if cell_len(title) < width:
+            segments.append(Segment(" "))
+        return _fit(segments, width)

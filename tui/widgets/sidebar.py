@@ -1,0 +1,152 @@
+"""The tag sidebar: the smart views (Inbox, Later, Done, Skipped, Starred, All) and every tag,
+each with a live count. Choosing one posts `ViewSidebar.ViewChosen`; the screen filters.
+
+A `View` says which papers it holds, both as a query term (for the core's query language) and
+as a predicate over a State (for counting and for re-checking rows without a search).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from tui.models import State
+from tui.widgets.text import safe_text
+
+SMART_VIEWS: tuple[tuple[str, str], ...] = (
+    ("inbox", "Inbox"),
+    ("later", "Later"),
+    ("done", "Done"),
+    ("skipped", "Skipped"),
+    ("starred", "Starred"),
+    ("all", "All"),
+)
+"""(key, label) of the smart views, in sidebar order; keys match Library.status_counts()."""
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A slice of the library: a smart view (`kind="smart"`) or a tag (`kind="tag"`)."""
+
+    kind: str
+    key: str
+
+    @property
+    def option_id(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+    @property
+    def label(self) -> str:
+        if self.kind == "tag":
+            return f"#{self.key}"
+        return dict(SMART_VIEWS).get(self.key, self.key)
+
+    @property
+    def query(self) -> str:
+        """The query-language term for this view ('' for All)."""
+        if self.kind == "tag":
+            return f'tag:"{self.key}"' if _needs_quotes(self.key) else f"tag:{self.key}"
+        if self.key == "all":
+            return ""
+        return f"is:{self.key}"
+
+    def holds(self, state: State) -> bool:
+        """Whether a paper with this state belongs to the view."""
+        if self.kind == "tag":
+            return self.key in state.tags
+        if self.key == "all":
+            return True
+        if self.key == "starred":
+            return state.starred
+        return state.status == self.key
+
+    @classmethod
+    def from_option_id(cls, option_id: str) -> View:
+        kind, _, key = option_id.partition(":")
+        return cls(kind, key)
+
+
+INBOX = View("smart", "inbox")
+
+
+def _needs_quotes(text: str) -> bool:
+    return any(ch in text for ch in ' "():') or text.startswith("-")
+
+
+def _row(label: str, count: int, width: int = 20) -> Content:
+    label = safe_text(label)
+    label_width = width - 7
+    if len(label) > label_width:
+        label = label[: label_width - 1] + "…"
+    return Content.assemble(label.ljust(label_width), (f"{count:>6}", "$text-muted"))
+
+
+class ViewSidebar(OptionList):
+    """The views and tags with their counts; enter or a click chooses one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="sidebar_down"),
+        Binding("k", "cursor_up", "Up", show=False, id="sidebar_up"),
+    ]
+
+    class ViewChosen(Message):
+        """The user chose a view."""
+
+        def __init__(self, view: View) -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._tags: tuple[str, ...] | None = None
+        self.current: View = INBOX
+
+    def update_counts(
+        self, status_counts: Mapping[str, int], tag_counts: Mapping[str, int]
+    ) -> None:
+        """Show these counts; rebuild the list only when the set of tags changed."""
+        tags = tuple(sorted(t for t, n in tag_counts.items() if n > 0))
+        if tags != self._tags:
+            self._tags = tags
+            highlighted = self.highlighted_option.id if self.highlighted_option else None
+            options: list[Option | None] = [Option(Content.styled("VIEWS", "bold"), disabled=True)]
+            for key, label in SMART_VIEWS:
+                options.append(Option(_row(label, status_counts.get(key, 0)), id=f"smart:{key}"))
+            options.append(Option(Content.styled("TAGS", "bold"), disabled=True))
+            if not tags:
+                options.append(
+                    Option(Content.styled("(none yet — press t)", "$text-muted"), disabled=True)
+                )
+            for tag in tags:
+                options.append(Option(_row(f"#{tag}", tag_counts[tag]), id=f"tag:{tag}"))
+            self.set_options(options)
+            self._highlight(highlighted or self.current.option_id)
+            return
+        for key, label in SMART_VIEWS:
+            self.replace_option_prompt(f"smart:{key}", _row(label, status_counts.get(key, 0)))
+        for tag in tags:
+            self.replace_option_prompt(f"tag:{tag}", _row(f"#{tag}", tag_counts[tag]))
+
+    def choose(self, view: View) -> None:
+        """Make `view` current (highlight it) and tell the screen."""
+        self.current = view
+        self._highlight(view.option_id)
+        self.post_message(self.ViewChosen(view))
+
+    def _highlight(self, option_id: str) -> None:
+        try:
+            self.highlighted = self.get_option_index(option_id)
+        except OptionDoesNotExist:  # the tag is gone (renamed away): fall back to the inbox
+            self.highlighted = self.get_option_index(INBOX.option_id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.choose(View.from_option_id(event.option.id))

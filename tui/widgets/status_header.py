@@ -1,0 +1,51 @@
+"""The header line: library counts, what the current view shows, and the sync status.
+
+No clock is drawn (snapshots stay stable); the screen sets the parts and the header redraws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from textual.content import Content
+from textual.widgets import Static
+
+
+class StatusHeader(Static):
+    """`paperdeck · Inbox 132 · Later 14 · ★ 9 │ Inbox: 132 shown, 3 marked │ synced …`."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self._counts: Mapping[str, int] = {}
+        self._view = "Inbox"
+        self._shown: int | None = None
+        self._marked = 0
+        self._sync = "loading…"
+
+    def set_counts(self, counts: Mapping[str, int]) -> None:
+        self._counts = dict(counts)
+        self._redraw()
+
+    def set_view(self, label: str, shown: int | None, marked: int) -> None:
+        self._view, self._shown, self._marked = label, shown, marked
+        self._redraw()
+
+    def set_sync(self, text: str) -> None:
+        self._sync = text
+        self._redraw()
+
+    def _redraw(self) -> None:
+        c = self._counts
+        parts: list[str | tuple[str, str] | Content] = [(" paperdeck ", "bold $text-accent")]
+        if c:
+            parts.append(
+                f"Inbox {c.get('inbox', 0)} · Later {c.get('later', 0)} · ★ {c.get('starred', 0)}"
+            )
+        view = f"  │ {self._view}"
+        if self._shown is not None:
+            view += f": {self._shown} shown"
+        if self._marked:
+            view += f", {self._marked} marked"
+        parts.append((view, "bold"))
+        parts.append((f"  │ {self._sync}", "$text-muted"))
+        self.update(Content.assemble(*parts))
