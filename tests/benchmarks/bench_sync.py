@@ -31,7 +31,7 @@ from fixture_server import FixtureServer, RecordedRequest, Reply, local_config
 from generate import generate_papers
 
 from tui.config import FeedConfig
-from tui.models import Paper
+from tui.models import Paper, paper_key
 from tui.store import Library
 from tui.sync import run_sync
 
@@ -44,7 +44,13 @@ def incoming_batch(library: list[Paper], size: int, seed: int) -> list[Paper]:
         replace(p, upvotes=(p.upvotes or 0) + rng.randint(1, 50), comments=rng.randint(0, 9))
         for p in rng.sample(known, min(size // 2, len(known)))
     ]
-    fresh = generate_papers(len(library) + size - len(refreshed), seed=seed + 1)[len(library) :]
+    # Fresh papers from another seed, moved to arXiv ids no library paper has (the generator
+    # numbers ids per month, so a second run would reuse them) and to titles of their own.
+    fresh = []
+    for n, paper in enumerate(generate_papers(size - len(refreshed), seed=seed + 1)):
+        arxiv_id = f"2701.{n:05d}"
+        title = f"{paper.title} (new {n})"
+        fresh.append(replace(paper, id=paper_key(arxiv_id, title), arxiv_id=arxiv_id, title=title))
     return refreshed + fresh
 
 
