@@ -133,7 +133,7 @@ class Library:
         ]
         self._papers: dict[str, Paper] | None = None
         self._by_arxiv: dict[str, str] = {}
-        self._by_title: dict[str, str] = {}
+        self._by_title: dict[str, str] | None = None  # built on the first import: not at start-up
         self._states: dict[str, State] = {}
         self._load_states()
         self.listeners: list[Callable[[JournalEntry], None]] = []
@@ -208,7 +208,7 @@ class Library:
                 doc = {**doc, **text}
             papers[pid] = Paper.from_dict(doc)
         self._by_arxiv = {p.arxiv_id: pid for pid, p in papers.items() if p.arxiv_id}
-        self._by_title = {normalise_title(p.title): pid for pid, p in papers.items()}
+        self._by_title = None
         return papers
 
     def _load_states(self) -> None:
@@ -403,7 +403,7 @@ class Library:
             if pid:
                 return pid
         norm = normalise_title(paper.title)
-        pid = staged_title.get(norm) or self._by_title.get(norm)
+        pid = staged_title.get(norm) or self._titles().get(norm)
         if pid is None:
             return None
         existing = papers.get(pid)
@@ -414,6 +414,11 @@ class Library:
         if other_arxiv and paper.arxiv_id and other_arxiv != paper.arxiv_id:
             return None
         return pid
+
+    def _titles(self) -> dict[str, str]:
+        if self._by_title is None:
+            self._by_title = {normalise_title(p.title): pid for pid, p in self.papers().items()}
+        return self._by_title
 
     def _commit_catalog(self, staged: dict[str, Paper], rekeyed: dict[str, str]) -> None:
         docs: dict[str, dict[str, Any]] = {}
@@ -439,7 +444,7 @@ class Library:
         for pid, paper in staged.items():
             if paper.arxiv_id:
                 self._by_arxiv[paper.arxiv_id] = pid
-            self._by_title[normalise_title(paper.title)] = pid
+            self._titles()[normalise_title(paper.title)] = pid
 
     # ------------------------------------------------------------------ state writes
 
