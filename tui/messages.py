@@ -7,7 +7,7 @@ changed) live with their widgets.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -15,19 +15,25 @@ from textual.message import Message
 from tui.models import Paper, State
 
 if TYPE_CHECKING:
+    from tui.query import Searcher
     from tui.store import Library
 
 
 class LibraryLoaded(Message):
-    """The store was opened and the catalog read."""
+    """The store was opened, the catalog read and a Searcher made (its index not built yet)."""
 
     def __init__(
-        self, library: Library, papers: Mapping[str, Paper], states: Mapping[str, State]
+        self,
+        library: Library,
+        papers: Mapping[str, Paper],
+        states: Mapping[str, State],
+        searcher: Searcher,
     ) -> None:
         super().__init__()
         self.library = library
         self.papers = papers
         self.states = states
+        self.searcher = searcher
 
 
 class LibraryFailed(Message):
@@ -45,7 +51,7 @@ class SearchFinished(Message):
         self,
         text: str,
         rows: Sequence[str],
-        title_spans: Mapping[str, Sequence[tuple[int, int]]],
+        title_spans: Callable[[str], Sequence[tuple[int, int]]],
         generation: int,
     ) -> None:
         super().__init__()

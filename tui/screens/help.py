@@ -1,7 +1,7 @@
-"""Help (`?`): every key that works right now, read from the live bindings (keymap included).
+"""Help (`?`): every paperdeck key, read from the live bindings (keymap included).
 
 The rows come from the screen's active bindings at the moment help opens, so a key remapped
-in `config.toml` shows its new key, and nothing is listed that would not work.
+in `config.toml` shows its new key; keys that cannot act right now (no marks to clear) are dimmed.
 """
 
 from __future__ import annotations
@@ -29,26 +29,33 @@ class HelpRow:
     keys: str
     description: str
     binding_id: str
+    enabled: bool = True
 
 
 def help_rows(app: App[Any], screen: Screen[Any]) -> list[HelpRow]:
     """The screen's active bindings grouped by action, in binding order."""
     keys: dict[tuple[int, str], list[str]] = {}
     meta: dict[tuple[int, str], Binding] = {}
+    enabled: dict[tuple[int, str], bool] = {}
     for active in screen.active_bindings.values():
         binding = active.binding
-        if binding.system or not active.enabled:
-            continue
+        if binding.system or not binding.id:
+            continue  # Textual's own scrolling/focus keys carry no id: not ours to document
         group = (id(active.node), binding.action)
         display = app.get_key_display(binding)
         keys.setdefault(group, [])
         if display not in keys[group]:
             keys[group].append(display)
         meta.setdefault(group, binding)
+        enabled[group] = enabled.get(group, False) or active.enabled
     rows = []
     for group, binding in meta.items():
         description = binding.tooltip or binding.description or binding.action
-        rows.append(HelpRow(" / ".join(keys[group]), description, binding.id or binding.action))
+        rows.append(
+            HelpRow(
+                " / ".join(keys[group]), description, binding.id or binding.action, enabled[group]
+            )
+        )
     return rows
 
 
@@ -65,8 +72,13 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         width = max((len(row.keys) for row in self.rows), default=4) + 2
+        described = max((len(row.description) for row in self.rows), default=10) + 2
         lines = [
-            Content.assemble((row.keys.ljust(width), "bold $text-accent"), row.description)
+            Content.assemble(
+                (row.keys.ljust(width), "bold $text-accent" if row.enabled else "$text-muted"),
+                (row.description.ljust(described), "" if row.enabled else "$text-muted"),
+                (row.binding_id, "$text-muted"),
+            )
             for row in self.rows
         ]
         with Vertical(id="help-dialog", classes="dialog"):

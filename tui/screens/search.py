@@ -1,8 +1,9 @@
 """Running a view + filter through the core's query language, off the UI thread.
 
-The view (Inbox, a tag, …) and the typed filter are two separate queries, so a filter such as
-`a OR b` cannot swallow the view's condition. The filter is searched with the core's Searcher,
-then the hits are kept when the paper belongs to the view. Plain Python, no Textual.
+The view (Inbox, a tag, …) and the typed filter are parsed separately and joined with AND at
+the tree level, so a filter such as `a OR b` cannot swallow the view's condition. The Searcher
+returns every matching id in order plus the first hits; title highlights are computed lazily,
+only for the rows the list actually draws. Plain Python, no Textual.
 """
 
 from __future__ import annotations
@@ -11,46 +12,59 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tui.models import DEFAULT_STATE, State
-from tui.query import QueryContext, Searcher, parse
+from tui.models import State
+from tui.query import Hit, Query, QueryContext, Searcher, parse
+from tui.query.nodes import And, MatchAll
+
+SpanLookup = Callable[[str], Sequence[tuple[int, int]]]
+"""paper id -> the (start, end) character ranges of its title to highlight."""
+
+FIRST_HITS = 200
+"""Hits materialised with the result (their spans are ready first); more rows use the lookup."""
 
 
 @dataclass(slots=True)
 class ViewResult:
-    """Ids in display order and, per id, the title spans to highlight."""
+    """Ids in display order and how to find the title highlights of any of them."""
 
     rows: list[str]
-    title_spans: dict[str, Sequence[tuple[int, int]]]
+    title_spans: SpanLookup
 
 
-def check_filter(text: str) -> None:
-    """Raise QuerySyntaxError (with `.position`) when `text` is not a valid query."""
-    parse(text)
+def view_query(view_terms: str, text: str) -> Query:
+    """The filter `text` restricted to the view. Raises QuerySyntaxError for a bad filter;
+    positions in the error refer to `text` as typed."""
+    typed = parse(text)
+    view = parse(view_terms)
+    if isinstance(view.root, MatchAll):
+        return typed
+    root = view.root if isinstance(typed.root, MatchAll) else And((view.root, typed.root))
+    return Query(text=text, root=root, sort=typed.sort, reverse=typed.reverse)
+
+
+def _no_spans(paper_id: str) -> Sequence[tuple[int, int]]:
+    return ()
 
 
 def search_view(
     searcher: Searcher,
     states: Mapping[str, State],
-    holds: Callable[[State], bool],
-    text: str,
+    query: Query,
     *,
     new_since: str | None = None,
     now: datetime | None = None,
-    cancelled: Callable[[], bool] = lambda: False,
-) -> ViewResult | None:
-    """The papers matching `text` that the view `holds`; None if cancelled on the way."""
+) -> ViewResult:
+    """Every paper matching `query`, in the query's order."""
     context = QueryContext(states=states, now=now or datetime.now(UTC), new_since=new_since)
-    result = searcher.search(parse(text), context)
-    if cancelled():
-        return None
-    rows: list[str] = []
-    spans: dict[str, Sequence[tuple[int, int]]] = {}
-    default = DEFAULT_STATE
-    get_state = states.get
-    for hit in result.hits:
-        if holds(get_state(hit.id, default)):
-            rows.append(hit.id)
-            title = hit.spans.get("title")
-            if title:
-                spans[hit.id] = title
-    return ViewResult(rows, spans)
+    result = searcher.search(query, context, limit=FIRST_HITS)
+    rows = result.all_ids()
+    if not query.words and not query.phrases:
+        return ViewResult(rows, _no_spans)
+    first: dict[str, Hit] = {hit.id: hit for hit in result.hits}
+
+    def title_spans(paper_id: str) -> Sequence[tuple[int, int]]:
+        hit = first.get(paper_id)
+        spans = hit.spans if hit is not None else searcher.spans(paper_id, query, context)
+        return spans.get("title", ())
+
+    return ViewResult(rows, title_spans)

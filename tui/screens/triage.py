@@ -54,7 +54,7 @@ from tui.widgets.sidebar import INBOX
 
 if TYPE_CHECKING:
     from tui.config import Config
-    from tui.query import Searcher
+    from tui.query import Query, Searcher
     from tui.store import JournalEntry, Library
 
 
@@ -91,7 +91,7 @@ class TriageScreen(Screen[None]):
         """True while a store write, search, load, sync or export has not finished."""
         if self.writer is not None and self.writer.busy:
             return True
-        groups = ("load", "search", "sync", "export")
+        groups = ("load", "search", "sync", "export", "index")
         return any(w.group in groups and not w.is_finished for w in self.workers)
 
     # -- layout -------------------------------------------------------------------------------
@@ -136,16 +136,28 @@ class TriageScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load_library(self) -> None:
-        from tui.store import Library  # imported here so the first frame does not wait on it
+        # Imported here, in the worker, so the first frame never waits on them.
+        from tui.query import Searcher
+        from tui.store import Library
 
         try:
-            library = Library.open(self.home)
+            library = self.library or Library.open(self.home)
             papers = dict(library.papers())
             states = dict(library.states())
         except PaperdeckError as exc:
             self.post_message(LibraryFailed(exc.message))
             return
-        self.post_message(LibraryLoaded(library, papers, states))
+        searcher = self.searcher
+        if searcher is None:
+            searcher = Searcher(papers)
+        else:
+            searcher.remove(set(self.snapshot.papers if self.snapshot else ()) - set(papers))
+            searcher.add_or_update(papers)
+        self.post_message(LibraryLoaded(library, papers, states, searcher))
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def _build_index(self, searcher: Searcher) -> None:
+        searcher.build()
 
     def on_library_failed(self, message: LibraryFailed) -> None:
         self.paper_list.loading = False
@@ -156,7 +168,6 @@ class TriageScreen(Screen[None]):
         )
 
     def on_library_loaded(self, message: LibraryLoaded) -> None:
-        from tui.query import Searcher
 
         library = message.library
         self.library = library
@@ -165,7 +176,9 @@ class TriageScreen(Screen[None]):
         # as the app, so move them out of the collector's sight.
         gc.collect()
         gc.freeze()
-        self.searcher = Searcher(self.snapshot.papers.values())
+        if self.searcher is None:
+            self.searcher = message.searcher
+            self._build_index(message.searcher)
         if self.writer is None:
             self.writer = StoreWriter(self, library)
             self.writer.start()
@@ -183,44 +196,34 @@ class TriageScreen(Screen[None]):
         if self.snapshot is None or self.searcher is None:
             return
         from tui.query import QuerySyntaxError
-        from tui.screens.search import check_filter
+        from tui.screens.search import view_query
 
         text = self.filter_bar.text
         try:
-            check_filter(text)
+            query = view_query(self.view.query, text)
         except QuerySyntaxError as exc:
-            self.post_message(SearchFailed(text, exc.message, getattr(exc, "position", None)))
+            self.filter_bar.show_error(exc.message, exc.position)
             return
         self.filter_bar.clear_error()
         self._generation += 1
-        self._search(self.searcher, dict(self.snapshot.states), self.view, text, self._generation)
+        self._search(self.searcher, dict(self.snapshot.states), query, self._generation)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(
-        self,
-        searcher: Searcher,
-        states: Mapping[str, State],
-        view: View,
-        text: str,
-        generation: int,
+        self, searcher: Searcher, states: Mapping[str, State], query: Query, generation: int
     ) -> None:
         from tui.screens.search import search_view
 
         worker = get_current_worker()
         try:
-            result = search_view(
-                searcher,
-                states,
-                view.holds,
-                text,
-                new_since=self._new_since,
-                cancelled=lambda: worker.is_cancelled,
-            )
+            result = search_view(searcher, states, query, new_since=self._new_since)
         except PaperdeckError as exc:
-            self.post_message(SearchFailed(text, exc.message, getattr(exc, "position", None)))
+            self.post_message(SearchFailed(query.text, exc.message, None))
             return
-        if result is not None and not worker.is_cancelled:
-            self.post_message(SearchFinished(text, result.rows, result.title_spans, generation))
+        if not worker.is_cancelled:
+            self.post_message(
+                SearchFinished(query.text, result.rows, result.title_spans, generation)
+            )
 
     def on_search_finished(self, message: SearchFinished) -> None:
         if message.generation != self._generation:
@@ -548,17 +551,8 @@ class TriageScreen(Screen[None]):
                 f"synced {_short_time(last_sync)}" if last_sync else "never synced"
             )
             if message.papers_changed:
-                self._reload_library()
+                self._load_library()
         self._refresh_availability()
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _reload_library(self) -> None:
-        library = self.library
-        if library is None:
-            return
-        papers = dict(library.papers())
-        states = dict(library.states())
-        self.post_message(LibraryLoaded(library, papers, states))
 
     def on_unmount(self) -> None:
         self.sync_runner.cancel()

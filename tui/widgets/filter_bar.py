@@ -47,10 +47,12 @@ class FilterBar(Vertical):
         self.input.value = text
 
     def show_error(self, message: str, position: int | None) -> None:
-        """Show `message`; `position` (0-based, in the typed text) gets a caret under it."""
+        """Show what is wrong (the core's message already says where, 1-based)."""
         error = self.query_one("#filter-error", Static)
-        where = f"col {position + 1}: " if position is not None else ""
-        error.update(Content.styled(f"{where}{message}", "$text-error"))
+        where = "" if position is None or "position" in message else f"position {position + 1}: "
+        error.update(
+            Content.assemble(("✗ ", "bold $text-error"), (f"{where}{message}", "$text-error"))
+        )
         error.display = True
         self.add_class("-invalid")
 

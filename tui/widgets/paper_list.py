@@ -12,7 +12,7 @@ title such as `[bold]x[/]` is shown as typed.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -29,6 +29,14 @@ from textual.strip import Strip
 
 from tui.models import DEFAULT_STATE, Paper, State
 from tui.widgets.text import safe_text
+
+SpanLookup = Callable[[str], Sequence[tuple[int, int]]]
+"""paper id -> (start, end) ranges of its title to highlight (asked only for drawn rows)."""
+
+
+def _no_spans(paper_id: str) -> Sequence[tuple[int, int]]:
+    return ()
+
 
 STATUS_GLYPHS: Mapping[str, str] = {"inbox": " ", "later": "◆", "done": "✓", "skipped": "✗"}
 """One cell per status, shown after the star so a decision is visible in the row."""
@@ -64,6 +72,14 @@ class PaperList(ScrollView, can_focus=True):
         Binding("G,end", "cursor_last", "Last", show=False, id="last"),
         Binding("pagedown", "page_down", "Page down", show=False, id="page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
+        Binding(
+            "enter",
+            "activate",
+            "Read",
+            tooltip="Read the abstract (esc back)",
+            id="read",
+            show=False,
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -115,7 +131,7 @@ class PaperList(ScrollView, can_focus=True):
         self._rows: list[str] = []
         self._papers: Mapping[str, Paper] = {}
         self._states: Mapping[str, State] = {}
-        self._title_spans: Mapping[str, Sequence[tuple[int, int]]] = {}
+        self._title_spans: SpanLookup = _no_spans
         self._marked: set[str] = set()
         self._revisions: dict[str, int] = {}
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
@@ -151,13 +167,13 @@ class PaperList(ScrollView, can_focus=True):
     def set_rows(
         self,
         rows: Sequence[str],
-        title_spans: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+        title_spans: SpanLookup | None = None,
         *,
         keep: str | None = None,
     ) -> None:
         """Show `rows`; keep the cursor on `keep` (an id) when it is still there, else row 0."""
         self._rows = list(rows)
-        self._title_spans = title_spans or {}
+        self._title_spans = title_spans or _no_spans
         self._line_cache.clear()
         index = 0
         if keep is not None:
@@ -252,7 +268,7 @@ class PaperList(ScrollView, can_focus=True):
             if event.chain == 2 and self.current_id is not None:
                 self.post_message(self.Activated(self.current_id))
 
-    def key_enter(self) -> None:
+    def action_activate(self) -> None:
         if self.current_id is not None:
             self.post_message(self.Activated(self.current_id))
 
@@ -326,17 +342,17 @@ class PaperList(ScrollView, can_focus=True):
             _fit([Segment("★" if state.starred else " ", self._style("star"))], 2),
             _fit([Segment(STATUS_GLYPHS.get(state.status, " "), self._style("status"))], 2),
         ]
-        fixed = 6
-        show_authors = width >= 70
-        show_tags = width >= 90
-        authors_w = min(24, max(12, width // 6)) if show_authors else 0
-        tags_w = min(22, max(10, width // 7)) if show_tags else 0
-        date_w = 11
-        votes_w = 6
-        title_w = max(8, width - fixed - authors_w - tags_w - date_w - votes_w)
-
-        columns.append(self._title_strip(paper, title_w, title_style))
-        if show_authors:
+        date_w, votes_w = 11, 6
+        rest = width - 6 - date_w - votes_w
+        authors_w = min(24, max(14, width // 6)) if rest >= 60 else 0
+        main_w = max(8, rest - authors_w)
+        # Tags follow the title inside its column, so they only take room where there are some.
+        tags = safe_text(" ".join(f"#{t}" for t in state.tags))
+        tags_w = min(cell_len(tags) + 1, main_w * 2 // 5) if tags else 0
+        columns.append(self._title_strip(paper, main_w - tags_w, title_style))
+        if tags_w:
+            columns.append(_fit([Segment(" " + tags, self._style("tags"))], tags_w))
+        if authors_w:
             text = safe_text(short_authors(paper.authors))
             columns.append(_fit([Segment(" " + text, meta)], authors_w))
         date = safe_text(paper.date or "")[:10]
@@ -345,9 +361,6 @@ class PaperList(ScrollView, can_focus=True):
         columns.append(
             _fit([Segment(votes.rjust(votes_w - 1) + " ", self._style("upvotes"))], votes_w)
         )
-        if show_tags:
-            tags = safe_text(" ".join(f"#{t}" for t in state.tags))
-            columns.append(_fit([Segment(tags, self._style("tags"))], tags_w))
 
         strip = Strip.join(columns).adjust_cell_length(width)
         if marked:
@@ -359,7 +372,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def _title_strip(self, paper: Paper, width: int, style: Style) -> Strip:
         title = safe_text(paper.title)
-        spans = self._title_spans.get(paper.id) or ()
+        spans = self._title_spans(paper.id)
         match = style + self._style("match")
         segments: list[Segment] = []
         position = 0
