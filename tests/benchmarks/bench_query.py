@@ -1,0 +1,162 @@
+"""Query engine benchmark: index build time and memory, per-keystroke latency of typed fuzzy
+queries, and structured queries, at 1k / 10k / 100k generated papers. Prints figures only.
+
+    python tests/benchmarks/bench_query.py            # 1000 10000 100000
+    python tests/benchmarks/bench_query.py 1000 10000 # chosen sizes
+
+A "keystroke" is one `search(prefix, ctx, limit=50)` for every prefix of the typed query,
+plus the highlight spans of the 30 rows a list pane would show. Each typing run starts with
+cold caches for prefixes of 3+ characters (the 1-2 character ones are built with the index, as in
+the app); the figure per keystroke is the median over RUNS runs, then we print the median and the
+worst keystroke, and the single slowest sample.
+"""
+
+from __future__ import annotations
+
+import gc
+import resource
+import statistics
+import sys
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.benchmarks.generate import generate_papers, generate_states  # noqa: E402
+from tui.query import QueryContext, Searcher  # noqa: E402
+
+TYPED = ("diffusion solver", "self refine llm", "lora", "difusion")
+STRUCTURED = (
+    "",
+    "is:later",
+    "is:starred",
+    "tag:to-read",
+    "is:inbox",
+    "-tag:old is:unread",
+    "upvotes:>50",
+    "has:code stars:>=100",
+    "date:<30d",
+    "listed:this-month sort:upvotes",
+    "cat:cs.cl",
+    "diffusion is:later",
+)
+RUNS = 5
+VISIBLE_ROWS = 30
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cool(searcher: Searcher) -> None:
+    """Drop caches a fresh session would not have (long prefixes, typo tables, leaf results)."""
+    index = searcher._index
+    if index is not None:
+        for field_index in index.fields.values():
+            for prefix in [p for p in field_index.prefixes if len(p) > 2]:
+                del field_index.prefixes[prefix]
+            field_index._truncations.clear()
+    searcher._leaf_cache.clear()
+
+
+def keystroke(searcher: Searcher, text: str, ctx: QueryContext) -> float:
+    start = time.perf_counter()
+    result = searcher.search(text, ctx, limit=50)
+    for hit in result.hits[:VISIBLE_ROWS]:
+        _ = hit.spans
+    return time.perf_counter() - start
+
+
+def bench_size(count: int) -> None:
+    print(f"\n== {count:,} papers ==")
+    started = time.perf_counter()
+    papers = generate_papers(count)
+    states = generate_states(papers)
+    print(f"generated in {time.perf_counter() - started:.1f} s ({len(states)} states)")
+    ctx = QueryContext(
+        states=states, now=datetime(2026, 11, 20, 12, tzinfo=UTC), new_since="2026-11-15"
+    )
+    gc.collect()
+    before = rss_mb()
+    started = time.perf_counter()
+    searcher = Searcher(papers)
+    opened = time.perf_counter() - started
+    if count <= 10_000:
+        started = time.perf_counter()
+        searcher.search("diffusion solver", ctx, limit=50)
+        print(f"before the index: 'diffusion solver' by linear scan {1000 * (time.perf_counter() - started):.0f} ms")
+    started = time.perf_counter()
+    searcher.build()
+    built = time.perf_counter() - started
+    gc.collect()
+    print(
+        f"Searcher() {1000 * opened:.0f} ms; build() {built:.2f} s; "
+        f"RSS +{rss_mb() - before:.0f} MB for searcher+index (process {rss_mb():.0f} MB, "
+        f"peak {peak_mb():.0f} MB)"
+    )
+    for text in TYPED:
+        samples: list[list[float]] = [[] for _ in text]
+        for _ in range(RUNS):
+            cool(searcher)
+            for end in range(1, len(text) + 1):
+                samples[end - 1].append(keystroke(searcher, text[:end], ctx))
+        per_key = [statistics.median(s) * 1000 for s in samples]
+        slowest = max(max(s) for s in samples) * 1000
+        worst_at = text[: per_key.index(max(per_key)) + 1]
+        total = searcher.search(text, ctx, limit=1).total
+        print(
+            f"  typing {text!r:20} median {statistics.median(per_key):6.2f} ms  "
+            f"worst key {max(per_key):6.2f} ms ({worst_at!r})  slowest sample {slowest:6.2f} ms  "
+            f"[{total} hits]"
+        )
+    for text in STRUCTURED:
+        times = []
+        for _ in range(RUNS):
+            cool(searcher)
+            times.append(keystroke(searcher, text, ctx))
+        total = searcher.search(text, ctx, limit=1).total
+        print(
+            f"  query {text!r:34} median {statistics.median(times) * 1000:6.2f} ms  "
+            f"first {times[0] * 1000:6.2f} ms  [{total} hits]"
+        )
+    started = time.perf_counter()
+    ids = searcher.search("diffusion", ctx, limit=50).all_ids()
+    print(f"  all_ids() of 'diffusion' ({len(ids)} ids): {1000 * (time.perf_counter() - started):.1f} ms")
+    fresh = generate_papers(300, seed=99)
+    for number, paper in enumerate(fresh):
+        paper.id = f"arxiv:9999.{number:05d}"
+    started = time.perf_counter()
+    searcher.add_or_update(fresh)
+    print(f"  add_or_update(300 new papers), built index: {1000 * (time.perf_counter() - started):.1f} ms")
+    rewritten = generate_papers(100, seed=98)
+    started = time.perf_counter()
+    searcher.add_or_update(rewritten)
+    print(
+        f"  add_or_update(100 papers with every text rewritten): "
+        f"{1000 * (time.perf_counter() - started):.1f} ms"
+    )
+    bumped = [replace(p, upvotes=(p.upvotes or 0) + 1) for p in papers[:1000]]
+    started = time.perf_counter()
+    searcher.add_or_update(bumped)
+    print(f"  add_or_update(1000 papers, upvotes changed): {1000 * (time.perf_counter() - started):.1f} ms")
+    started = time.perf_counter()
+    searcher.search("diffusion solver", ctx, limit=50)
+    print(f"  first search after those updates: {1000 * (time.perf_counter() - started):.1f} ms")
+
+
+def main(argv: list[str]) -> None:
+    sizes = [int(a) for a in argv] or [1_000, 10_000, 100_000]
+    for count in sizes:
+        bench_size(count)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

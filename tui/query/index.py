@@ -1,0 +1,288 @@
+"""The word index behind fast fuzzy search: per text field, every distinct word -> the papers
+holding it, a sorted vocabulary for prefix ranges, and caches of prefix results.
+
+Built once over the whole library (`WordIndex.build`), then kept current paper by paper
+(`WordIndex.update`) - never rebuilt for a change. Paper numbers are the searcher's small ints;
+sets of papers are bitmaps (see `tui.query.bitmaps`).
+
+Postings: a word found in many papers keeps a bitmap (cheap to OR), a rarer one a list of paper
+numbers (cheaper in memory); the switch is at 1/64 of the library, where both cost the same
+bytes. Prefixes of one and two characters are precomputed at build time because they cover the
+most words; longer ones are computed on first use and cached, and every cache is updated in place
+when a paper changes, so typing never waits for a recomputation after a sync.
+"""
+
+from __future__ import annotations
+
+import itertools
+from bisect import bisect_left, insort
+from collections import defaultdict, deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from tui.models import Paper
+from tui.query import bitmaps
+from tui.query.nodes import TEXT_FIELDS
+from tui.query.text import typo_prefix_lengths, word_set
+
+_PRECOMPUTED_PREFIX = 2
+_MAX_CACHED_PREFIXES = 4096
+_HIGHEST = "\U0010ffff"
+
+
+def field_text(paper: Paper, name: str) -> str:
+    """One searchable text field of a paper."""
+    if name == "title":
+        return paper.title
+    if name == "authors":
+        return ", ".join(paper.authors)
+    return paper.abstract
+
+
+class FieldIndex:
+    """Word -> papers for one text field, with prefix and typo lookups."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.vocab: list[str] = []
+        self.lists: dict[str, list[int]] = {}
+        self.bits: dict[str, int] = {}
+        self.prefixes: dict[str, int] = {}
+        self._truncations: dict[tuple[str, int], list[str]] = {}
+        self.size = 0
+
+    # -- lookups --------------------------------------------------------------------------------
+
+    def word_bitmap(self, word: str) -> int:
+        """Papers holding exactly `word`."""
+        found = self.bits.get(word)
+        if found is not None:
+            return found
+        numbers = self.lists.get(word)
+        return bitmaps.from_numbers(numbers, self.size) if numbers else 0
+
+    def prefix_bitmap(self, prefix: str) -> int:
+        """Papers holding a word that starts with `prefix`."""
+        cached = self.prefixes.get(prefix)
+        if cached is not None:
+            return cached
+        low = bisect_left(self.vocab, prefix)
+        high = bisect_left(self.vocab, prefix + _HIGHEST, low)
+        result = self._union(self.vocab[low:high])
+        if len(self.prefixes) >= _MAX_CACHED_PREFIXES:
+            self._trim_prefix_cache()
+        self.prefixes[prefix] = result
+        return result
+
+    def typo_bitmap(self, word: str, budget: int) -> int:
+        """Papers holding a typo of `word` (see tui.query.text for the rule)."""
+        first = word[0]
+        low = bisect_left(self.vocab, first)
+        high = bisect_left(self.vocab, first + _HIGHEST, low)
+        if low == high:
+            return 0
+        bucket = self.vocab[low:high]
+        result = 0
+        for choice, _distance, _where in process.extract(
+            word, bucket, scorer=Levenshtein.distance, score_cutoff=budget, limit=None
+        ):
+            result |= self.word_bitmap(choice)
+        for size in typo_prefix_lengths(word):
+            if size < 1:
+                continue
+            for choice, _distance, _where in process.extract(
+                word,
+                self._truncated(first, size, bucket),
+                scorer=Levenshtein.distance,
+                score_cutoff=budget,
+                limit=None,
+            ):
+                result |= self.prefix_bitmap(choice)
+        return result
+
+    def substring_bitmap(self, fragment: str) -> int:
+        """Papers holding a word that contains `fragment` anywhere (a scan of the vocabulary)."""
+        return self._union([w for w in self.vocab if fragment in w])
+
+    # -- maintenance ----------------------------------------------------------------------------
+
+    def apply(self, changes: Sequence[tuple[int, set[str], set[str]]]) -> None:
+        """Papers changed: each (number, words before, words now) in this field.
+
+        Batched so that a sync touching many papers ORs each bitmap once, not once per paper.
+        """
+        bit_adds: dict[str, list[int]] = {}
+        bit_removes: dict[str, list[int]] = {}
+        prefix_adds: dict[str, list[int]] = {}
+        prefix_removes: dict[str, list[int]] = {}
+        emptied: list[str] = []
+        fresh: list[str] = []
+        cached = self.prefixes
+        for number, old_words, new_words in changes:
+            self.size = max(self.size, number + 1)
+            gone = old_words - new_words
+            added = new_words - old_words
+            for word in added:
+                if word in self.bits:
+                    bit_adds.setdefault(word, []).append(number)
+                elif word in self.lists:
+                    self.lists[word].append(number)
+                else:
+                    self.lists[word] = [number]
+                    fresh.append(word)
+                for end in range(1, len(word) + 1):
+                    if word[:end] in cached:
+                        prefix_adds.setdefault(word[:end], []).append(number)
+            kept_prefixes: set[str] | None = None
+            for word in gone:
+                if word in self.bits:
+                    bit_removes.setdefault(word, []).append(number)
+                else:
+                    numbers = self.lists.get(word)
+                    if numbers is not None and number in numbers:
+                        numbers.remove(number)
+                        if not numbers:
+                            del self.lists[word]
+                            emptied.append(word)
+                for end in range(1, len(word) + 1):
+                    prefix = word[:end]
+                    if prefix in cached:
+                        if kept_prefixes is None:
+                            kept_prefixes = _prefixes(new_words)
+                        if prefix not in kept_prefixes:
+                            prefix_removes.setdefault(prefix, []).append(number)
+        size = self.size
+        for word, numbers in bit_removes.items():
+            remaining = bitmaps.without(self.bits[word], bitmaps.from_numbers(numbers, size))
+            if remaining:
+                self.bits[word] = remaining
+            else:
+                del self.bits[word]
+                emptied.append(word)
+        for word, numbers in bit_adds.items():
+            self.bits[word] |= bitmaps.from_numbers(numbers, size)
+        for prefix, numbers in prefix_removes.items():
+            cached[prefix] = bitmaps.without(cached[prefix], bitmaps.from_numbers(numbers, size))
+        for prefix, numbers in prefix_adds.items():
+            cached[prefix] |= bitmaps.from_numbers(numbers, size)
+        for word in emptied:
+            where = bisect_left(self.vocab, word)
+            if where < len(self.vocab) and self.vocab[where] == word:
+                del self.vocab[where]
+        if len(fresh) > 64:
+            self.vocab.extend(fresh)
+            self.vocab.sort()
+        else:
+            for word in fresh:
+                insort(self.vocab, word)
+        if fresh or emptied:
+            firsts = {word[0] for word in itertools.chain(fresh, emptied)}
+            for key in [key for key in self._truncations if key[0] in firsts]:
+                del self._truncations[key]
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _union(self, words: Iterable[str]) -> int:
+        result = 0
+        rare: list[list[int]] = []
+        bits, lists = self.bits, self.lists
+        for word in words:
+            found = bits.get(word)
+            if found is not None:
+                result |= found
+            else:
+                rare.append(lists[word])
+        if rare:
+            result |= bitmaps.from_numbers(itertools.chain.from_iterable(rare), self.size)
+        return result
+
+    def _truncated(self, first: str, size: int, bucket: list[str]) -> list[str]:
+        key = (first, size)
+        found = self._truncations.get(key)
+        if found is None:
+            found = self._truncations[key] = sorted({w[:size] for w in bucket if len(w) >= size})
+        return found
+
+    def _trim_prefix_cache(self) -> None:
+        # Keep the precomputed short prefixes; drop the oldest half of the rest.
+        longer = [p for p in self.prefixes if len(p) > _PRECOMPUTED_PREFIX]
+        for prefix in longer[: len(longer) // 2 + 1]:
+            del self.prefixes[prefix]
+
+    def finish_build(self) -> None:
+        """Turn the build's lists into the final layout and precompute short prefixes."""
+        threshold = max(64, self.size // 64)
+        for word in [w for w, numbers in self.lists.items() if len(numbers) >= threshold]:
+            self.bits[word] = bitmaps.from_numbers(self.lists.pop(word), self.size)
+        self.vocab = sorted(itertools.chain(self.lists, self.bits))
+        two: dict[str, int] = {}
+        for prefix, group in itertools.groupby(self.vocab, key=lambda w: w[:_PRECOMPUTED_PREFIX]):
+            two[prefix] = self._union(group)
+        one: dict[str, int] = {}
+        for prefix, bitmap in two.items():
+            one[prefix[0]] = one.get(prefix[0], 0) | bitmap
+        self.prefixes = {**one, **{p: b for p, b in two.items() if len(p) == 2}}
+
+
+def _prefixes(words: Iterable[str]) -> set[str]:
+    return {word[:end] for word in words for end in range(1, len(word) + 1)}
+
+
+@dataclass
+class WordIndex:
+    """One FieldIndex per text field."""
+
+    fields: dict[str, FieldIndex]
+
+    @classmethod
+    def build(cls, papers: Sequence[Paper | None]) -> WordIndex:
+        """Index every paper; `papers[n]` is paper number n (None for a removed slot)."""
+        size = len(papers)
+        postings: dict[str, defaultdict[str, list[int]]] = {
+            name: defaultdict(list) for name in TEXT_FIELDS
+        }
+        chunk_cache: dict[str, tuple[str, ...]] = {}
+        title_post, author_post, abstract_post = (postings[name] for name in TEXT_FIELDS)
+        append = list.append
+        for number, paper in enumerate(papers):
+            if paper is None:
+                continue
+            # map() over C callables appends `number` to each word's list without a Python loop:
+            # this is the inner loop of the whole build (millions of word-paper pairs at 100k).
+            for words, post in (
+                (word_set(paper.title, chunk_cache), title_post),
+                (word_set(", ".join(paper.authors), chunk_cache), author_post),
+                (word_set(paper.abstract, chunk_cache), abstract_post),
+            ):
+                deque(map(append, map(post.__getitem__, words), repeat(number)), maxlen=0)
+        fields: dict[str, FieldIndex] = {}
+        for name in TEXT_FIELDS:
+            index = FieldIndex(name)
+            index.size = size
+            index.lists = dict(postings[name])
+            index.finish_build()
+            fields[name] = index
+        return cls(fields)
+
+    def apply(self, changes: Sequence[tuple[int, Paper | None, Paper | None]]) -> None:
+        """Papers changed: each (number, paper before, paper now); None = absent (added/removed)."""
+        per_field: dict[str, list[tuple[int, set[str], set[str]]]] = {n: [] for n in self.fields}
+        for number, old, new in changes:
+            for name, changes_of_field in per_field.items():
+                old_text = field_text(old, name) if old is not None else ""
+                new_text = field_text(new, name) if new is not None else ""
+                if old_text != new_text or old is None or new is None:
+                    changes_of_field.append((number, word_set(old_text), word_set(new_text)))
+        for name, index in self.fields.items():
+            if per_field[name]:
+                index.apply(per_field[name])
+        self.grow(max((number + 1 for number, _old, _new in changes), default=0))
+
+    def grow(self, size: int) -> None:
+        """Room for paper numbers below `size` (bitmap builders size their buffers from it)."""
+        for index in self.fields.values():
+            index.size = max(index.size, size)

@@ -1,0 +1,185 @@
+"""The parsed form of a query: a tree of small immutable nodes, and the `Query` that holds it.
+
+The parser (`tui.query.parser`) builds these; the searcher (`tui.query.searcher`) evaluates them.
+Every node records the character offset it came from (`position`, 0-based) for diagnostics; the
+offset is left out of equality so tests and caches compare nodes by meaning alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+TEXT_FIELDS: tuple[str, ...] = ("title", "authors", "abstract")
+"""The text fields fuzzy words and phrases search, best first. `authors` is names joined by ", "."""
+
+SORT_KEYS: tuple[str, ...] = ("relevance", "date", "upvotes", "title")
+"""Orders a query can ask for with `sort:`."""
+
+
+class Node:
+    """Base of every query node."""
+
+    __slots__ = ()
+
+    def children(self) -> tuple[Node, ...]:
+        """The sub-nodes (empty for leaves)."""
+        return ()
+
+    def walk(self) -> Iterator[Node]:
+        """This node and every node below it, depth first."""
+        yield self
+        for child in self.children():
+            yield from child.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class MatchAll(Node):
+    """The empty query: every paper."""
+
+    position: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class And(Node):
+    """Every child matches (implicit between terms, binds tighter than OR)."""
+
+    items: tuple[Node, ...]
+    position: int = field(default=0, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return self.items
+
+
+@dataclass(frozen=True, slots=True)
+class Or(Node):
+    """At least one child matches."""
+
+    items: tuple[Node, ...]
+    position: int = field(default=0, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return self.items
+
+
+@dataclass(frozen=True, slots=True)
+class Not(Node):
+    """The child does not match (`-term`, `NOT term`)."""
+
+    item: Node
+    position: int = field(default=0, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.item,)
+
+
+@dataclass(frozen=True, slots=True)
+class Word(Node):
+    """One fuzzy word (lower case, letters and digits only) looked for in `fields`.
+
+    It matches a paper when a word of one of those fields starts with it, or, when the exact
+    prefix finds almost nothing in the library and the word has 4+ characters, when a word is a
+    close typo of it (see `tui.query.text`).
+    """
+
+    text: str
+    fields: tuple[str, ...] = TEXT_FIELDS
+    position: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase(Node):
+    """A case-insensitive substring of one of `fields` (`"exact phrase"`, `title:"..."`)."""
+
+    text: str
+    fields: tuple[str, ...] = TEXT_FIELDS
+    position: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Attr(Node):
+    """A catalog or state attribute: `tag` (exact tag), `id`, `cat`, `source` (substrings)."""
+
+    name: str
+    value: str
+    position: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Is(Node):
+    """`is:<value>`: starred, inbox, later, done, skipped, unread, new."""
+
+    value: str
+    position: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Has(Node):
+    """`has:<value>`: code, note, tags, summary, pdf."""
+
+    value: str
+    position: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberRange(Node):
+    """`upvotes` / `stars` / `comments` within [low, high] (inclusive; None is open)."""
+
+    name: str
+    low: int | None
+    high: int | None
+    position: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange(Node):
+    """`date` / `listed` against a date spec resolved when the query runs (see tui.query.dates)."""
+
+    name: str
+    op: str
+    spec: str
+    position: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query: the filter tree plus the requested order.
+
+    `sort` is None when the query does not say; the searcher then orders by relevance when the
+    query has fuzzy words and newest first otherwise. `reverse` flips date/upvotes/title orders.
+    """
+
+    text: str
+    root: Node
+    sort: str | None = None
+    reverse: bool = False
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        """The fuzzy words that are not negated: they drive relevance and highlighting."""
+        return tuple(dict.fromkeys(_positive(self.root, Word)))  # type: ignore[arg-type]
+
+    @property
+    def phrases(self) -> tuple[Phrase, ...]:
+        """The phrases that are not negated (highlighted like words)."""
+        return tuple(dict.fromkeys(_positive(self.root, Phrase)))  # type: ignore[arg-type]
+
+    @property
+    def effective_sort(self) -> str:
+        """The order the searcher will use."""
+        if self.sort is not None:
+            return self.sort
+        return "relevance" if self.words else "date"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _positive(node: Node, kind: type) -> Iterator[Node]:
+    """Nodes of `kind` reachable without passing through a Not."""
+    if isinstance(node, Not):
+        return
+    if isinstance(node, kind):
+        yield node
+    for child in node.children():
+        yield from _positive(child, kind)

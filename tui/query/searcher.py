@@ -1,0 +1,844 @@
+"""Evaluating queries over the library: `Searcher` (filter, rank, highlight), `QueryContext`
+(the user's states and the clock a query runs against), `Hit` and `SearchResult`.
+
+How it stays fast at 100k papers:
+
+* papers get small numbers and every set of papers is a bitmap, so AND / OR / NOT and counting
+  run in C;
+* fuzzy words go through the word index (`tui.query.index`): a prefix is a vocabulary range whose
+  result is cached, typo tolerance asks rapidfuzz about the *vocabulary* (never the papers) and
+  only when the exact prefix finds almost nothing;
+* relevance is computed as score classes (one bitmap per distinct score, see tui.query.text
+  WEIGHTS), so ranking needs no per-paper Python work; only the hits returned are materialised,
+  in date order within a class, and their highlight spans are computed lazily on first access;
+* state terms (`is:`, `tag:`, `has:note`) walk `ctx.states`, which holds only touched papers;
+  catalog terms (numbers, dates, categories) use per-library columns cached until papers change.
+
+Before `build()` has finished, the same answers come from a linear scan (identical semantics,
+identical order). `build()` is meant for a thread the caller starts (`start_build()` does it);
+while it runs, structured queries answer at once but a query with words or phrases waits for it,
+because a scan tokenises every paper just as the build does and would take longer than the wait. All public methods are thread-safe.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import partial
+from typing import Any
+
+from tui.models import Paper, State
+from tui.query import bitmaps, dates
+from tui.query.index import WordIndex, field_text
+from tui.query.nodes import (
+    And,
+    Attr,
+    DateRange,
+    Has,
+    Is,
+    MatchAll,
+    Node,
+    Not,
+    NumberRange,
+    Or,
+    Phrase,
+    Query,
+    Word,
+)
+from tui.query.parser import parse
+from tui.query.text import (
+    PREFIX,
+    TYPO,
+    TYPO_MIN_EXACT,
+    WEIGHTS,
+    WHOLE,
+    best_kind,
+    merge_spans,
+    phrase_spans,
+    typo_budget,
+    word_set,
+    word_spans,
+    words_of,
+)
+
+_LEAF_CACHE_SIZE = 256
+_KINDS = (WHOLE, PREFIX, TYPO)
+
+
+@dataclass
+class QueryContext:
+    """What a query is evaluated against besides the papers.
+
+    `states`: the user's states by paper id (only touched papers; others are inbox).
+    `now`: the clock relative dates count from (its calendar date is "today").
+    `new_since`: ISO time of the previous sync; `is:new` is `first_seen >= new_since`
+    (every paper counts as new when it is None).
+    `states_version`: optional token that changes whenever `states` changes (a counter the
+    store bumps on each triage write, say). When given, state terms (`is:`, `tag:`,
+    `has:note`) are cached per token instead of walking `states` on every keystroke.
+    """
+
+    states: Mapping[str, State] = field(default_factory=dict)
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    new_since: str | None = None
+    states_version: object = None
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+SpanMap = Mapping[str, list[tuple[int, int]]]
+SPAN_FIELDS: tuple[str, ...] = ("title", "authors", "abstract")
+
+
+class LazySpans(Mapping[str, list[tuple[int, int]]]):
+    """Highlight spans computed field by field on first access (a list pane reads only
+    "title"; the abstract, the costly one, only for the paper on screen). Keys are the fields
+    that have spans, like a plain dict of the non-empty ones."""
+
+    __slots__ = ("_compute", "_done")
+
+    def __init__(self, compute: Callable[[str], list[tuple[int, int]]]) -> None:
+        self._compute = compute
+        self._done: dict[str, list[tuple[int, int]]] = {}
+
+    def _field(self, name: str) -> list[tuple[int, int]]:
+        found = self._done.get(name)
+        if found is None:
+            found = self._done[name] = self._compute(name) if name in SPAN_FIELDS else []
+        return found
+
+    def __getitem__(self, name: str) -> list[tuple[int, int]]:
+        found = self._field(name)
+        if not found:
+            raise KeyError(name)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([name for name in SPAN_FIELDS if self._field(name)])
+
+    def __len__(self) -> int:
+        return sum(1 for name in SPAN_FIELDS if self._field(name))
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+class Hit:
+    """One matching paper: its id, relevance score and highlight spans.
+
+    `spans` maps "title" / "authors" / "abstract" to sorted, non-overlapping (start, end)
+    character ranges into `paper.title`, `", ".join(paper.authors)` and `paper.abstract`; only
+    fields with spans are keys. For search results it is a `LazySpans` (read-only mapping that
+    computes each field on first access): use `hit.spans.get("title", [])`.
+    """
+
+    __slots__ = ("id", "score", "spans")
+
+    def __init__(self, id: str, score: float, spans: SpanMap | None = None) -> None:
+        self.id = id
+        self.score = score
+        self.spans: SpanMap = spans if spans is not None else {}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Hit):
+            return NotImplemented
+        return (self.id, self.score, dict(self.spans)) == (other.id, other.score, dict(other.spans))
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.score))
+
+    def __repr__(self) -> str:
+        return f"Hit(id={self.id!r}, score={self.score!r})"
+
+
+class SearchResult:
+    """The hits asked for (`limit`), in order, and how many papers matched in all (`total`)."""
+
+    __slots__ = ("_all_ids", "hits", "total")
+
+    def __init__(
+        self, hits: list[Hit], total: int, all_ids: Callable[[], list[str]] | None = None
+    ) -> None:
+        self.hits = hits
+        self.total = total
+        self._all_ids = all_ids
+
+    @property
+    def ids(self) -> list[str]:
+        """The ids of `hits`."""
+        return [hit.id for hit in self.hits]
+
+    def all_ids(self) -> list[str]:
+        """Every matching id in order (a list view scrolling past `hits` wants these). Computed on
+        demand against the library as it is now."""
+        if self._all_ids is None or len(self.hits) == self.total:
+            return self.ids
+        return self._all_ids()
+
+    def __repr__(self) -> str:
+        return f"SearchResult(total={self.total}, hits={len(self.hits)})"
+
+
+class Searcher:
+    """Answers queries over a set of papers; keep it current with add_or_update / remove."""
+
+    def __init__(self, papers: Iterable[Paper] | Mapping[str, Paper] = ()) -> None:
+        self._lock = threading.RLock()
+        self._papers: list[Paper | None] = []
+        self._numbers: dict[str, int] = {}
+        self._alive = 0
+        self._index: WordIndex | None = None
+        self._building = False
+        self._build_log: set[int] | None = None
+        self._build_done = threading.Event()
+        self._build_done.set()
+        self._version = 0
+        self._caches: dict[Any, Any] = {}
+        self._leaf_cache: dict[Any, int] = {}
+        self._state_cache: dict[Any, int] = {}
+        self.add_or_update(papers)
+
+    # -- the library ------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._numbers)
+
+    @property
+    def ready(self) -> bool:
+        """True once the word index is built (before that, searches scan)."""
+        return self._index is not None
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait for a running build; True when the index is ready."""
+        self._build_done.wait(timeout)
+        return self.ready
+
+    def add_or_update(self, papers: Iterable[Paper] | Mapping[str, Paper]) -> None:
+        """Add new papers and replace changed ones (matched by id)."""
+        items = papers.values() if isinstance(papers, Mapping) else papers
+        with self._lock:
+            before: dict[int, Paper | None] = {}
+            added: list[int] = []
+            for paper in items:
+                number = self._numbers.get(paper.id)
+                if number is None:
+                    number = len(self._papers)
+                    self._papers.append(paper)
+                    self._numbers[paper.id] = number
+                    added.append(number)
+                    before[number] = None
+                else:
+                    old = self._papers[number]
+                    if old == paper:
+                        continue
+                    before.setdefault(number, old)
+                    self._papers[number] = paper
+            if added:
+                self._alive |= bitmaps.from_numbers(added, len(self._papers))
+            self._note_changes(before)
+
+    def remove(self, ids: Iterable[str]) -> None:
+        """Forget papers by id (unknown ids are ignored)."""
+        with self._lock:
+            before: dict[int, Paper | None] = {}
+            for paper_id in ids:
+                number = self._numbers.pop(paper_id, None)
+                if number is None:
+                    continue
+                before[number] = self._papers[number]
+                self._papers[number] = None
+            if before:
+                gone = bitmaps.from_numbers(before, len(self._papers))
+                self._alive = bitmaps.without(self._alive, gone)
+            self._note_changes(before)
+
+    def _note_changes(self, before: dict[int, Paper | None]) -> None:
+        """Papers `before` (number -> paper as it was) changed: update the index and caches."""
+        if not before:
+            return
+        if self._index is not None:
+            self._index.apply([(n, old, self._papers[n]) for n, old in before.items()])
+        if self._build_log is not None:
+            self._build_log.update(before)
+        self._bump()
+
+    def _bump(self) -> None:
+        self._version += 1
+        self._caches.clear()
+        self._leaf_cache.clear()
+        self._state_cache.clear()
+
+    # -- the index ----------------------------------------------------------------------------
+
+    def build(self) -> None:
+        """Build the word index (seconds at 100k papers). Call from a worker thread; searches and
+        updates keep working meanwhile. Does nothing if the index exists or is being built."""
+        with self._lock:
+            if self._index is not None or self._building:
+                return
+            self._building = True
+            self._build_done.clear()
+            self._build_log = set()
+            snapshot = list(self._papers)
+        try:
+            index = WordIndex.build(snapshot)
+            with self._lock:
+                # Replay what changed while we were building from the snapshot.
+                index.apply(
+                    [
+                        (n, snapshot[n] if n < len(snapshot) else None, self._papers[n])
+                        for n in sorted(self._build_log or ())
+                    ]
+                )
+                index.grow(len(self._papers))
+                self._index = index
+                self._order("date", False)
+        finally:
+            with self._lock:
+                self._building = False
+                self._build_log = None
+            self._build_done.set()
+
+    def start_build(self) -> threading.Thread:
+        """Run `build()` in a daemon thread and return it."""
+        thread = threading.Thread(target=self.build, name="paperdeck-index", daemon=True)
+        thread.start()
+        return thread
+
+    # -- searching --------------------------------------------------------------------------------
+
+    def search(
+        self, query: Query | str, ctx: QueryContext | None = None, limit: int | None = None
+    ) -> SearchResult:
+        """The papers matching `query`, best first, at most `limit` hits (all when None).
+
+        Raises QuerySyntaxError for a malformed query string.
+        """
+        parsed = parse(query) if isinstance(query, str) else query
+        context = ctx if ctx is not None else QueryContext()
+        self._maybe_wait_for_build(parsed)
+        with self._lock:
+            run = _Run(self, context)
+            numbers, scores, total = run.execute(parsed, limit)
+            highlighter = run.highlighter(parsed)
+            papers = self._papers
+            hits = [
+                Hit(
+                    papers[n].id,  # type: ignore[union-attr]
+                    scores[i],
+                    LazySpans(partial(highlighter, papers[n])),  # type: ignore[arg-type]
+                )
+                for i, n in enumerate(numbers)
+            ]
+        if limit is None:
+            return SearchResult(hits, total)
+
+        def all_ids() -> list[str]:
+            with self._lock:
+                everything, _scores, _total = _Run(self, context).execute(parsed, None)
+                return [self._papers[n].id for n in everything]  # type: ignore[union-attr]
+
+        return SearchResult(hits, total, all_ids)
+
+    def spans(
+        self, paper_id: str, query: Query | str, ctx: QueryContext | None = None
+    ) -> dict[str, list[tuple[int, int]]]:
+        """Highlight spans of `query` in one paper (empty dict for an unknown id)."""
+        parsed = parse(query) if isinstance(query, str) else query
+        with self._lock:
+            number = self._numbers.get(paper_id)
+            if number is None:
+                return {}
+            paper = self._papers[number]
+            highlighter = _Run(self, ctx or QueryContext()).highlighter(parsed)
+        assert paper is not None
+        found = {name: highlighter(paper, name) for name in SPAN_FIELDS}
+        return {name: spans for name, spans in found.items() if spans}
+
+    def _maybe_wait_for_build(self, query: Query) -> None:
+        # Scanning tokenises every text just as the build does, so finishing the build is
+        # always the quicker way to answer a word query.
+        if self._index is not None or not self._building:
+            return
+        if any(isinstance(node, Word | Phrase) for node in query.root.walk()):
+            self._build_done.wait()
+
+    # -- cached per-library data (dropped whenever papers change) --------------------------------
+
+    def _cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+        found = self._caches.get(key)
+        if found is None:
+            found = self._caches[key] = compute()
+        return found
+
+    def _order(self, key: str, reverse: bool) -> tuple[list[int], list[int]]:
+        """Paper numbers in the order `key` sorts them, and each number's rank in it."""
+
+        def compute() -> tuple[list[int], list[int]]:
+            if reverse:
+                forward, _rank = self._order(key, False)
+                order = forward[::-1]
+            else:
+                order = self._sorted_numbers(key)
+            rank = [0] * len(self._papers)
+            for position, number in enumerate(order):
+                rank[number] = position
+            return order, rank
+
+        result: tuple[list[int], list[int]] = self._cached(("order", key, reverse), compute)
+        return result
+
+    def _sorted_numbers(self, key: str) -> list[int]:
+        # Sort on precomputed key lists (no per-comparison attribute access): newest first, ties
+        # by id, via stable sorts from the last criterion to the first.
+        papers = self._papers
+        live = [n for n, p in enumerate(papers) if p is not None]
+        ids = [p.id if p is not None else "" for p in papers]
+        live.sort(key=ids.__getitem__)
+        if key == "title":
+            titles = [p.title.casefold() if p is not None else "" for p in papers]
+            live.sort(key=titles.__getitem__)
+            return live
+        days = [(p.date or "")[:10] if p is not None else "" for p in papers]
+        live.sort(key=days.__getitem__, reverse=True)
+        if key == "upvotes":
+            votes = [(p.upvotes or 0) if p is not None else 0 for p in papers]
+            live.sort(key=votes.__getitem__, reverse=True)
+        return live
+
+    def _column(self, name: str) -> tuple[list[Any], list[int], int]:
+        """Sorted (values, paper numbers) of a catalog attribute, and the bitmap of papers having
+        it, for range lookups by bisect."""
+
+        def compute() -> tuple[list[Any], list[int], int]:
+            getter = _COLUMN_GETTERS[name]
+            column = [getter(p) if p is not None else None for p in self._papers]
+            numbers = [n for n, value in enumerate(column) if value is not None]
+            numbers.sort(key=column.__getitem__)  # type: ignore[arg-type]
+            values = [column[n] for n in numbers]
+            return values, numbers, bitmaps.from_numbers(numbers, self._size)
+
+        result: tuple[list[Any], list[int], int] = self._cached(("column", name), compute)
+        return result
+
+    def _groups(self, name: str) -> dict[str, int]:
+        """Distinct lower-cased categories / sources -> bitmap of papers having them."""
+
+        def compute() -> dict[str, int]:
+            members: dict[str, list[int]] = {}
+            for n, p in enumerate(self._papers):
+                if p is None:
+                    continue
+                values = p.categories if name == "cat" else p.sources
+                for value in {v.lower() for v in values}:
+                    members.setdefault(value, []).append(n)
+            return {v: bitmaps.from_numbers(ns, self._size) for v, ns in members.items()}
+
+        result: dict[str, int] = self._cached(("groups", name), compute)
+        return result
+
+    def _flag(self, name: str) -> int:
+        """Papers with a catalog flag: code (a GitHub repo), summary (an AI summary), pdf."""
+
+        def compute() -> int:
+            test = _FLAG_TESTS[name]
+            return bitmaps.from_numbers(
+                (n for n, p in enumerate(self._papers) if p is not None and test(p)), self._size
+            )
+
+        result: int = self._cached(("flag", name), compute)
+        return result
+
+    @property
+    def _size(self) -> int:
+        return len(self._papers)
+
+
+_COLUMN_GETTERS: dict[str, Callable[[Paper], Any]] = {
+    "upvotes": lambda p: p.upvotes,
+    "stars": lambda p: p.github_stars,
+    "comments": lambda p: p.comments,
+    "date": lambda p: p.date[:10] if p.date else None,
+    "listed": lambda p: p.listed_on[:10] if p.listed_on else None,
+    "first_seen": lambda p: p.first_seen,
+}
+_FLAG_TESTS: dict[str, Callable[[Paper], bool]] = {
+    "code": lambda p: bool(p.github_repo),
+    "summary": lambda p: bool(p.ai_summary),
+    "pdf": lambda p: p.pdf_url is not None,
+}
+
+
+Highlighter = Callable[[Paper, str], list[tuple[int, int]]]
+
+
+class _Run:
+    """One evaluation of one query: bitmaps per node, word levels, scores, order."""
+
+    def __init__(self, searcher: Searcher, ctx: QueryContext) -> None:
+        self.searcher = searcher
+        self.ctx = ctx
+        self.size = searcher._size
+        self.alive = searcher._alive
+        self.index = searcher._index
+        self._levels: dict[Word, list[tuple[int, int]]] = {}
+        self.budgets: dict[Word, int] = {}
+        self._scan_words: dict[tuple[int, str], set[str]] = {}
+
+    # -- top level ----------------------------------------------------------------------------
+
+    def execute(self, query: Query, limit: int | None) -> tuple[list[int], list[float], int]:
+        matched = self.bitmap(query.root) & self.alive
+        total = matched.bit_count()
+        words = query.words
+        sort = query.effective_sort
+        if sort == "relevance":
+            classes = self.score_classes(words, matched)
+            order, rank = self.searcher._order("date", False)
+            numbers: list[int] = []
+            scores: list[float] = []
+            for score, members in classes:
+                want = None if limit is None else limit - len(numbers)
+                if want is not None and want <= 0:
+                    break
+                taken = bitmaps.take_in_order(members, order, rank, self.size, want)
+                numbers.extend(taken)
+                scores.extend([float(score)] * len(taken))
+            return numbers, scores, total
+        order, rank = self.searcher._order(sort, query.reverse)
+        numbers = bitmaps.take_in_order(matched, order, rank, self.size, limit)
+        if not words or not numbers:
+            return numbers, [0.0] * len(numbers), total
+        classes = self.score_classes(words, matched)
+        lookups = [(score, bitmaps.Membership(members, self.size)) for score, members in classes]
+        scores = []
+        for number in numbers:
+            scores.append(next((float(s) for s, m in lookups if number in m), 0.0))
+        return numbers, scores, total
+
+    def score_classes(self, words: Sequence[Word], matched: int) -> list[tuple[int, int]]:
+        """(score, papers with exactly that score) for the papers in `matched`, best first."""
+        classes: dict[int, int] = {0: matched} if matched else {}
+        for word in words:
+            levels = self.levels(word)
+            regrouped: dict[int, int] = {}
+            for score, members in classes.items():
+                rest = members
+                for weight, level in levels:
+                    part = members & level
+                    if part:
+                        key = score + weight
+                        regrouped[key] = regrouped.get(key, 0) | part
+                        rest = bitmaps.without(rest, part)
+                if rest:
+                    regrouped[score] = regrouped.get(score, 0) | rest
+            classes = regrouped
+        return sorted(classes.items(), reverse=True)
+
+    def highlighter(self, query: Query) -> Highlighter:
+        """A function giving the spans of `query` in a paper (typo budgets fixed now)."""
+        words = [(word, self.budget(word)) for word in query.words]
+        phrases = query.phrases
+
+        def spans(paper: Paper, name: str) -> list[tuple[int, int]]:
+            text = field_text(paper, name)
+            found: list[tuple[int, int]] = []
+            for word, budget in words:
+                if name in word.fields:
+                    found.extend(word_spans(text, word.text, budget))
+            for phrase in phrases:
+                if name in phrase.fields:
+                    found.extend(phrase_spans(text, phrase.text))
+            return merge_spans(found)
+
+        return spans
+
+    # -- node evaluation ----------------------------------------------------------------------
+
+    def bitmap(self, node: Node) -> int:
+        if isinstance(node, And):
+            positives = [item for item in node.items if not isinstance(item, Not)]
+            negatives = [item.item for item in node.items if isinstance(item, Not)]
+            result = self.alive
+            for item in positives:
+                result &= self.bitmap(item)
+                if not result:
+                    return 0
+            for item in negatives:
+                result = bitmaps.without(result, self.bitmap(item))
+            return result
+        if isinstance(node, Or):
+            result = 0
+            for item in node.items:
+                result |= self.bitmap(item)
+            return result
+        if isinstance(node, Not):
+            return bitmaps.without(self.alive, self.bitmap(node.item))
+        if isinstance(node, MatchAll):
+            return self.alive
+        if isinstance(node, Word):
+            result = 0
+            for _weight, level in self.levels(node):
+                result |= level
+            return result
+        if isinstance(node, Phrase):
+            return self._phrase(node)
+        if isinstance(node, Attr):
+            return self._attr(node)
+        if isinstance(node, Is):
+            return self._is(node.value)
+        if isinstance(node, Has):
+            return self._has(node.value)
+        if isinstance(node, NumberRange):
+            return self._cached_leaf(node, lambda: self._range(node.name, node.low, node.high))
+        if isinstance(node, DateRange):
+            bounds = dates.resolve(node.op, node.spec, self.ctx.today)
+            return self._cached_leaf(
+                (node.name, bounds), lambda: self._range(node.name, bounds.low, bounds.high, True)
+            )
+        raise TypeError(f"unknown query node {node!r}")  # pragma: no cover
+
+    def _cached_leaf(self, key: Any, compute: Callable[[], int]) -> int:
+        cache = self.searcher._leaf_cache
+        found = cache.get(key)
+        if found is None:
+            if len(cache) >= _LEAF_CACHE_SIZE:
+                cache.clear()
+            found = cache[key] = compute()
+        return found
+
+    # -- fuzzy words ------------------------------------------------------------------------------
+
+    def budget(self, word: Word) -> int:
+        """The typo budget of `word` in this library (0 when its exact prefix finds enough)."""
+        if word not in self.budgets:
+            self.levels(word)
+        return self.budgets[word]
+
+    def levels(self, word: Word) -> list[tuple[int, int]]:
+        """Disjoint (weight, papers) for the best way `word` matches each paper, best first."""
+        found = self._levels.get(word)
+        if found is not None:
+            return found
+        by_kind = self._index_kinds(word) if self.index is not None else self._scan_kinds(word)
+        ranked = sorted(
+            ((WEIGHTS[(name, kind)], members) for (name, kind), members in by_kind.items()),
+            key=lambda pair: -pair[0],
+        )
+        levels: list[tuple[int, int]] = []
+        seen = 0
+        for weight, members in ranked:
+            part = bitmaps.without(members, seen)
+            if part:
+                if levels and levels[-1][0] == weight:
+                    levels[-1] = (weight, levels[-1][1] | part)
+                else:
+                    levels.append((weight, part))
+                seen |= members
+        self._levels[word] = levels
+        return levels
+
+    def _index_kinds(self, word: Word) -> dict[tuple[str, str], int]:
+        assert self.index is not None
+        kinds: dict[tuple[str, str], int] = {}
+        exact = 0
+        for name in word.fields:
+            field_index = self.index.fields[name]
+            prefix = field_index.prefix_bitmap(word.text)
+            kinds[(name, WHOLE)] = field_index.word_bitmap(word.text)
+            kinds[(name, PREFIX)] = prefix
+            exact |= prefix
+        budget = self._typo_budget(word, exact)
+        if budget:
+            for name in word.fields:
+                kinds[(name, TYPO)] = self.index.fields[name].typo_bitmap(word.text, budget)
+        return kinds
+
+    def _typo_budget(self, word: Word, exact: int) -> int:
+        budget = typo_budget(word.text)
+        if budget and (exact & self.alive).bit_count() >= TYPO_MIN_EXACT:
+            budget = 0
+        self.budgets[word] = budget
+        return budget
+
+    def _scan_kinds(self, word: Word) -> dict[tuple[str, str], int]:
+        """Word levels by reading every paper (before the index is built)."""
+        text = word.text
+        found: dict[tuple[str, str], list[int]] = {}
+        exact: set[int] = set()
+        papers = self.searcher._papers
+        for number, paper in enumerate(papers):
+            if paper is None:
+                continue
+            for name in word.fields:
+                raw = field_text(paper, name)
+                if text not in raw.lower():
+                    continue  # a word starting with `text` is a substring: cheap pre-check
+                kind = best_kind(text, self._words(number, name, raw), 0)
+                if kind is not None:
+                    found.setdefault((name, kind), []).append(number)
+                    exact.add(number)
+        budget = self._typo_budget(word, bitmaps.from_numbers(exact, self.size))
+        if budget:
+            for number, paper in enumerate(papers):
+                if paper is None:
+                    continue
+                for name in word.fields:
+                    raw = field_text(paper, name)
+                    kind = best_kind(text, self._words(number, name, raw), budget)
+                    if kind == TYPO:
+                        found.setdefault((name, TYPO), []).append(number)
+        return {key: bitmaps.from_numbers(ns, self.size) for key, ns in found.items()}
+
+    def _words(self, number: int, name: str, raw: str) -> set[str]:
+        key = (number, name)
+        words = self._scan_words.get(key)
+        if words is None:
+            words = self._scan_words[key] = word_set(raw)
+        return words
+
+    # -- phrases ----------------------------------------------------------------------------------
+
+    def _phrase(self, node: Phrase) -> int:
+        candidates = self.alive
+        if self.index is not None:
+            candidates = 0
+            for name in node.fields:
+                candidates |= self._phrase_candidates(name, node.text)
+        papers = self.searcher._papers
+        text = node.text
+        matching = [
+            number
+            for number in bitmaps.to_numbers(candidates)
+            if (paper := papers[number]) is not None
+            and any(text in field_text(paper, name).lower() for name in node.fields)
+        ]
+        return bitmaps.from_numbers(matching, self.size)
+
+    def _phrase_candidates(self, name: str, phrase: str) -> int:
+        """Papers that may hold `phrase` in field `name`, narrowed with the word index."""
+        assert self.index is not None
+        field_index = self.index.fields[name]
+        parts = words_of(phrase)
+        if not parts:
+            return self.alive
+        if len(parts) == 1:
+            return field_index.substring_bitmap(parts[0])
+        # Inner words are whole words; the last may be cut short; the first may be a word's tail.
+        result = field_index.prefix_bitmap(parts[-1])
+        for part in parts[1:-1]:
+            result &= field_index.word_bitmap(part)
+        return result
+
+    # -- attributes and states --------------------------------------------------------------------
+
+    def _state_numbers(self, kind: str, value: str = "") -> int:
+        """Papers whose state says `kind` (starred, status=value, tag=value, note, tags, opened).
+
+        Walks `ctx.states`, which holds only the papers the user touched, with one inlined
+        comprehension per kind: this runs on every keystroke of a structured query.
+        """
+        version = self.ctx.states_version
+        if version is not None:
+            key = (kind, value, version, id(self.ctx.states))
+            cache = self.searcher._state_cache
+            found = cache.get(key)
+            if found is None:
+                if len(cache) >= _LEAF_CACHE_SIZE:
+                    cache.clear()
+                found = cache[key] = self._scan_states(kind, value)
+            return found
+        return self._scan_states(kind, value)
+
+    def _scan_states(self, kind: str, value: str) -> int:
+        states = self.ctx.states
+        get = self.searcher._numbers.get
+        if kind == "starred":
+            found = [get(pid) for pid, st in states.items() if st.starred]
+        elif kind == "status":
+            found = [get(pid) for pid, st in states.items() if st.status == value]
+        elif kind == "not-inbox":
+            found = [get(pid) for pid, st in states.items() if st.status != "inbox"]
+        elif kind == "tag":
+            found = [get(pid) for pid, st in states.items() if value in st.tags]
+        elif kind == "note":
+            found = [get(pid) for pid, st in states.items() if st.note]
+        elif kind == "tags":
+            found = [get(pid) for pid, st in states.items() if st.tags]
+        else:  # "read": opened or done
+            found = [
+                get(pid)
+                for pid, st in states.items()
+                if st.opened_at is not None or st.status == "done"
+            ]
+        if None in found:
+            found = [n for n in found if n is not None]
+        return bitmaps.from_numbers(found, self.size)  # type: ignore[arg-type]
+
+    def _attr(self, node: Attr) -> int:
+        value = node.value
+        if node.name == "tag":
+            return self._state_numbers("tag", value)
+        if node.name in ("cat", "source"):
+            groups = self.searcher._groups(node.name)
+            result = 0
+            for key, members in groups.items():
+                if value in key:
+                    result |= members
+            return result
+
+        def ids() -> int:
+            return bitmaps.from_numbers(
+                (
+                    n
+                    for n, p in enumerate(self.searcher._papers)
+                    if p is not None
+                    and (value in p.id.lower() or (p.arxiv_id and value in p.arxiv_id.lower()))
+                ),
+                self.size,
+            )
+
+        return self._cached_leaf(("id", value), ids)
+
+    def _is(self, value: str) -> int:
+        if value == "starred":
+            return self._state_numbers("starred")
+        if value == "inbox":
+            return bitmaps.without(self.alive, self._state_numbers("not-inbox"))
+        if value in ("later", "done", "skipped"):
+            return self._state_numbers("status", value)
+        if value == "unread":
+            return bitmaps.without(self.alive, self._state_numbers("read"))
+        # new
+        since = self.ctx.new_since
+        if since is None:
+            return self.alive
+        values, numbers, _having = self.searcher._column("first_seen")
+        return bitmaps.from_numbers(numbers[bisect_left(values, since) :], self.size)
+
+    def _has(self, value: str) -> int:
+        if value in ("note", "tags"):
+            return self._state_numbers(value)
+        return self.searcher._flag(value)
+
+    def _range(self, name: str, low: Any, high: Any, half_open: bool = False) -> int:
+        """Papers whose `name` lies in [low, high] ([low, high) when half_open); None = open."""
+        values, numbers, having = self.searcher._column(name)
+        start = 0 if low is None else bisect_left(values, low)
+        if high is None:
+            end = len(values)
+        else:
+            end = bisect_left(values, high) if half_open else bisect_right(values, high)
+        if end <= start:
+            return 0
+        if end - start > len(values) // 2:
+            # Cheaper to build the papers outside the range and take them away.
+            outside = numbers[:start] + numbers[end:]
+            return bitmaps.without(having, bitmaps.from_numbers(outside, self.size))
+        return bitmaps.from_numbers(numbers[start:end], self.size)
