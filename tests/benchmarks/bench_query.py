@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.generate import generate_papers, generate_states  # noqa: E402
-from tui.query import QueryContext, Searcher  # noqa: E402
+from tests.benchmarks.generate import generate_papers, generate_states
+from tui.query import QueryContext, Searcher
 
 TYPED = ("diffusion solver", "self refine llm", "lora", "difusion")
 STRUCTURED = (
@@ -92,7 +92,9 @@ def bench_size(count: int) -> None:
     if count <= 10_000:
         started = time.perf_counter()
         searcher.search("diffusion solver", ctx, limit=50)
-        print(f"before the index: 'diffusion solver' by linear scan {1000 * (time.perf_counter() - started):.0f} ms")
+        print(
+            f"before the index: 'diffusion solver' by linear scan {1000 * (time.perf_counter() - started):.0f} ms"
+        )
     started = time.perf_counter()
     searcher.build()
     built = time.perf_counter() - started
@@ -129,13 +131,17 @@ def bench_size(count: int) -> None:
         )
     started = time.perf_counter()
     ids = searcher.search("diffusion", ctx, limit=50).all_ids()
-    print(f"  all_ids() of 'diffusion' ({len(ids)} ids): {1000 * (time.perf_counter() - started):.1f} ms")
+    print(
+        f"  all_ids() of 'diffusion' ({len(ids)} ids): {1000 * (time.perf_counter() - started):.1f} ms"
+    )
     fresh = generate_papers(300, seed=99)
     for number, paper in enumerate(fresh):
         paper.id = f"arxiv:9999.{number:05d}"
     started = time.perf_counter()
     searcher.add_or_update(fresh)
-    print(f"  add_or_update(300 new papers), built index: {1000 * (time.perf_counter() - started):.1f} ms")
+    print(
+        f"  add_or_update(300 new papers), built index: {1000 * (time.perf_counter() - started):.1f} ms"
+    )
     rewritten = generate_papers(100, seed=98)
     started = time.perf_counter()
     searcher.add_or_update(rewritten)
@@ -146,7 +152,9 @@ def bench_size(count: int) -> None:
     bumped = [replace(p, upvotes=(p.upvotes or 0) + 1) for p in papers[:1000]]
     started = time.perf_counter()
     searcher.add_or_update(bumped)
-    print(f"  add_or_update(1000 papers, upvotes changed): {1000 * (time.perf_counter() - started):.1f} ms")
+    print(
+        f"  add_or_update(1000 papers, upvotes changed): {1000 * (time.perf_counter() - started):.1f} ms"
+    )
     started = time.perf_counter()
     searcher.search("diffusion solver", ctx, limit=50)
     print(f"  first search after those updates: {1000 * (time.perf_counter() - started):.1f} ms")

@@ -93,15 +93,14 @@ def typo_length(query: str, candidate: str, budget: int) -> int:
     """How much of `candidate` a typo of `query` covers (0 when it is not a typo of it)."""
     if not candidate or candidate[0] != query[0]:
         return 0
-    for size in typo_prefix_lengths(query):
-        if (
-            len(candidate) >= size
-            and Levenshtein.distance(query, candidate[:size], score_cutoff=budget) <= budget
-        ):
-            return size
-    if Levenshtein.distance(query, candidate, score_cutoff=budget) <= budget:
-        return len(candidate)
-    return 0
+    best_size, best_distance = 0, budget + 1
+    for size in (*typo_prefix_lengths(query), len(candidate)):
+        if 0 < size <= len(candidate):
+            distance = Levenshtein.distance(query, candidate[:size], score_cutoff=budget)
+            # Prefer the closest cut; on a tie the longer one, so a highlight covers the word.
+            if distance < best_distance or (distance == best_distance and size > best_size):
+                best_size, best_distance = size, distance
+    return best_size if best_distance <= budget else 0
 
 
 def word_kind(query: str, candidate: str, typo_budget_: int) -> str | None:
