@@ -298,7 +298,13 @@ class Searcher:
                 )
                 index.grow(len(self._papers))
                 self._index = index
+                # Warm what the first keystrokes and the default views need.
                 self._order("date", False)
+                self._order("upvotes", False)
+                for name in ("date", "listed", "upvotes", "stars"):
+                    self._column(name)
+                self._groups("cat")
+                self._flag("code")
         finally:
             with self._lock:
                 self._building = False
