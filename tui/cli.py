@@ -105,7 +105,10 @@ def _search(lib: Library, words: Sequence[str], limit: int | None = None) -> lis
 
     query = parse(" ".join(words))
     ctx = QueryContext(
-        states=lib.states(), now=datetime.now(UTC), new_since=lib.get_meta("new_since")
+        states=lib.states(),
+        now=datetime.now(UTC),
+        new_since=lib.get_meta("new_since"),
+        states_version=lib.states_version,
     )
     papers = lib.papers()
     result = Searcher(papers.values()).search(query, ctx, limit=limit)

@@ -241,7 +241,7 @@ def test_app_refuses_without_a_terminal(home: Path) -> None:
         text=True,
         timeout=60,
     )
-    assert len(json.loads(listing.stdout)) >= 150
+    assert len(json.loads(listing.stdout)) == 145
 
 
 def test_demo_fills_only_an_empty_library(home: Path) -> None:
@@ -249,7 +249,7 @@ def test_demo_fills_only_an_empty_library(home: Path) -> None:
     notice = fill_demo_if_empty(lib)
     assert notice is not None and "demo papers" in notice
     count = len(lib.papers())
-    assert 150 <= count <= 156
+    assert count == 145  # 78 + 78 papers, 11 of them on both pages
     assert fill_demo_if_empty(lib) is None
     assert len(Library.open(home).papers()) == count
 

@@ -135,6 +135,7 @@ class Library:
         self._by_arxiv: dict[str, str] = {}
         self._by_title: dict[str, str] | None = None  # built on the first import: not at start-up
         self._states: dict[str, State] = {}
+        self._states_version = 0
         self._load_states()
         self.listeners: list[Callable[[JournalEntry], None]] = []
 
@@ -228,6 +229,8 @@ class Library:
                     del self._states[pid]
                 for pid, doc in table.items():
                     self._states[pid] = State.from_dict(doc)
+        if changed:
+            self._states_version += 1
         return changed
 
     def refresh(self) -> bool:
@@ -288,6 +291,11 @@ class Library:
         """A copy of the user's state for a paper (the default state if untouched)."""
         found = self._states.get(paper_id)
         return found.copy() if found else State()
+
+    @property
+    def states_version(self) -> int:
+        """A number that changes whenever any state changes (lets the query engine cache)."""
+        return self._states_version
 
     def states(self) -> dict[str, State]:
         """States of papers the user touched, by id. A live view: do not modify."""
@@ -462,6 +470,7 @@ class Library:
             self._states.pop(pid, None)
         for pid, st in states.items():
             self._states[pid] = st.copy()
+        self._states_version += 1
 
     def _act(
         self,
