@@ -22,9 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[2]))
 
-from generate import generate_papers, generate_states  # noqa: E402
+from generate import generate_papers, generate_states
 
-from tui.store import Library  # noqa: E402
+from tui.store import Library
 
 RUNS = 25
 
