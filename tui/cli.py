@@ -316,14 +316,15 @@ def cmd_sync(lib: Library, args: argparse.Namespace) -> int:
 
     with _progress() as progress:
         report = run_sync(lib, config, feeds=args.feed, dry_run=args.dry_run, progress=progress)
-    failed = 0
-    for feed in report.feeds:
-        if feed.error:
-            failed += 1
-            print(f"paperdeck: {feed.name}: {feed.error}", file=sys.stderr)
+    for feed, line in zip(report.feeds, report.summary_lines(), strict=False):
+        if feed.error is not None:
+            print(f"paperdeck: {feed.error}", file=sys.stderr)
         else:
-            _say(("(dry run) " if args.dry_run else "") + feed.summary)
-    status = 1 if failed else 0
+            _say(line)
+    if report.cancelled:
+        print("paperdeck: sync cancelled; feeds not listed above were not fetched", file=sys.stderr)
+        return 130
+    status = 0 if report.ok else 1
     if config.reading_list is not None:
         status = max(status, _sync_list(lib, config.reading_list, args.dry_run))
     return status
@@ -351,7 +352,10 @@ class _progress:
 
     def update(self, feed: str, done: int, total: int | None, message: str) -> None:
         if self._bar is None:
-            print(f"{feed}: {message}", file=sys.stderr)
+            # Plain lines while a feed works; its final line (done == total) is the summary,
+            # which the command prints itself, errors going to stderr.
+            if total is None or done < total:
+                print(f"{feed}: {message}", flush=True)
             return
         if feed not in self._tasks:
             self._tasks[feed] = self._bar.add_task(feed, total=total)

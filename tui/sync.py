@@ -166,11 +166,11 @@ def run_sync(
             except (SyncCancelled, KeyboardInterrupt):
                 result.cancelled = True
                 report.cancelled = True
-                notify(feed.name, 0, None, result.summary)
+                notify(feed.name, result.steps, result.steps, result.summary)
                 break
             except PaperdeckError as exc:  # NetworkError, or StoreError from the merge
                 result.error = exc.message
-                notify(feed.name, 0, None, result.summary)
+                notify(feed.name, result.steps, result.steps, result.summary)
                 continue
             result.added = list(merged.added)
             result.updated = list(merged.updated)
