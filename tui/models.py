@@ -154,8 +154,10 @@ class Paper:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Paper:
         """Build from a stored dict, ignoring keys this version does not know."""
-        known = PAPER_FIELDS
-        return cls(**{k: v for k, v in data.items() if k in known})
+        try:
+            return cls(**data)  # the common case: a record this version wrote (hot at load)
+        except TypeError:
+            return cls(**{k: v for k, v in data.items() if k in PAPER_FIELDS})
 
 
 PAPER_FIELDS: frozenset[str] = frozenset(f.name for f in fields(Paper))
@@ -205,13 +207,15 @@ class State:
     def from_dict(cls, data: dict[str, Any]) -> State:
         """Build from a stored dict, tolerating missing keys."""
         status = data.get("status", "inbox")
+        tags = data.get("tags") or []
+        times = data.get("times") or {}
         return cls(
             status=status if status in STATUSES else "inbox",
             starred=bool(data.get("starred", False)),
-            tags=sorted({str(t) for t in data.get("tags", [])}),
-            note=str(data.get("note", "") or ""),
+            tags=sorted(set(map(str, tags))) if tags else [],
+            note=str(data.get("note") or ""),
             opened_at=data.get("opened_at"),
-            times={str(k): float(v) for k, v in (data.get("times") or {}).items()},
+            times={str(k): float(v) for k, v in times.items()} if times else {},
         )
 
     def copy(self) -> State:

@@ -15,13 +15,16 @@ This is the only module that imports tinydb. It gives the rest of the store:
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, cast
 
+import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
@@ -29,6 +32,7 @@ from tinydb.table import Table
 from tui.errors import StoreError
 
 Signature = tuple[int, int, int]
+Migration = Callable[[dict[str, dict[str, Any]]], None]
 META_TABLE = "_meta"
 SCHEMA_DOC = "schema"
 
@@ -44,6 +48,23 @@ class CorruptFileError(StoreError):
 
 class StoreWriteError(StoreError):
     """Writing a store file failed (read-only folder, full disk...). The old file is intact."""
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects at once.
+
+    Parsing a 100k-paper catalog creates millions of objects; the collector's passes over them
+    cost more than the parse itself (1.2 s against 0.4 s measured here), and none of them can
+    be garbage yet.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _signature(path: Path) -> Signature | None:
@@ -78,6 +99,9 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
 class AtomicJSONStorage(Storage):
     """TinyDB storage: compact UTF-8 JSON, atomic replace on write, reload only on change.
 
+    It also owns the file's schema record (`_meta.schema = {kind, version}`): every read checks
+    it, a file from a newer paperdeck or of another kind is refused, and an older one is
+    migrated in place under `write_lock` (`migrations[n]` turns version n into n + 1).
     `guard` is called before every write; the library passes a check that its write lock is
     held, so no write can happen outside a read-modify-write under the lock.
     """
@@ -85,15 +109,26 @@ class AtomicJSONStorage(Storage):
     def __init__(
         self,
         path: str | Path,
+        *,
+        kind: str,
+        version: int,
+        migrations: Mapping[int, Migration] | None = None,
         guard: Callable[[], None] | None = None,
-        schema: dict[str, Any] | None = None,
+        write_lock: Callable[[], AbstractContextManager[Any]] | None = None,
     ) -> None:
         super().__init__()
         self.path = Path(path)
+        self.kind = kind
+        self.version = version
+        self._migrations = migrations or {}
         self._guard = guard
-        self._schema = schema
+        self._write_lock = write_lock
         self._data: dict[str, dict[str, Any]] | None = None
         self._sig: Signature | None = None
+
+    def forget(self) -> None:
+        """Drop the cached parsed data (the next read re-parses the file); frees memory."""
+        self._data = None
 
     def changed_on_disk(self) -> bool:
         """True when the file differs from what this process last read or wrote."""
@@ -106,6 +141,15 @@ class AtomicJSONStorage(Storage):
             return None
         if sig == self._sig and self._data is not None:
             return self._data
+        data = self._parse()
+        found = self._check_schema(data)
+        if found < self.version:
+            data = self._migrate(found)
+            sig = _signature(self.path)
+        self._data, self._sig = data, sig
+        return data
+
+    def _parse(self) -> dict[str, dict[str, Any]]:
         try:
             raw = self.path.read_bytes()
         except OSError as exc:
@@ -113,7 +157,14 @@ class AtomicJSONStorage(Storage):
         if not raw.strip():
             raise CorruptFileError(self.path, "the file is empty")
         try:
-            data = json.loads(raw)
+            with paused_gc():
+                data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            data = None  # the standard library says where and what, for the message below
+        try:
+            if data is None:
+                json.loads(raw)
+                raise CorruptFileError(self.path, "not valid JSON")
         except UnicodeDecodeError:
             raise CorruptFileError(self.path, "not UTF-8 text") from None
         except json.JSONDecodeError as exc:
@@ -122,15 +173,45 @@ class AtomicJSONStorage(Storage):
             ) from None
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
             raise CorruptFileError(self.path, "expected an object of tables")
-        self._data, self._sig = data, sig
+        return data
+
+    def _check_schema(self, data: dict[str, dict[str, Any]]) -> int:
+        meta = data.get(META_TABLE, {}).get(SCHEMA_DOC)
+        if not isinstance(meta, dict):
+            if any(name != META_TABLE and table for name, table in data.items()):
+                raise CorruptFileError(self.path, "no schema record")
+            return self.version
+        if meta.get("kind") != self.kind:
+            raise CorruptFileError(self.path, f"holds {meta.get('kind')!r}, expected {self.kind!r}")
+        found = meta.get("version")
+        if not isinstance(found, int):
+            raise CorruptFileError(self.path, "bad schema version")
+        if found > self.version:
+            raise StoreError(
+                f"{self.path} was written by a newer paperdeck (schema {found}, this one reads "
+                f"up to {self.version}); upgrade paperdeck"
+            )
+        return found
+
+    def _migrate(self, found: int) -> dict[str, dict[str, Any]]:
+        if self._write_lock is None:
+            raise StoreError(f"{self.path} needs a migration but no lock was given")
+        with self._write_lock():
+            data = self._parse()  # again, under the lock: another process may have migrated it
+            found = self._check_schema(data)
+            for step in range(found, self.version):
+                if step not in self._migrations:
+                    raise StoreError(f"{self.path}: no migration from schema {step}")
+                self._migrations[step](data)
+            if found < self.version:
+                self.write(data)
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         if self._guard is not None:
             self._guard()
-        if self._schema is not None:
-            data.setdefault(META_TABLE, {})[SCHEMA_DOC] = dict(self._schema)
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        data.setdefault(META_TABLE, {})[SCHEMA_DOC] = {"kind": self.kind, "version": self.version}
+        payload = orjson.dumps(data)  # ~7x faster than json.dumps on a 100k-paper catalog
         try:
             atomic_write_bytes(self.path, payload)
         except StoreError:
@@ -187,9 +268,6 @@ class KeyedDB(TinyDB):
         return cast(AtomicJSONStorage, self.storage)
 
 
-Migration = Callable[[dict[str, dict[str, Any]]], None]
-
-
 def open_db(
     path: Path,
     *,
@@ -197,42 +275,25 @@ def open_db(
     version: int,
     migrations: Mapping[int, Migration] | None = None,
     guard: Callable[[], None] | None = None,
-    write_lock: Callable[[], Any] | None = None,
+    write_lock: Callable[[], AbstractContextManager[Any]] | None = None,
+    eager: bool = True,
 ) -> KeyedDB:
     """Open (or lazily create) one store file of `kind` at schema `version`.
 
-    A file at an older version is migrated in place (`migrations[n]` turns version n into
-    n + 1), under `write_lock`. A file from a newer paperdeck, or of another kind, is refused.
-    A file that does not parse raises `CorruptFileError`; see `quarantine`.
+    With `eager`, the file is read (checked, migrated) now, so a damaged file raises
+    `CorruptFileError` here; large files pass `eager=False` and are checked on first read.
     """
-    schema = {"kind": kind, "version": version}
-    db = KeyedDB(str(path), storage=AtomicJSONStorage, guard=guard, schema=schema)
-    db.storage.read()  # raises CorruptFileError on a damaged file
-    meta = db.keyed(META_TABLE).fetch(SCHEMA_DOC)
-    if meta is None:
-        if path.exists() and any(name != META_TABLE for name in db.tables()):
-            raise CorruptFileError(path, "no schema record")
-        return db  # a new file: the schema record is written with the first write
-    if meta.get("kind") != kind:
-        raise CorruptFileError(path, f"holds {meta.get('kind')!r}, expected {kind!r}")
-    found = int(meta.get("version", 0))
-    if found > version:
-        raise StoreError(
-            f"{path} was written by a newer paperdeck (schema {found}, this one reads "
-            f"up to {version}); upgrade paperdeck"
-        )
-    if found < version:
-        steps = migrations or {}
-        if write_lock is None:
-            raise StoreError(f"{path} needs a migration but no lock was given")
-        with write_lock():
-            data = db.storage.read() or {}
-            for step in range(found, version):
-                if step not in steps:
-                    raise StoreError(f"{path}: no migration from schema {step}")
-                steps[step](data)
-            db.storage.write(data)
-            db.clear_cache()
+    db = KeyedDB(
+        str(path),
+        storage=AtomicJSONStorage,
+        kind=kind,
+        version=version,
+        migrations=migrations,
+        guard=guard,
+        write_lock=write_lock,
+    )
+    if eager:
+        db.storage.read()
     return db
 
 

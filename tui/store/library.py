@@ -42,7 +42,14 @@ from tui.models import (
     split_arxiv_id,
 )
 from tui.paths import data_home
-from tui.store.db import CorruptFileError, KeyedDB, open_db, quarantine
+from tui.store.db import (
+    CorruptFileError,
+    KeyedDB,
+    Migration,
+    open_db,
+    paused_gc,
+    quarantine,
+)
 from tui.store.lock import DEFAULT_TIMEOUT, LibraryLock
 
 SCHEMA_VERSION = 1
@@ -52,6 +59,17 @@ TEXT_FIELDS = ("abstract", "ai_summary")
 # Fields whose value a later import may refresh; everything else only fills gaps.
 _LIST_FIELDS = {"authors", "categories", "ai_keywords"}
 _STATE_FIELDS = ("status", "starred", "note", "opened_at")
+MIGRATIONS: dict[str, dict[int, Migration]] = {}
+"""Per file kind, `{n: function turning a version-n file's data into version n + 1}`."""
+
+
+def _set_aside(exc: CorruptFileError) -> StoreError:
+    """Move a damaged file aside and say so: the user's data is kept, never replaced."""
+    moved = quarantine(exc.path)
+    return StoreError(
+        f"{exc.path}: could not be read ({exc.detail}); it was moved aside to {moved.name} "
+        "and nothing was overwritten: restore it or remove it to continue"
+    )
 
 
 def _env_timeout() -> float:
@@ -124,14 +142,16 @@ class Library:
             raise StoreError(f"cannot create library folder {home}: {exc.strerror}") from None
         self._lock = LibraryLock(home / ".lock", timeout=lock_timeout)
         self._mutex = threading.RLock()
-        self._catalog = self._open("catalog.json", "catalog")
-        self._texts = self._open("texts.json", "texts")
+        # The two big files are read when the papers are first asked for, not here.
+        self._catalog = self._open("catalog.json", "catalog", eager=False)
+        self._texts = self._open("texts.json", "texts", eager=False)
         self._meta = self._open("meta.json", "meta")
         self._journal = self._open("journal.json", "journal")
         self._shards: list[KeyedDB] = [
             self._open(f"state/{n:02d}.json", "state") for n in range(STATE_SHARDS)
         ]
         self._papers: dict[str, Paper] | None = None
+        self._texts_loaded = False
         self._by_arxiv: dict[str, str] = {}
         self._by_title: dict[str, str] | None = None  # built on the first import: not at start-up
         self._states: dict[str, State] = {}
@@ -161,22 +181,20 @@ class Library:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _open(self, name: str, kind: str) -> KeyedDB:
+    def _open(self, name: str, kind: str, *, eager: bool = True) -> KeyedDB:
         path = self.home / name
         try:
             return open_db(
                 path,
                 kind=kind,
                 version=SCHEMA_VERSION,
+                migrations=MIGRATIONS.get(kind),
                 guard=self._check_locked,
                 write_lock=self._write,
+                eager=eager,
             )
         except CorruptFileError as exc:
-            moved = quarantine(path)
-            raise StoreError(
-                f"{path}: could not be read ({exc.detail}); it was moved aside to {moved.name} "
-                "and nothing was overwritten: restore it or remove it to continue"
-            ) from None
+            raise _set_aside(exc) from None
 
     def _check_locked(self) -> None:
         if not self._lock.held:
@@ -194,23 +212,30 @@ class Library:
         try:
             return db.keyed(table).raw()
         except CorruptFileError as exc:
-            moved = quarantine(exc.path)
-            raise StoreError(
-                f"{exc.path}: changed on disk and could not be read ({exc.detail}); moved aside "
-                f"to {moved.name}"
-            ) from None
+            raise _set_aside(exc) from None
 
-    def _load_catalog(self) -> dict[str, Paper]:
-        papers: dict[str, Paper] = {}
-        texts = self._read_table(self._texts, "texts", "texts.json")
-        for pid, doc in self._read_table(self._catalog, "papers", "catalog.json").items():
-            text = texts.get(pid)
-            if text:
-                doc = {**doc, **text}
-            papers[pid] = Paper.from_dict(doc)
+    def _load_catalog(self, *, texts: bool) -> dict[str, Paper]:
+        table = self._read_table(self._catalog, "papers", "catalog.json")
+        with paused_gc():
+            papers = {pid: Paper.from_dict(doc) for pid, doc in table.items()}
+        # The parsed file stays cached in the storage otherwise: twice the memory for a file
+        # that only import and sync write (they re-read it under the lock anyway).
+        self._catalog.file.forget()
         self._by_arxiv = {p.arxiv_id: pid for pid, p in papers.items() if p.arxiv_id}
         self._by_title = None
+        self._texts_loaded = False
+        if texts:
+            self._fill_texts(papers)
         return papers
+
+    def _fill_texts(self, papers: Mapping[str, Paper]) -> None:
+        for pid, text in self._read_table(self._texts, "texts", "texts.json").items():
+            paper = papers.get(pid)
+            if paper is not None:
+                paper.abstract = text.get("abstract", "")
+                paper.ai_summary = text.get("ai_summary")
+        self._texts.file.forget()
+        self._texts_loaded = True
 
     def _load_states(self) -> None:
         states: dict[str, State] = {}
@@ -241,21 +266,37 @@ class Library:
                 self._texts.file.changed_on_disk()
             )
             if catalog_changed and self._papers is not None:
-                self._papers = self._load_catalog()
+                self._papers = self._load_catalog(texts=self._texts_loaded)
                 changed = True
             return changed
 
     # ------------------------------------------------------------------ reading
 
-    def papers(self) -> dict[str, Paper]:
-        """Every paper by id. Loaded on first use; treat the objects as read-only."""
+    def papers(self, *, texts: bool = True) -> dict[str, Paper]:
+        """Every paper by id. Loaded on first use; treat the objects as read-only.
+
+        With `texts=False` abstracts and AI summaries may still be empty (they live in a file of
+        their own, most of the library's bytes): the app paints its list from that and calls
+        `load_texts()` in the background.
+        """
         with self._mutex:
             if self._papers is None:
-                self._papers = self._load_catalog()
+                self._papers = self._load_catalog(texts=texts)
+            elif texts and not self._texts_loaded:
+                self._fill_texts(self._papers)
             return self._papers
 
+    def load_texts(self) -> None:
+        """Fill in every paper's abstract and AI summary (no-op when already loaded)."""
+        self.papers(texts=True)
+
+    @property
+    def texts_loaded(self) -> bool:
+        """True once abstracts and AI summaries are in the `Paper` objects."""
+        return self._papers is not None and self._texts_loaded
+
     def __len__(self) -> int:
-        return len(self.papers())
+        return len(self.papers(texts=False))
 
     def is_empty(self) -> bool:
         """True when the catalog holds no paper."""
@@ -265,7 +306,7 @@ class Library:
 
     def get(self, paper_id: str) -> Paper | None:
         """The paper with this catalog id, or None."""
-        return self.papers().get(paper_id)
+        return self.papers(texts=False).get(paper_id)
 
     def resolve(self, text: str) -> str:
         """Turn any id form the user may type into a catalog id, or raise UnknownPaperError.
@@ -273,7 +314,7 @@ class Library:
         Accepts catalog ids, `2206.00927`, `2206.00927v2`, `arXiv:2206.00927`, arXiv and
         Hugging Face paper URLs, and ids of papers that were later re-keyed (aliases).
         """
-        papers = self.papers()
+        papers = self.papers(texts=False)
         raw = text.strip()
         if raw in papers:
             return raw
@@ -303,7 +344,7 @@ class Library:
 
     def status_counts(self) -> dict[str, int]:
         """Counts for the smart views: inbox, later, done, skipped, starred, all."""
-        papers = self.papers()
+        papers = self.papers(texts=False)
         counts = Counter({s: 0 for s in STATUSES})
         starred = 0
         touched = 0
@@ -318,7 +359,7 @@ class Library:
 
     def tag_counts(self) -> dict[str, int]:
         """Every tag in use with the number of papers carrying it, most used first."""
-        papers = self.papers()
+        papers = self.papers(texts=False)
         counts: Counter[str] = Counter()
         for pid, st in self._states.items():
             if pid in papers:
@@ -425,7 +466,9 @@ class Library:
 
     def _titles(self) -> dict[str, str]:
         if self._by_title is None:
-            self._by_title = {normalise_title(p.title): pid for pid, p in self.papers().items()}
+            self._by_title = {
+                normalise_title(p.title): pid for pid, p in self.papers(texts=False).items()
+            }
         return self._by_title
 
     def _commit_catalog(self, staged: dict[str, Paper], rekeyed: dict[str, str]) -> None:
@@ -445,7 +488,7 @@ class Library:
             moved = {new: self._states[old] for old, new in rekeyed.items() if old in self._states}
             if moved:
                 self._write_states(moved, deleted=[o for o in rekeyed if o in self._states])
-        papers = self.papers()
+        papers = self.papers(texts=False)
         for old in rekeyed:
             papers.pop(old, None)
         papers.update(staged)
@@ -502,7 +545,7 @@ class Library:
         return entry
 
     def _check_ids(self, ids: Iterable[str]) -> list[str]:
-        papers = self.papers()
+        papers = self.papers(texts=False)
         out = list(ids)
         for pid in out:
             if pid not in papers:
