@@ -60,7 +60,6 @@ text changes; a symlinked path is written through to its target.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
@@ -69,6 +68,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.atomic import atomic_write_bytes
 from tui.errors import InputFormatError, StoreError, UnknownPaperError, UsageError
 from tui.models import (
     STATUSES,
@@ -492,34 +492,10 @@ def write_reading_list(path: str | os.PathLike[str], rl: ReadingList) -> None:
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
-    target = path.resolve()  # write through a symlink instead of replacing it with a file
-    folder = target.parent
+    folder = path.resolve().parent
     if not folder.is_dir():
         raise UsageError(f"cannot write reading list {path}: folder {folder} does not exist")
-    tmp = folder / f".{target.name}.{os.getpid()}.tmp"
-    try:
-        mode = target.stat().st_mode & 0o777 if target.exists() else None
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-        try:
-            dir_fd = os.open(folder, os.O_RDONLY)
-        except OSError:
-            return  # some platforms cannot open a folder; the rename is already done
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise StoreError(
-            f"cannot write reading list {path}: {exc.strerror or exc}; the file was not changed"
-        ) from None
+    atomic_write_bytes(path, text.encode("utf-8"), what="reading list")
 
 
 # ----- the library glue -------------------------------------------------------------------

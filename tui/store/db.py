@@ -14,7 +14,6 @@ This is the only module that imports tinydb. It gives the rest of the store:
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import json
 import os
@@ -29,6 +28,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from tui.atomic import atomic_write_bytes
 from tui.errors import StoreError
 
 Signature = tuple[int, int, int]
@@ -73,27 +73,6 @@ def _signature(path: Path) -> Signature | None:
     except FileNotFoundError:
         return None
     return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
-def atomic_write_bytes(path: Path, payload: bytes) -> None:
-    """Write `payload` to `path` atomically: temp file, flush, fsync, rename, fsync the folder."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        reason = exc.strerror or str(exc)
-        raise StoreWriteError(f"cannot write {path}: {reason}; nothing was changed") from None
 
 
 class AtomicJSONStorage(Storage):
