@@ -1,8 +1,9 @@
 """The word index behind fast fuzzy search: per text field, every distinct word -> the papers
 holding it, a sorted vocabulary for prefix ranges, and caches of prefix results.
 
-Built once over the whole library (`WordIndex.build`), then kept current paper by paper
-(`WordIndex.update`) - never rebuilt for a change. Paper numbers are the searcher's small ints;
+Built once per field from a `tui.query.scan.FieldScan` of the library (`FieldIndex.from_scan`;
+the searcher builds titles and authors first, abstracts second), then kept current paper by paper
+(`FieldIndex.apply`) - never rebuilt for a change. Paper numbers are the searcher's small ints;
 sets of papers are bitmaps (see `tui.query.bitmaps`).
 
 Postings: a word found in many papers keeps a bitmap (cheap to OR), a rarer one a list of paper
@@ -17,9 +18,9 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left, insort
 from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -27,20 +28,14 @@ from rapidfuzz.distance import Levenshtein
 from tui.models import Paper
 from tui.query import bitmaps
 from tui.query.nodes import TEXT_FIELDS
+from tui.query.scan import FieldScan, field_text
 from tui.query.text import typo_prefix_lengths, word_set
+
+__all__ = ["FieldIndex", "WordIndex", "field_text"]
 
 _PRECOMPUTED_PREFIX = 2
 _MAX_CACHED_PREFIXES = 4096
 _HIGHEST = "\U0010ffff"
-
-
-def field_text(paper: Paper, name: str) -> str:
-    """One searchable text field of a paper."""
-    if name == "title":
-        return paper.title
-    if name == "authors":
-        return ", ".join(paper.authors)
-    return paper.abstract
 
 
 class FieldIndex:
@@ -213,19 +208,71 @@ class FieldIndex:
         for prefix in longer[: len(longer) // 2 + 1]:
             del self.prefixes[prefix]
 
-    def finish_build(self) -> None:
-        """Turn the build's lists into the final layout and precompute short prefixes."""
+    @classmethod
+    def from_scan(
+        cls,
+        scan: FieldScan,
+        pause: Callable[[], None] | None = None,
+        *,
+        optimise: bool = True,
+    ) -> FieldIndex:
+        """Index every paper of `scan`; `pause()` runs every few hundred papers.
+
+        With `optimise=False` the result answers every lookup but keeps all postings as lists and
+        has no precomputed prefixes yet: the caller runs `optimising()` later, step by step.
+        """
+        postings: defaultdict[bytes, list[int]] = defaultdict(list)
+        posting_of = postings.__getitem__
+        append = list.append
+        for base, segments in scan.segments():
+            word_sets = list(map(set, map(bytes.split, segments)))
+            numbers = chain.from_iterable(
+                map(repeat, range(base, base + len(segments)), map(len, word_sets))
+            )
+            # The inner loop of the whole build (millions of word-paper pairs at 100k): one C-level
+            # map per chunk appends each paper number to its words' lists, no Python per pair.
+            deque(map(append, map(posting_of, chain.from_iterable(word_sets)), numbers), maxlen=0)
+            if pause is not None:
+                pause()
+        index = cls(scan.name)
+        index.size = scan.size
+        index.lists = {word.decode(): numbers for word, numbers in postings.items()}
+        del postings
+        index.vocab = sorted(index.lists)
+        if optimise:
+            for _step in index.optimising():
+                if pause is not None:
+                    pause()
+        return index
+
+    def optimising(self) -> Iterator[None]:
+        """Give frequent words a bitmap and precompute the one- and two-character prefixes, one
+        small step per iteration. Safe to interleave with `apply` and lookups between steps
+        (each step reads the index as it is then), so a published index can be optimised under
+        the searcher's lock a step at a time."""
         threshold = max(64, self.size // 64)
-        for word in [w for w, numbers in self.lists.items() if len(numbers) >= threshold]:
-            self.bits[word] = bitmaps.from_numbers(self.lists.pop(word), self.size)
-        self.vocab = sorted(itertools.chain(self.lists, self.bits))
-        two: dict[str, int] = {}
-        for prefix, group in itertools.groupby(self.vocab, key=lambda w: w[:_PRECOMPUTED_PREFIX]):
-            two[prefix] = self._union(group)
-        one: dict[str, int] = {}
-        for prefix, bitmap in two.items():
-            one[prefix[0]] = one.get(prefix[0], 0) | bitmap
-        self.prefixes = {**one, **{p: b for p, b in two.items() if len(p) == 2}}
+        frequent = [word for word, numbers in self.lists.items() if len(numbers) >= threshold]
+        yield
+        for count, word in enumerate(frequent, 1):
+            numbers = self.lists.get(word)
+            if numbers is not None and len(numbers) >= threshold:
+                del self.lists[word]
+                self.bits[word] = bitmaps.from_numbers(numbers, self.size)
+            if count % 16 == 0:
+                yield
+        for first in sorted({word[0] for word in self.vocab}):
+            low = bisect_left(self.vocab, first)
+            high = bisect_left(self.vocab, first + _HIGHEST, low)
+            whole = 0
+            for prefix, group in itertools.groupby(
+                self.vocab[low:high], key=lambda w: w[:_PRECOMPUTED_PREFIX]
+            ):
+                bitmap = self._union(group)
+                if len(prefix) == _PRECOMPUTED_PREFIX:
+                    self.prefixes[prefix] = bitmap
+                whole |= bitmap
+            self.prefixes[first] = whole
+            yield
 
 
 def _prefixes(words: Iterable[str]) -> set[str]:
@@ -239,34 +286,9 @@ class WordIndex:
     fields: dict[str, FieldIndex]
 
     @classmethod
-    def build(cls, papers: Sequence[Paper | None]) -> WordIndex:
-        """Index every paper; `papers[n]` is paper number n (None for a removed slot)."""
-        size = len(papers)
-        postings: dict[str, defaultdict[str, list[int]]] = {
-            name: defaultdict(list) for name in TEXT_FIELDS
-        }
-        chunk_cache: dict[str, tuple[str, ...]] = {}
-        title_post, author_post, abstract_post = (postings[name] for name in TEXT_FIELDS)
-        append = list.append
-        for number, paper in enumerate(papers):
-            if paper is None:
-                continue
-            # map() over C callables appends `number` to each word's list without a Python loop:
-            # this is the inner loop of the whole build (millions of word-paper pairs at 100k).
-            for words, post in (
-                (word_set(paper.title, chunk_cache), title_post),
-                (word_set(", ".join(paper.authors), chunk_cache), author_post),
-                (word_set(paper.abstract, chunk_cache), abstract_post),
-            ):
-                deque(map(append, map(post.__getitem__, words), repeat(number)), maxlen=0)
-        fields: dict[str, FieldIndex] = {}
-        for name in TEXT_FIELDS:
-            index = FieldIndex(name)
-            index.size = size
-            index.lists = dict(postings[name])
-            index.finish_build()
-            fields[name] = index
-        return cls(fields)
+    def build(cls, papers: Sequence[Paper | None], names: Sequence[str] = TEXT_FIELDS) -> WordIndex:
+        """Index fields `names` of every paper; `papers[n]` is paper number n (None = free)."""
+        return cls({name: FieldIndex.from_scan(FieldScan.build(name, papers)) for name in names})
 
     def apply(self, changes: Sequence[tuple[int, Paper | None, Paper | None]]) -> None:
         """Papers changed: each (number, paper before, paper now); None = absent (added/removed)."""

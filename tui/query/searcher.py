@@ -14,26 +14,47 @@ How it stays fast at 100k papers:
 * state terms (`is:`, `tag:`, `has:note`) walk `ctx.states`, which holds only touched papers;
   catalog terms (numbers, dates, categories) use per-library columns cached until papers change.
 
-Before `build()` has finished, the same answers come from a linear scan (identical semantics,
-identical order). `build()` is meant for a thread the caller starts (`start_build()` does it);
-while it runs, structured queries answer at once but a query with words or phrases waits for it,
-because a scan tokenises every paper just as the build does and would take longer than the wait. All public methods are thread-safe.
+A text field the index does not cover yet is searched through its `tui.query.scan.FieldScan`
+(C-speed `bytes.find` over normalised text, jumping to the next paper after a hit), which finds
+exactly the same papers with the same match kinds, so ids, order, scores and spans never depend
+on how far the build has come. That makes three ways to use a Searcher:
+
+* one-shot (the CLI): `Searcher(papers).search(query)` and exit - no build, the query scans
+  (about 0.3 s for two words at 100k papers, most of it normalising the abstracts once);
+* the app: `start_build()` (or `build()` in a worker). Stage 1 indexes titles and authors and
+  flips `ready` (about a second at 100k); stage 2 indexes abstracts and flips `abstracts_ready`
+  (seconds, cooperatively: it yields the interpreter every few hundred papers). Searches never
+  wait for either stage; until stage 2 ends, a word costs one scan of the abstracts;
+* tests and scripts: `build()` and then search.
+
+Every structure built from a snapshot of the papers (a scan, an index stage in progress) has a
+change log the searcher fills on every update, so nothing that changes meanwhile is lost: scans
+read changed papers one by one, a finished stage replays its log before it is published.
+All public methods are thread-safe.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
+import time
 from bisect import bisect_left, bisect_right
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
+from operator import attrgetter
 from typing import Any
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from tui.models import Paper, State
 from tui.query import bitmaps, dates
-from tui.query.index import WordIndex, field_text
+from tui.query.index import FieldIndex, WordIndex
 from tui.query.nodes import (
+    TEXT_FIELDS,
     And,
     Attr,
     DateRange,
@@ -49,6 +70,7 @@ from tui.query.nodes import (
     Word,
 )
 from tui.query.parser import parse
+from tui.query.scan import FieldScan, field_text
 from tui.query.text import (
     PREFIX,
     TYPO,
@@ -59,6 +81,8 @@ from tui.query.text import (
     merge_spans,
     phrase_spans,
     typo_budget,
+    typo_length,
+    typo_prefix_lengths,
     word_set,
     word_spans,
     words_of,
@@ -184,6 +208,31 @@ class SearchResult:
         return f"SearchResult(total={self.total}, hits={len(self.hits)})"
 
 
+class _ChangeLog:
+    """Paper numbers changed since some snapshot of the papers was taken (compared by identity)."""
+
+    __slots__ = ("numbers",)
+
+    def __init__(self, numbers: Iterable[int] = ()) -> None:
+        self.numbers: set[int] = set(numbers)
+
+
+@dataclass
+class _LiveScan:
+    """A FieldScan in use for searching, and the papers changed since its snapshot."""
+
+    scan: FieldScan
+    log: _ChangeLog
+
+
+_DONE = object()
+
+
+def _yield_interpreter() -> None:
+    # sleep(0) releases the GIL: the UI thread gets its turn between two chunks of a build.
+    time.sleep(0)
+
+
 class Searcher:
     """Answers queries over a set of papers; keep it current with add_or_update / remove."""
 
@@ -194,9 +243,14 @@ class Searcher:
         self._alive = 0
         self._index: WordIndex | None = None
         self._building = False
-        self._build_log: set[int] | None = None
-        self._build_done = threading.Event()
-        self._build_done.set()
+        self._logs: list[_ChangeLog] = []
+        self._scans: dict[str, _LiveScan] = {}
+        self._scan_locks = {name: threading.Lock() for name in TEXT_FIELDS}
+        self._titles_done = threading.Event()
+        self._titles_done.set()
+        self._abstracts_done = threading.Event()
+        self._abstracts_done.set()
+        self._on_snapshot: Callable[[str], None] | None = None
         self._version = 0
         self._caches: dict[Any, Any] = {}
         self._leaf_cache: dict[Any, int] = {}
@@ -211,13 +265,27 @@ class Searcher:
 
     @property
     def ready(self) -> bool:
-        """True once the word index is built (before that, searches scan)."""
+        """True once stage 1 of the build is done: titles and authors are indexed, sort orders
+        and columns are warm. Results are the same before and after; only speed changes."""
         return self._index is not None
 
+    @property
+    def abstracts_ready(self) -> bool:
+        """True once stage 2 is done and abstracts are indexed too. Until then a word is looked
+        for in abstracts by a C-speed scan (about 0.1 s per word at 100k papers): every result is
+        complete and correct, a keystroke is just slower."""
+        index = self._index
+        return index is not None and "abstract" in index.fields
+
     def wait_ready(self, timeout: float | None = None) -> bool:
-        """Wait for a running build; True when the index is ready."""
-        self._build_done.wait(timeout)
+        """Wait for stage 1 of a running build; True when the index is ready."""
+        self._titles_done.wait(timeout)
         return self.ready
+
+    def wait_abstracts_ready(self, timeout: float | None = None) -> bool:
+        """Wait for stage 2 of a running build; True when abstracts are indexed."""
+        self._abstracts_done.wait(timeout)
+        return self.abstracts_ready
 
     def add_or_update(self, papers: Iterable[Paper] | Mapping[str, Paper]) -> None:
         """Add new papers and replace changed ones (matched by id)."""
@@ -264,8 +332,12 @@ class Searcher:
             return
         if self._index is not None:
             self._index.apply([(n, old, self._papers[n]) for n, old in before.items()])
-        if self._build_log is not None:
-            self._build_log.update(before)
+        for log in self._logs:
+            log.numbers.update(before)
+        for name, live in list(self._scans.items()):
+            # Changed papers are checked one by one; past a point a fresh scan is cheaper.
+            if len(live.log.numbers) > max(256, live.scan.size // 16):
+                self._drop_scan(name)
         self._bump()
 
     def _bump(self) -> None:
@@ -276,46 +348,194 @@ class Searcher:
 
     # -- the index ----------------------------------------------------------------------------
 
-    def build(self) -> None:
-        """Build the word index (seconds at 100k papers). Call from a worker thread; searches and
-        updates keep working meanwhile. Does nothing if the index exists or is being built."""
+    def build(self, *, abstracts: bool = True) -> None:
+        """Build the word index in two stages, in the calling thread (a worker: searches and
+        updates keep working meanwhile, and answer the same before, during and after).
+
+        Stage 1 indexes titles and authors and warms the sort orders and columns, then flips
+        `ready` (about a second at 100k papers). Stage 2 (unless `abstracts` is False) indexes
+        abstracts, then flips `abstracts_ready` (several seconds, yielding the interpreter every
+        few hundred papers so a UI thread keeps drawing). Does nothing for a stage that is done
+        or being built by another thread.
+        """
         with self._lock:
-            if self._index is not None or self._building:
+            if self._building or (self.ready and (self.abstracts_ready or not abstracts)):
                 return
             self._building = True
-            self._build_done.clear()
-            self._build_log = set()
-            snapshot = list(self._papers)
+            if not self.ready:
+                self._titles_done.clear()
+            if abstracts:
+                self._abstracts_done.clear()
+        # The build allocates millions of objects and frees few: collections would rescan the
+        # whole library again and again for nothing (and stall the UI thread while they run).
+        collecting = gc.isenabled()
+        gc.disable()
         try:
-            index = WordIndex.build(snapshot)
-            with self._lock:
-                # Replay what changed while we were building from the snapshot.
-                index.apply(
-                    [
-                        (n, snapshot[n] if n < len(snapshot) else None, self._papers[n])
-                        for n in sorted(self._build_log or ())
-                    ]
-                )
-                index.grow(len(self._papers))
-                self._index = index
-                # Warm what the first keystrokes and the default views need.
-                self._order("date", False)
-                self._order("upvotes", False)
-                for name in ("date", "listed", "upvotes", "stars"):
-                    self._column(name)
-                self._groups("cat")
-                self._flag("code")
+            if not self.ready:
+                self._build_titles()
+            self._titles_done.set()
+            if abstracts and not self.abstracts_ready:
+                self._build_abstracts()
         finally:
+            if collecting:
+                gc.enable()
             with self._lock:
                 self._building = False
-                self._build_log = None
-            self._build_done.set()
+            self._titles_done.set()
+            self._abstracts_done.set()
 
-    def start_build(self) -> threading.Thread:
+    def start_build(self, *, abstracts: bool = True) -> threading.Thread:
         """Run `build()` in a daemon thread and return it."""
-        thread = threading.Thread(target=self.build, name="paperdeck-index", daemon=True)
+        thread = threading.Thread(
+            target=partial(self.build, abstracts=abstracts), name="paperdeck-index", daemon=True
+        )
         thread.start()
         return thread
+
+    def _build_titles(self) -> None:
+        """Stage 1: index titles and authors, warm the orders every search needs, publish (flips
+        `ready`); then, a step at a time under the lock, finish what only speeds things up."""
+        built = [self._build_field(name, optimise=False) for name in ("title", "authors")]
+        with self._lock:
+            fields = {name: self._catch_up(name, *parts) for name, parts in built}
+            # Relevance breaks ties by date, and the default views sort by date or upvotes.
+            self._order("date", False)
+            self._order("upvotes", False)
+            self._index = WordIndex(fields)
+            for name in fields:
+                self._drop_scan(name)
+        self._titles_done.set()
+        warmers: list[Iterator[None]] = [index.optimising() for index in fields.values()]
+        warmers.append(self._warming())
+        for steps in warmers:
+            while True:
+                with self._lock:
+                    if next(steps, _DONE) is _DONE:
+                        break
+                _yield_interpreter()
+
+    def _warming(self) -> Iterator[None]:
+        """Compute the catalog columns the common filters use, one per step."""
+        for column in ("date", "listed", "upvotes", "stars"):
+            self._column(column)
+            yield
+        self._groups("cat")
+        yield
+        self._flag("code")
+
+    def _build_abstracts(self) -> None:
+        """Stage 2: index abstracts and publish them next to titles and authors."""
+        name, parts = self._build_field("abstract", optimise=True)
+        with self._lock:
+            field_index = self._catch_up(name, *parts)
+            assert self._index is not None
+            self._index.fields[name] = field_index
+            self._drop_scan(name)
+
+    def _build_field(
+        self, name: str, *, optimise: bool
+    ) -> tuple[str, tuple[FieldIndex, FieldScan, _ChangeLog]]:
+        """Index field `name` from a scan of it (the one searches use, or a new one), outside the
+        lock; the result still has to catch up with the changes in the returned log."""
+        live = self._live_scan(name, pause=_yield_interpreter)
+        with self._lock:
+            log = _ChangeLog(live.log.numbers)
+            self._logs.append(log)
+        try:
+            if self._on_snapshot is not None:
+                self._on_snapshot(name)
+            field_index = FieldIndex.from_scan(
+                live.scan, pause=_yield_interpreter, optimise=optimise
+            )
+        except BaseException:
+            with self._lock:
+                self._drop_log(log)
+            raise
+        return name, (field_index, live.scan, log)
+
+    def _catch_up(
+        self, name: str, field_index: FieldIndex, scan: FieldScan, log: _ChangeLog
+    ) -> FieldIndex:
+        """Apply to an index built from `scan` what changed since (call with the lock held)."""
+        changes: list[tuple[int, set[str], set[str]]] = []
+        for number in sorted(log.numbers):
+            old = scan.papers[number] if number < scan.size else None
+            new = self._papers[number]
+            changes.append(
+                (
+                    number,
+                    word_set(field_text(old, name)) if old is not None else set(),
+                    word_set(field_text(new, name)) if new is not None else set(),
+                )
+            )
+        if changes:
+            field_index.apply(changes)
+        field_index.size = max(field_index.size, len(self._papers))
+        self._drop_log(log)
+        return field_index
+
+    # -- scans (text fields not indexed yet) -----------------------------------------------------
+
+    def _live_scan(self, name: str, pause: Callable[[], None] | None = None) -> _LiveScan:
+        """The scan of field `name`, built from the papers as they are now if there is none.
+        Never call with `_lock` held: it waits for another thread building the same scan."""
+        with self._lock:
+            live = self._scans.get(name)
+            if live is not None:
+                return live
+        with self._scan_locks[name]:
+            with self._lock:
+                live = self._scans.get(name)
+                if live is not None:
+                    return live
+                snapshot = list(self._papers)
+                log = _ChangeLog()
+                self._logs.append(log)
+            try:
+                scan = FieldScan.build(name, snapshot, pause)
+            except BaseException:
+                with self._lock:
+                    self._drop_log(log)
+                raise
+            with self._lock:
+                live = self._scans.get(name)
+                if live is None or live.scan.size < scan.size:
+                    if live is not None:
+                        self._drop_log(live.log)
+                    live = self._scans[name] = _LiveScan(scan, log)
+                else:
+                    self._drop_log(log)
+                return live
+
+    def _scan_now(self, name: str) -> _LiveScan:
+        """The scan of field `name`, built on the spot if missing (call with `_lock` held: no
+        change can slip in between the snapshot and the log)."""
+        live = self._scans.get(name)
+        if live is None:
+            scan = FieldScan.build(name, list(self._papers))
+            log = _ChangeLog()
+            self._logs.append(log)
+            live = self._scans[name] = _LiveScan(scan, log)
+        return live
+
+    def _prepare_scans(self, query: Query) -> None:
+        """Build (outside the lock) the scans `query` needs for fields not indexed yet."""
+        index = self._index
+        needed: set[str] = set()
+        for node in query.root.walk():
+            if isinstance(node, Word | Phrase):
+                needed.update(node.fields)
+        for name in TEXT_FIELDS:
+            if name in needed and (index is None or name not in index.fields):
+                self._live_scan(name)
+
+    def _drop_scan(self, name: str) -> None:
+        live = self._scans.pop(name, None)
+        if live is not None:
+            self._drop_log(live.log)
+
+    def _drop_log(self, log: _ChangeLog) -> None:
+        self._logs = [kept for kept in self._logs if kept is not log]
 
     # -- searching --------------------------------------------------------------------------------
 
@@ -328,7 +548,7 @@ class Searcher:
         """
         parsed = parse(query) if isinstance(query, str) else query
         context = ctx if ctx is not None else QueryContext()
-        self._maybe_wait_for_build(parsed)
+        self._prepare_scans(parsed)
         with self._lock:
             run = _Run(self, context)
             numbers, scores, total = run.execute(parsed, limit)
@@ -346,6 +566,7 @@ class Searcher:
             return SearchResult(hits, total)
 
         def all_ids() -> list[str]:
+            self._prepare_scans(parsed)
             with self._lock:
                 everything, _scores, _total = _Run(self, context).execute(parsed, None)
                 return [self._papers[n].id for n in everything]  # type: ignore[union-attr]
@@ -357,6 +578,7 @@ class Searcher:
     ) -> dict[str, list[tuple[int, int]]]:
         """Highlight spans of `query` in one paper (empty dict for an unknown id)."""
         parsed = parse(query) if isinstance(query, str) else query
+        self._prepare_scans(parsed)
         with self._lock:
             number = self._numbers.get(paper_id)
             if number is None:
@@ -366,14 +588,6 @@ class Searcher:
         assert paper is not None
         found = {name: highlighter(paper, name) for name in SPAN_FIELDS}
         return {name: spans for name, spans in found.items() if spans}
-
-    def _maybe_wait_for_build(self, query: Query) -> None:
-        # Scanning tokenises every text just as the build does, so finishing the build is
-        # always the quicker way to answer a word query.
-        if self._index is not None or not self._building:
-            return
-        if any(isinstance(node, Word | Phrase) for node in query.root.walk()):
-            self._build_done.wait()
 
     # -- cached per-library data (dropped whenever papers change) --------------------------------
 
@@ -390,11 +604,16 @@ class Searcher:
             if reverse:
                 forward, _rank = self._order(key, False)
                 order = forward[::-1]
+            elif key == "upvotes":
+                # Most upvoted first, ties newest first: a stable sort of the date order.
+                by_date, _rank = self._order("date", False)
+                papers = self._papers
+                votes = [(p.upvotes or 0) if p is not None else 0 for p in papers]
+                order = sorted(by_date, key=votes.__getitem__, reverse=True)
             else:
                 order = self._sorted_numbers(key)
             rank = [0] * len(self._papers)
-            for position, number in enumerate(order):
-                rank[number] = position
+            deque(map(rank.__setitem__, order, range(len(order))), maxlen=0)
             return order, rank
 
         result: tuple[list[int], list[int]] = self._cached(("order", key, reverse), compute)
@@ -404,18 +623,19 @@ class Searcher:
         # Sort on precomputed key lists (no per-comparison attribute access): newest first, ties
         # by id, via stable sorts from the last criterion to the first.
         papers = self._papers
-        live = [n for n, p in enumerate(papers) if p is not None]
-        ids = [p.id if p is not None else "" for p in papers]
+        if self._alive.bit_count() == len(papers):
+            live = list(range(len(papers)))
+            ids = list(map(attrgetter("id"), papers))
+        else:
+            live = [n for n, p in enumerate(papers) if p is not None]
+            ids = [p.id if p is not None else "" for p in papers]
         live.sort(key=ids.__getitem__)
         if key == "title":
             titles = [p.title.casefold() if p is not None else "" for p in papers]
             live.sort(key=titles.__getitem__)
             return live
-        days = [(p.date or "")[:10] if p is not None else "" for p in papers]
+        days = [(p.listed_on or p.published or "")[:10] if p is not None else "" for p in papers]
         live.sort(key=days.__getitem__, reverse=True)
-        if key == "upvotes":
-            votes = [(p.upvotes or 0) if p is not None else 0 for p in papers]
-            live.sort(key=votes.__getitem__, reverse=True)
         return live
 
     def _column(self, name: str) -> tuple[list[Any], list[int], int]:
@@ -495,7 +715,6 @@ class _Run:
         self.index = searcher._index
         self._levels: dict[Word, list[tuple[int, int]]] = {}
         self.budgets: dict[Word, int] = {}
-        self._scan_words: dict[tuple[int, str], set[str]] = {}
 
     # -- top level ----------------------------------------------------------------------------
 
@@ -632,7 +851,7 @@ class _Run:
         found = self._levels.get(word)
         if found is not None:
             return found
-        by_kind = self._index_kinds(word) if self.index is not None else self._scan_kinds(word)
+        by_kind = self._kinds(word)
         ranked = sorted(
             ((WEIGHTS[(name, kind)], members) for (name, kind), members in by_kind.items()),
             key=lambda pair: -pair[0],
@@ -650,21 +869,34 @@ class _Run:
         self._levels[word] = levels
         return levels
 
-    def _index_kinds(self, word: Word) -> dict[tuple[str, str], int]:
-        assert self.index is not None
+    def _kinds(self, word: Word) -> dict[tuple[str, str], int]:
+        """(field, WHOLE / PREFIX / TYPO) -> papers, from the index where a field is indexed and
+        from its scan where not; both give the same sets."""
+        text = word.text
         kinds: dict[tuple[str, str], int] = {}
         exact = 0
         for name in word.fields:
-            field_index = self.index.fields[name]
-            prefix = field_index.prefix_bitmap(word.text)
-            kinds[(name, WHOLE)] = field_index.word_bitmap(word.text)
+            field_index = self._field_index(name)
+            if field_index is not None:
+                prefix = field_index.prefix_bitmap(text)
+                whole = field_index.word_bitmap(text)
+            else:
+                prefix, whole = self._scan_word(name, text)
+            kinds[(name, WHOLE)] = whole
             kinds[(name, PREFIX)] = prefix
             exact |= prefix
         budget = self._typo_budget(word, exact)
         if budget:
             for name in word.fields:
-                kinds[(name, TYPO)] = self.index.fields[name].typo_bitmap(word.text, budget)
+                field_index = self._field_index(name)
+                if field_index is not None:
+                    kinds[(name, TYPO)] = field_index.typo_bitmap(text, budget)
+                else:
+                    kinds[(name, TYPO)] = self._scan_typo(name, text, budget)
         return kinds
+
+    def _field_index(self, name: str) -> FieldIndex | None:
+        return self.index.fields.get(name) if self.index is not None else None
 
     def _typo_budget(self, word: Word, exact: int) -> int:
         budget = typo_budget(word.text)
@@ -673,64 +905,117 @@ class _Run:
         self.budgets[word] = budget
         return budget
 
-    def _scan_kinds(self, word: Word) -> dict[tuple[str, str], int]:
-        """Word levels by reading every paper (before the index is built)."""
-        text = word.text
-        found: dict[tuple[str, str], list[int]] = {}
-        exact: set[int] = set()
+    def _scan_word(self, name: str, text: str) -> tuple[int, int]:
+        """(papers with a word starting with `text`, papers with `text` as a word) in field
+        `name`, by its scan; papers changed since the scan's snapshot are read one by one."""
+        live = self.searcher._scan_now(name)
+        prefixed, exact = live.scan.word_numbers(text)
+        prefix = bitmaps.from_numbers(prefixed, self.size)
+        whole = bitmaps.from_numbers(exact, self.size)
+        changed = live.log.numbers
+        if not changed:
+            return prefix, whole
+        stale = bitmaps.from_numbers(list(changed), self.size)
+        prefixed, exact = [], []
         papers = self.searcher._papers
-        for number, paper in enumerate(papers):
+        for number in changed:
+            paper = papers[number]
             if paper is None:
                 continue
-            for name in word.fields:
-                raw = field_text(paper, name)
-                if text not in raw.lower():
-                    continue  # a word starting with `text` is a substring: cheap pre-check
-                kind = best_kind(text, self._words(number, name, raw), 0)
-                if kind is not None:
-                    found.setdefault((name, kind), []).append(number)
-                    exact.add(number)
-        budget = self._typo_budget(word, bitmaps.from_numbers(exact, self.size))
-        if budget:
-            for number, paper in enumerate(papers):
-                if paper is None:
-                    continue
-                for name in word.fields:
-                    raw = field_text(paper, name)
-                    kind = best_kind(text, self._words(number, name, raw), budget)
-                    if kind == TYPO:
-                        found.setdefault((name, TYPO), []).append(number)
-        return {key: bitmaps.from_numbers(ns, self.size) for key, ns in found.items()}
+            kind = best_kind(text, word_set(field_text(paper, name)), 0)
+            if kind is not None:
+                prefixed.append(number)
+                if kind == WHOLE:
+                    exact.append(number)
+        prefix = bitmaps.without(prefix, stale) | bitmaps.from_numbers(prefixed, self.size)
+        whole = bitmaps.without(whole, stale) | bitmaps.from_numbers(exact, self.size)
+        return prefix, whole
 
-    def _words(self, number: int, name: str, raw: str) -> set[str]:
-        key = (number, name)
-        words = self._scan_words.get(key)
-        if words is None:
-            words = self._scan_words[key] = word_set(raw)
-        return words
+    def _scan_typo(self, name: str, text: str, budget: int) -> int:
+        """Papers with a typo of `text` in field `name`, by its scan (the rule of
+        FieldIndex.typo_bitmap: a word within `budget` edits, or a word whose first L-1, L or L+1
+        characters are)."""
+        live = self.searcher._scan_now(name)
+        bucket = sorted(live.scan.words_starting_with(text[0]))
+        whole = [
+            choice
+            for choice, _distance, _where in process.extract(
+                text, bucket, scorer=Levenshtein.distance, score_cutoff=budget, limit=None
+            )
+        ]
+        prefixes: set[str] = set()
+        for size in typo_prefix_lengths(text):
+            if size < 1:
+                continue
+            truncated = sorted({w[:size] for w in bucket if len(w) >= size})
+            prefixes.update(
+                choice
+                for choice, _distance, _where in process.extract(
+                    text, truncated, scorer=Levenshtein.distance, score_cutoff=budget, limit=None
+                )
+            )
+        # Fewer needles, fewer passes: a prefix covers every longer prefix and word it starts.
+        kept: list[str] = []
+        for prefix in sorted(prefixes):
+            if not kept or not prefix.startswith(kept[-1]):
+                kept.append(prefix)
+        covered = tuple(kept)
+        words = [w for w in whole if not w.startswith(covered)] if covered else whole
+        found = bitmaps.from_numbers(live.scan.whole_word_numbers(words, kept), self.size)
+        changed = live.log.numbers
+        if not changed:
+            return found
+        stale = bitmaps.from_numbers(list(changed), self.size)
+        papers = self.searcher._papers
+        typos = [
+            number
+            for number in changed
+            if (paper := papers[number]) is not None
+            and any(
+                typo_length(text, candidate, budget)
+                for candidate in word_set(field_text(paper, name))
+            )
+        ]
+        return bitmaps.without(found, stale) | bitmaps.from_numbers(typos, self.size)
 
     # -- phrases ----------------------------------------------------------------------------------
 
     def _phrase(self, node: Phrase) -> int:
-        candidates = self.alive
-        if self.index is not None:
-            candidates = 0
-            for name in node.fields:
-                candidates |= self._phrase_candidates(name, node.text)
+        result = 0
+        for name in node.fields:
+            result |= self._phrase_in_field(name, node.text)
+        return result
+
+    def _phrase_in_field(self, name: str, text: str) -> int:
+        """Papers whose field `name`, lower-cased, contains `text`."""
         papers = self.searcher._papers
-        text = node.text
+        field_index = self._field_index(name)
+        if field_index is not None:
+            candidates = self._phrase_candidates(field_index, text)
+            return bitmaps.from_numbers(
+                [
+                    number
+                    for number in bitmaps.to_numbers(candidates)
+                    if (paper := papers[number]) is not None
+                    and text in field_text(paper, name).lower()
+                ],
+                self.size,
+            )
+        live = self.searcher._scan_now(name)
+        found = bitmaps.from_numbers(live.scan.phrase_numbers(text), self.size)
+        changed = live.log.numbers
+        if not changed:
+            return found
+        stale = bitmaps.from_numbers(list(changed), self.size)
         matching = [
             number
-            for number in bitmaps.to_numbers(candidates)
-            if (paper := papers[number]) is not None
-            and any(text in field_text(paper, name).lower() for name in node.fields)
+            for number in changed
+            if (paper := papers[number]) is not None and text in field_text(paper, name).lower()
         ]
-        return bitmaps.from_numbers(matching, self.size)
+        return bitmaps.without(found, stale) | bitmaps.from_numbers(matching, self.size)
 
-    def _phrase_candidates(self, name: str, phrase: str) -> int:
-        """Papers that may hold `phrase` in field `name`, narrowed with the word index."""
-        assert self.index is not None
-        field_index = self.index.fields[name]
+    def _phrase_candidates(self, field_index: FieldIndex, phrase: str) -> int:
+        """Papers that may hold `phrase` in the field of `field_index`, narrowed with it."""
         parts = words_of(phrase)
         if not parts:
             return self.alive
