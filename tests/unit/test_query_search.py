@@ -94,13 +94,17 @@ STATES = {
 DPM, SELF, LORA, SURVEY, BRIDGE = (p.id for p in make_library())
 
 
-@pytest.fixture(params=["scan", "index"])
+@pytest.fixture(params=["scan", "titles", "index"])
 def searcher(request: pytest.FixtureRequest) -> Searcher:
-    """The same library searched by linear scan and through the built index."""
+    """The same library searched with no index (scans), after stage 1 of the build (titles and
+    authors indexed, abstracts scanned) and with the whole index."""
     built = Searcher(make_library())
     if request.param == "index":
         built.build()
-        assert built.ready
+        assert built.ready and built.abstracts_ready
+    elif request.param == "titles":
+        built.build(abstracts=False)
+        assert built.ready and not built.abstracts_ready
     else:
         assert not built.ready
     return built
@@ -355,14 +359,14 @@ QUERIES = [
 @pytest.mark.parametrize("text", QUERIES)
 def test_scan_before_index_equals_index_after(text: str) -> None:
     scanning = Searcher(make_library())
+    half = Searcher(make_library())
+    half.build(abstracts=False)
     indexed = Searcher(make_library())
     indexed.build()
-    before = scanning.search(text, ctx())
-    after = indexed.search(text, ctx())
-    assert [(h.id, h.score, dict(h.spans)) for h in before.hits] == [
-        (h.id, h.score, dict(h.spans)) for h in after.hits
-    ]
-    assert before.total == after.total
+    results = [s.search(text, ctx()) for s in (scanning, half, indexed)]
+    seen = [[(h.id, h.score, dict(h.spans)) for h in r.hits] for r in results]
+    assert seen[0] == seen[1] == seen[2]
+    assert results[0].total == results[1].total == results[2].total
 
 
 def test_changes_during_build_are_caught_up() -> None:
