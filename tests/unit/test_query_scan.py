@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import threading
 from dataclasses import replace
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -27,7 +28,7 @@ tricky_text = st.text(alphabet=TRICKY_ALPHABET, max_size=40) | st.text(max_size=
 
 def split_segments(texts: list[str]) -> list[set[str]]:
     blob, starts = normalise_words(texts)
-    return [set(blob[a:b].decode().split()) for a, b in zip(starts, starts[1:], strict=False)]
+    return [set(blob[a:b].decode().split()) for a, b in pairwise(starts)]
 
 
 @settings(max_examples=300, deadline=None)
@@ -38,7 +39,11 @@ def test_normalised_chunk_holds_exactly_the_words_of_each_text(texts: list[str])
 
 def paper(number: int, title: str = "", authors: tuple[str, ...] = (), abstract: str = "") -> Paper:
     return Paper(
-        id=f"p{number}", title=title, authors=list(authors), abstract=abstract, published="2026-01-01"
+        id=f"p{number}",
+        title=title,
+        authors=list(authors),
+        abstract=abstract,
+        published="2026-01-01",
     )
 
 
@@ -64,16 +69,20 @@ def test_scan_word_and_phrase_lookups_equal_reading_each_text(
     start = data.draw(st.integers(0, 30))
     source = data.draw(st.sampled_from(texts)).lower()
     phrase = source[start : start + data.draw(st.integers(0, 8))]
-    assert scan.phrase_numbers(phrase) == [n for n, text in enumerate(texts) if phrase in text.lower()]
+    assert scan.phrase_numbers(phrase) == [
+        n for n, text in enumerate(texts) if phrase in text.lower()
+    ]
 
 
 # -- a Searcher answers the same at every stage ---------------------------------------------------
 
-WORDS = (
-    "diffusion diffusive solver solvers self refine refinement llm llms lora low rank adaptation "
-    "transformer attention model models language large neural network probabilistic sampling "
-    "schrödinger bridge zoë müller straße résumé σύστημα ﬁne naïve café über"
-).split()
+WORDS = [
+    *("diffusion", "diffusive", "solver", "solvers", "self", "refine", "refinement", "llm"),
+    *("llms", "lora", "low", "rank", "adaptation", "transformer", "attention", "model"),
+    *("models", "language", "large", "neural", "network", "probabilistic", "sampling"),
+    *("schrödinger", "bridge", "zoë", "müller", "straße", "résumé", "σύστημα", "ﬁne", "naïve"),
+    *("café", "über"),
+]
 PUNCTUATION = (" ", " ", " ", ", ", ". ", " - ", "-", " — ", "’s ", " (", ") ", ": ")
 
 
@@ -149,7 +158,9 @@ def library() -> list[Paper]:
 
 
 @pytest.fixture(scope="module")
-def indexed_answers(library: list[Paper]) -> dict[str, list[tuple[str, float, dict[str, object], int]]]:
+def indexed_answers(
+    library: list[Paper],
+) -> dict[str, list[tuple[str, float, dict[str, object], int]]]:
     searcher = Searcher(library)
     searcher.build()
     assert searcher.ready and searcher.abstracts_ready
@@ -157,7 +168,8 @@ def indexed_answers(library: list[Paper]) -> dict[str, list[tuple[str, float, di
 
 
 def test_a_never_built_searcher_answers_like_the_index(
-    library: list[Paper], indexed_answers: dict[str, list[tuple[str, float, dict[str, object], int]]]
+    library: list[Paper],
+    indexed_answers: dict[str, list[tuple[str, float, dict[str, object], int]]],
 ) -> None:
     searcher = Searcher(library)
     assert answers(searcher) == indexed_answers
@@ -165,7 +177,8 @@ def test_a_never_built_searcher_answers_like_the_index(
 
 
 def test_after_stage_1_answers_are_the_same(
-    library: list[Paper], indexed_answers: dict[str, list[tuple[str, float, dict[str, object], int]]]
+    library: list[Paper],
+    indexed_answers: dict[str, list[tuple[str, float, dict[str, object], int]]],
 ) -> None:
     searcher = Searcher(library)
     searcher.build(abstracts=False)
@@ -178,7 +191,8 @@ def test_after_stage_1_answers_are_the_same(
 
 
 def test_papers_changed_since_the_scans_were_taken_are_read_one_by_one(
-    library: list[Paper], indexed_answers: dict[str, list[tuple[str, float, dict[str, object], int]]]
+    library: list[Paper],
+    indexed_answers: dict[str, list[tuple[str, float, dict[str, object], int]]],
 ) -> None:
     # Start from a different library, let a search build the scans, then turn it into `library`
     # with updates: the scans are now stale for a third of the papers.
