@@ -142,9 +142,10 @@ QUERIES = [
 ]
 
 CTX = QueryContext()
+Answers = dict[str, list[tuple[str, float, dict[str, list[tuple[int, int]]], int]]]
 
 
-def answers(searcher: Searcher) -> dict[str, list[tuple[str, float, dict[str, object], int]]]:
+def answers(searcher: Searcher) -> Answers:
     out = {}
     for text in QUERIES:
         result = searcher.search(text, CTX)
@@ -160,7 +161,7 @@ def library() -> list[Paper]:
 @pytest.fixture(scope="module")
 def indexed_answers(
     library: list[Paper],
-) -> dict[str, list[tuple[str, float, dict[str, object], int]]]:
+) -> Answers:
     searcher = Searcher(library)
     searcher.build()
     assert searcher.ready and searcher.abstracts_ready
@@ -169,7 +170,7 @@ def indexed_answers(
 
 def test_a_never_built_searcher_answers_like_the_index(
     library: list[Paper],
-    indexed_answers: dict[str, list[tuple[str, float, dict[str, object], int]]],
+    indexed_answers: Answers,
 ) -> None:
     searcher = Searcher(library)
     assert answers(searcher) == indexed_answers
@@ -178,7 +179,7 @@ def test_a_never_built_searcher_answers_like_the_index(
 
 def test_after_stage_1_answers_are_the_same(
     library: list[Paper],
-    indexed_answers: dict[str, list[tuple[str, float, dict[str, object], int]]],
+    indexed_answers: Answers,
 ) -> None:
     searcher = Searcher(library)
     searcher.build(abstracts=False)
@@ -192,7 +193,7 @@ def test_after_stage_1_answers_are_the_same(
 
 def test_papers_changed_since_the_scans_were_taken_are_read_one_by_one(
     library: list[Paper],
-    indexed_answers: dict[str, list[tuple[str, float, dict[str, object], int]]],
+    indexed_answers: Answers,
 ) -> None:
     # Start from a different library, let a search build the scans, then turn it into `library`
     # with updates: the scans are now stale for a third of the papers.

@@ -111,7 +111,7 @@ def searcher(request: pytest.FixtureRequest) -> Searcher:
 
 
 def ctx(**extra: object) -> QueryContext:
-    return QueryContext(states=STATES, now=NOW, new_since="2026-11-15T00:00:00Z", **extra)  # type: ignore[arg-type]
+    return QueryContext(states=STATES, now=NOW, new_since="2026-11-15T00:00:00Z", **extra)
 
 
 def ids(searcher: Searcher, text: str, **extra: object) -> list[str]:
