@@ -45,19 +45,32 @@ class LibraryFailed(Message):
 
 
 class SearchFinished(Message):
-    """A search for `text` in `view_query` produced these rows (ids in order)."""
+    """A search produced its first rows (ids in order) out of `total` matches."""
 
     def __init__(
         self,
         text: str,
         rows: Sequence[str],
+        total: int,
         title_spans: Callable[[str], Sequence[tuple[int, int]]],
         generation: int,
+        all_rows: Callable[[], list[str]],
     ) -> None:
         super().__init__()
         self.text = text
         self.rows = rows
+        self.total = total
         self.title_spans = title_spans
+        self.generation = generation
+        self.all_rows = all_rows
+
+
+class RowsCompleted(Message):
+    """Every row of search `generation`, in order (follows its SearchFinished)."""
+
+    def __init__(self, rows: list[str], generation: int) -> None:
+        super().__init__()
+        self.rows = rows
         self.generation = generation
 
 

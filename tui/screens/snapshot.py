@@ -29,12 +29,22 @@ class LibrarySnapshot:
             touched += 1
             self._count(state, +1)
         self._status["inbox"] += len(papers) - touched
+        self.version = 0
+        """Bumped whenever a state changes (the searcher caches state terms per version)."""
+        self._frozen: tuple[int, dict[str, State]] | None = None
 
     def _count(self, state: State, sign: int) -> None:
         self._status[state.status] += sign
         self._starred += sign * state.starred
         for tag in state.tags:
             self._tags[tag] += sign
+
+    def frozen_states(self) -> dict[str, State]:
+        """A copy of the states for a search thread, made once per version (the UI thread keeps
+        changing `states`; the copy never changes, so the searcher may cache on it)."""
+        if self._frozen is None or self._frozen[0] != self.version:
+            self._frozen = (self.version, dict(self.states))
+        return self._frozen[1]
 
     def state(self, paper_id: str) -> State:
         """The state of one paper (the shared default when untouched: do not mutate it)."""
@@ -64,6 +74,8 @@ class LibrarySnapshot:
             else:
                 self.states[pid] = new
             changed.append(pid)
+        if changed:
+            self.version += 1
         return changed
 
     # -- optimistic guesses (the store's answer overrides them) ---------------------------------

@@ -10,6 +10,7 @@ same frame) and the store's answer, when it arrives, replaces the guess.
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
 from functools import cached_property
@@ -27,6 +28,7 @@ from tui.errors import PaperdeckError
 from tui.messages import (
     LibraryFailed,
     LibraryLoaded,
+    RowsCompleted,
     SearchFailed,
     SearchFinished,
     StatesChanged,
@@ -58,6 +60,10 @@ if TYPE_CHECKING:
     from tui.store import JournalEntry, Library
 
 
+REST_DELAY_STEPS = 15
+"""Wait this many 10 ms steps after the first rows before computing the rest (typing pause)."""
+
+
 class TriageScreen(Screen[None]):
     """The main screen of paperdeck."""
 
@@ -80,6 +86,7 @@ class TriageScreen(Screen[None]):
         self.view: View = INBOX
         self.marked: set[str] = set()
         self._generation = 0
+        self._all_rows: Callable[[], list[str]] | None = None
         self._new_since: str | None = None
         self.sync_runner = SyncRunner(self)
         self._availability: tuple[bool, ...] = ()
@@ -130,7 +137,8 @@ class TriageScreen(Screen[None]):
     def on_mount(self) -> None:
         self.paper_list.loading = True
         self.header.set_view(self.view.label, None, 0)
-        self._load_library()
+        # Draw first, load after: the loader thread would compete with the first paint.
+        self.call_after_refresh(self._load_library)
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -158,6 +166,7 @@ class TriageScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _build_index(self, searcher: Searcher) -> None:
         searcher.build()
+        gc.freeze()  # the index is millions of long-lived objects too
 
     def on_library_failed(self, message: LibraryFailed) -> None:
         self.paper_list.loading = False
@@ -174,7 +183,6 @@ class TriageScreen(Screen[None]):
         self.snapshot = LibrarySnapshot(message.papers, message.states)
         # 100k papers make one full collection pause the UI for ~0.17 s; they live as long
         # as the app, so move them out of the collector's sight.
-        gc.collect()
         gc.freeze()
         if self.searcher is None:
             self.searcher = message.searcher
@@ -206,7 +214,7 @@ class TriageScreen(Screen[None]):
             return
         self.filter_bar.clear_error()
         self._generation += 1
-        self._search(self.searcher, dict(self.snapshot.states), query, self._generation)
+        self._search(self.searcher, self.snapshot.frozen_states(), query, self._generation)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(
@@ -216,24 +224,53 @@ class TriageScreen(Screen[None]):
 
         worker = get_current_worker()
         try:
-            result = search_view(searcher, states, query, new_since=self._new_since)
+            result = search_view(
+                searcher,
+                states,
+                query,
+                new_since=self._new_since,
+                states_version=self.snapshot.version if self.snapshot else None,
+            )
         except PaperdeckError as exc:
             self.post_message(SearchFailed(query.text, exc.message, None))
             return
-        if not worker.is_cancelled:
-            self.post_message(
-                SearchFinished(query.text, result.rows, result.title_spans, generation)
+        if worker.is_cancelled:
+            return
+        self.post_message(
+            SearchFinished(
+                query.text,
+                result.rows,
+                result.total,
+                result.title_spans,
+                generation,
+                result.all_rows,
             )
+        )
+        if result.total <= len(result.rows):
+            return
+        # The full id list costs ~0.1 s of GIL at 100k: only once the typing has paused.
+        for _ in range(REST_DELAY_STEPS):
+            time.sleep(0.01)
+            if worker.is_cancelled:
+                return
+        rows = result.all_rows()
+        if not worker.is_cancelled:
+            self.post_message(RowsCompleted(rows, generation))
 
     def on_search_finished(self, message: SearchFinished) -> None:
         if message.generation != self._generation:
             return  # a newer search is on its way
         keep = self.paper_list.current_id
         self.paper_list.loading = False
-        self.paper_list.set_rows(message.rows, message.title_spans, keep=keep)
+        self.paper_list.set_rows(message.rows, message.title_spans, keep=keep, total=message.total)
+        self._all_rows = message.all_rows
         self._show_view_counts()
         self.results_ready = True
         self._refresh_availability()
+
+    def on_rows_completed(self, message: RowsCompleted) -> None:
+        if message.generation == self._generation:
+            self.paper_list.complete_rows(message.rows)
 
     def on_search_failed(self, message: SearchFailed) -> None:
         self.filter_bar.show_error(message.message, message.position)
@@ -280,7 +317,7 @@ class TriageScreen(Screen[None]):
         self.sidebar.update_counts(counts, self.snapshot.tag_counts())
 
     def _show_view_counts(self) -> None:
-        self.header.set_view(self.view.label, len(self.paper_list.rows), len(self.marked))
+        self.header.set_view(self.view.label, self.paper_list.total, len(self.marked))
 
     def _refresh_availability(self) -> None:
         """Refresh the footer only when what can run changed (a refresh costs a re-layout)."""
@@ -432,6 +469,8 @@ class TriageScreen(Screen[None]):
         self.paper_list.advance()
 
     def action_mark_all(self) -> None:
+        if not self.paper_list.complete and self._all_rows is not None:
+            self.paper_list.complete_rows(self._all_rows())  # the user asked for every row
         self._set_marked(set(self.paper_list.rows))
 
     def action_clear_marks(self) -> None:

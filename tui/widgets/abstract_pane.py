@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.app import ComposeResult
+from textual import events
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import Visual
 
 from tui.models import Paper, State
 from tui.widgets.text import safe_text
@@ -69,8 +71,16 @@ def describe_paper(paper: Paper | None, state: State | None) -> Content:
     return Content.assemble(*parts)
 
 
-class AbstractPane(VerticalScroll, can_focus=True):
-    """A scrollable view of one paper; `esc` hands focus back to the list."""
+_HEIGHT_STEP = 16
+
+
+class AbstractPane(ScrollView, can_focus=True):
+    """A scrollable view of one paper, drawn with the line API.
+
+    Following the cursor must not re-layout the screen (a `Static.update` does, and then every
+    pane repaints): the text is wrapped here once per paper and width, and only this pane's
+    lines are redrawn. `esc` hands focus back to the list (the screen's `back` binding).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "scroll_down", "Scroll down", show=False, id="abstract_down"),
@@ -79,16 +89,53 @@ class AbstractPane(VerticalScroll, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._body = Static(describe_paper(None, None), id="abstract-body")
         self.paper_id: str | None = None
-
-    def compose(self) -> ComposeResult:
-        yield self._body
+        self.content: Content = describe_paper(None, None)
+        self._strips: list[Strip] = []
+        self._blank = Strip.blank(0)
+        self._wrapped_at = -1
 
     def show(self, paper: Paper | None, state: State | None) -> None:
         """Show `paper` (scrolling back to the top when it is a different paper)."""
         new_id = paper.id if paper else None
         if new_id != self.paper_id:
-            self.scroll_home(animate=False, immediate=True)
+            self.scroll_to(y=0, animate=False, immediate=True)
         self.paper_id = new_id
-        self._body.update(describe_paper(paper, state))
+        self.content = describe_paper(paper, state)
+        self._wrap()
+        self.refresh()
+
+    def _wrap(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            self._strips, self._wrapped_at = [], -1
+            return
+        base = self.rich_style
+        self._blank = Strip.blank(width, base)
+        self._strips = [
+            strip.crop_extend(0, width, base).apply_style(base)
+            for strip in Visual.to_strips(self, self.content, width, None, self.visual_style)
+        ]
+        self._wrapped_at = width
+        # A new scroll height re-lays out the whole screen (every pane repaints), so the height
+        # only changes in steps: most papers fit the pane and moving between them costs a
+        # repaint of this pane alone. The extra lines are blank.
+        lines = len(self._strips)
+        viewport = self.scrollable_content_region.height
+        height = viewport if lines <= viewport else -(-lines // _HEIGHT_STEP) * _HEIGHT_STEP
+        self.virtual_size = Size(width, height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._wrap()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._wrapped_at = -1
+
+    def render_line(self, y: int) -> Strip:
+        if self._wrapped_at < 0 or self._wrapped_at != self.scrollable_content_region.width:
+            self._wrap()
+        index = round(self.scroll_y) + y
+        if 0 <= index < len(self._strips):
+            return self._strips[index]
+        return self._blank

@@ -96,7 +96,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--empty",
     }
 
-    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+    cursor: reactive[int] = reactive(0, repaint=False, init=False)
     """Index of the cursor row in `rows`."""
 
     class CursorMoved(Message):
@@ -129,6 +129,7 @@ class PaperList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.empty_message = empty_message
         self._rows: list[str] = []
+        self._total = 0
         self._papers: Mapping[str, Paper] = {}
         self._states: Mapping[str, State] = {}
         self._title_spans: SpanLookup = _no_spans
@@ -164,15 +165,28 @@ class PaperList(ScrollView, can_focus=True):
         self._line_cache.clear()
         self.refresh()
 
+    @property
+    def total(self) -> int:
+        """How many rows the list has (some may not be loaded yet, see `complete`)."""
+        return max(self._total, len(self._rows))
+
+    @property
+    def complete(self) -> bool:
+        """True when every row's id is known."""
+        return len(self._rows) >= self._total
+
     def set_rows(
         self,
         rows: Sequence[str],
         title_spans: SpanLookup | None = None,
         *,
         keep: str | None = None,
+        total: int | None = None,
     ) -> None:
-        """Show `rows`; keep the cursor on `keep` (an id) when it is still there, else row 0."""
+        """Show `rows` (the first `total` rows, when more are coming: see `complete_rows`);
+        keep the cursor on `keep` (an id) when it is still there, else on row 0."""
         self._rows = list(rows)
+        self._total = len(self._rows) if total is None else total
         self._title_spans = title_spans or _no_spans
         self._line_cache.clear()
         index = 0
@@ -181,11 +195,20 @@ class PaperList(ScrollView, can_focus=True):
                 index = self._rows.index(keep)
             except ValueError:
                 index = 0
-        self.virtual_size = Size(self.size.width, len(self._rows))
+        self.virtual_size = Size(self.size.width, self.total)
         self.set_reactive(PaperList.cursor, index)
         self._scroll_cursor_into_view(center=True)
         self.refresh()
         self._post_cursor(force=True)
+
+    def complete_rows(self, rows: Sequence[str]) -> None:
+        """The full list whose first rows `set_rows` showed (same order, so the cursor stays)."""
+        self._rows = list(rows)
+        self._total = len(self._rows)
+        self.virtual_size = Size(self.size.width, self._total)
+        self._line_cache.clear()
+        self.refresh()
+        self._post_cursor()
 
     def set_marked(self, ids: Collection[str]) -> None:
         """Replace the set of marked ids."""
@@ -206,9 +229,9 @@ class PaperList(ScrollView, can_focus=True):
 
     def move_to(self, index: int) -> None:
         """Put the cursor on row `index` (clamped)."""
-        if not self._rows:
+        if not self.total:
             return
-        self.cursor = max(0, min(index, len(self._rows) - 1))
+        self.cursor = max(0, min(index, self.total - 1))
 
     def advance(self) -> None:
         """Move to the next row (a decision key acts then advances)."""
@@ -224,7 +247,7 @@ class PaperList(ScrollView, can_focus=True):
         self.move_to(0)
 
     def action_cursor_last(self) -> None:
-        self.move_to(len(self._rows) - 1)
+        self.move_to(self.total - 1)
 
     def action_page_down(self) -> None:
         self.move_to(self.cursor + max(1, self.size.height - 1))
@@ -262,7 +285,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         index = round(self.scroll_y) + event.y
-        if 0 <= index < len(self._rows):
+        if 0 <= index < self.total:
             self.focus()
             self.move_to(index)
             if event.chain == 2 and self.current_id is not None:
@@ -273,7 +296,7 @@ class PaperList(ScrollView, can_focus=True):
             self.post_message(self.Activated(self.current_id))
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self._rows))
+        self.virtual_size = Size(event.size.width, self.total)
         self._line_cache.clear()
         self._scroll_cursor_into_view()
 
@@ -299,7 +322,9 @@ class PaperList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self._styles.get("")
+        if base is None:  # the widget's own style, looked up once per style change
+            base = self._styles[""] = self.rich_style
         index = round(self.scroll_y) + y
         if not self._rows:
             if y == 0 and not self.loading:
@@ -309,6 +334,8 @@ class PaperList(ScrollView, can_focus=True):
                 )
             return Strip.blank(width, base)
         if index >= len(self._rows):
+            if index < self._total:  # the rest of a long result is on its way
+                return _fit([Segment("      …", self._style("meta"))], width).apply_style(base)
             return Strip.blank(width, base)
         paper_id = self._rows[index]
         is_cursor = index == self.cursor
@@ -344,7 +371,7 @@ class PaperList(ScrollView, can_focus=True):
         ]
         date_w, votes_w = 11, 6
         rest = width - 6 - date_w - votes_w
-        authors_w = min(24, max(14, width // 6)) if rest >= 60 else 0
+        authors_w = min(24, max(14, width // 6)) if rest >= 54 else 0
         main_w = max(8, rest - authors_w)
         # Tags follow the title inside its column, so they only take room where there are some.
         tags = safe_text(" ".join(f"#{t}" for t in state.tags))

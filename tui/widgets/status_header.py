@@ -1,6 +1,7 @@
 """The header line: library counts, what the current view shows, and the sync status.
 
-No clock is drawn (snapshots stay stable); the screen sets the parts and the header redraws.
+No clock is drawn (snapshots stay stable). It renders itself (a repaint, never a re-layout), so
+updating the counts on every triage key costs one line.
 """
 
 from __future__ import annotations
@@ -8,14 +9,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from textual.content import Content
-from textual.widgets import Static
+from textual.widget import Widget
 
 
-class StatusHeader(Static):
+class StatusHeader(Widget):
     """`paperdeck · Inbox 132 · Later 14 · ★ 9 │ Inbox: 132 shown, 3 marked │ synced …`."""
 
+    DEFAULT_CSS = """
+    StatusHeader {
+        height: 1;
+    }
+    """
+
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id, markup=False)
+        super().__init__(id=id)
         self._counts: Mapping[str, int] = {}
         self._view = "Inbox"
         self._shown: int | None = None
@@ -24,19 +31,24 @@ class StatusHeader(Static):
 
     def set_counts(self, counts: Mapping[str, int]) -> None:
         self._counts = dict(counts)
-        self._redraw()
+        self.refresh()
 
     def set_view(self, label: str, shown: int | None, marked: int) -> None:
         self._view, self._shown, self._marked = label, shown, marked
-        self._redraw()
+        self.refresh()
 
     def set_sync(self, text: str) -> None:
         self._sync = text
-        self._redraw()
+        self.refresh()
 
-    def _redraw(self) -> None:
+    @property
+    def text(self) -> str:
+        """The header as plain text."""
+        return self.render().plain
+
+    def render(self) -> Content:
         c = self._counts
-        parts: list[str | tuple[str, str] | Content] = [(" paperdeck ", "bold $text-accent")]
+        parts: list[str | tuple[str, str]] = [(" paperdeck ", "bold $text-accent")]
         if c:
             parts.append(
                 f"Inbox {c.get('inbox', 0)} · Later {c.get('later', 0)} · ★ {c.get('starred', 0)}"
@@ -48,4 +60,4 @@ class StatusHeader(Static):
             view += f", {self._marked} marked"
         parts.append((view, "bold"))
         parts.append((f"  │ {self._sync}", "$text-muted"))
-        self.update(Content.assemble(*parts))
+        return Content.assemble(*parts)

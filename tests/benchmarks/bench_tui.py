@@ -1,0 +1,190 @@
+"""Interface benchmarks at 100k papers: startup, cursor, triage key, filter keystroke.
+
+Prints medians; asserts nothing. Run from the repository root:
+
+    python tests/benchmarks/bench_tui.py [SIZE]        # default 100000
+
+What is measured (targets from issue 3, on the 2-core machines):
+
+* process start -> first frame (panes + loading indicator)        < 0.5 s at any size
+* process start -> first painted list (library loaded, searched)   < 1.5 s
+* cursor one row (j) incl. the abstract pane, to repainted screen < 16 ms median
+* triage key (s) to repainted row (the write happens off the UI)  < 16 ms median
+* filter keystroke to repainted results                            < 33 ms median
+
+Startup is measured in fresh processes (`python -c ...` running the app headless, timestamps
+from `call_after_refresh`); the rest in one process under `run_test`: from posting the key
+event to the app until its effect is visible in the widgets and the screen has repainted
+(`wait_for_refresh`, so the wait for the next frame tick is included). The library is built
+with the real store from tests/benchmarks/generate.py (seed 0), states included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[2]))
+
+from generate import generate_papers, generate_states
+from textual import events
+
+from tui.app import PaperdeckApp
+from tui.store import Library
+
+STARTUP_RUNS = 5
+KEY_RUNS = 60
+SIZE = (160, 48)
+
+STARTUP_PROBE = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from tui.app import PaperdeckApp
+
+    marks = {}
+
+    class Probe(PaperdeckApp):
+        def on_mount(self):
+            super().on_mount()
+            self.triage.call_after_refresh(lambda: marks.setdefault("frame", time.time()))
+            self.set_interval(0.002, self._check)
+
+        def _check(self):
+            if self.triage.results_ready and "list" not in marks:
+                marks["list_ready"] = time.time()
+                self.triage.call_after_refresh(self._painted)
+
+        def _painted(self):
+            marks["list"] = time.time()
+            self.exit()
+
+    Probe(Path(sys.argv[1])).run(headless=True, size=(160, 48))
+    print(marks["frame"], marks["list"], len(sys.argv))
+    """
+)
+
+
+def ms(samples: list[float]) -> str:
+    return f"{statistics.median(samples) * 1000:7.1f} ms median (min {min(samples) * 1000:.1f}, max {max(samples) * 1000:.1f}, n={len(samples)})"
+
+
+def build(home: Path, size: int) -> None:
+    papers = generate_papers(size, seed=0)
+    with Library.open(home) as lib:
+        lib.upsert_papers(papers, source="bench")
+        lib.apply_states(generate_states(papers, seed=0), label="bench states")
+
+
+def startup(home: Path) -> tuple[list[float], list[float]]:
+    frames, lists = [], []
+    for _ in range(STARTUP_RUNS):
+        start = time.time()
+        out = subprocess.run(
+            [sys.executable, "-c", STARTUP_PROBE, str(home)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).parents[2],
+        ).stdout.split()
+        frames.append(float(out[0]) - start)
+        lists.append(float(out[1]) - start)
+    return frames, lists
+
+
+async def key_to_paint(app: PaperdeckApp, key: str, changed: Callable[[], bool]) -> float:
+    """Seconds from a key reaching the app to the screen having repainted its effect."""
+    char = " " if key == "space" else key if len(key) == 1 else None
+    t0 = time.perf_counter()
+    app.post_message(events.Key(key, char))
+    while not changed():
+        if time.perf_counter() - t0 > 10:
+            raise RuntimeError(f"key {key!r} had no visible effect within 10 s")
+        await asyncio.sleep(0)
+    await app.screen.wait_for_refresh()
+    return time.perf_counter() - t0
+
+
+async def interactive(home: Path) -> dict[str, list[float]]:
+    app = PaperdeckApp(home)
+    results: dict[str, list[float]] = {"cursor": [], "triage": [], "filter": [], "page": []}
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.triage
+        while not screen.results_ready:
+            await pilot.pause(0.05)
+        screen.searcher.wait_ready(60)  # type: ignore[union-attr]
+        await pilot.pause(0.5)
+        plist, abstract = screen.paper_list, screen.abstract
+
+        def moved(before: int) -> Callable[[], bool]:
+            return lambda: plist.cursor != before and abstract.paper_id == plist.current_id
+
+        for _ in range(KEY_RUNS):
+            results["cursor"].append(await key_to_paint(app, "j", moved(plist.cursor)))
+            await asyncio.sleep(0.02)  # a person's key repeat, not a flood
+        for _ in range(KEY_RUNS // 3):
+            results["page"].append(await key_to_paint(app, "pagedown", moved(plist.cursor)))
+            await asyncio.sleep(0.02)
+
+        snapshot = screen.snapshot
+        assert snapshot is not None
+        for _ in range(KEY_RUNS):
+            paper_id = plist.current_id
+            assert paper_id is not None
+            starred = snapshot.state(paper_id).starred
+
+            def flipped(paper_id: str = paper_id, starred: bool = starred) -> bool:
+                return snapshot.state(paper_id).starred != starred
+
+            results["triage"].append(await key_to_paint(app, "s", flipped))
+            while screen.writer is not None and screen.writer.busy:  # let the write land
+                await asyncio.sleep(0.005)
+            await pilot.pause()
+
+        await pilot.press("slash")
+        for word in ("diffusion solver", "transformer attention", "lora adaptation"):
+            for char in word:
+                before = plist.rows
+
+                def searched(before: Sequence[str] = before) -> bool:
+                    return plist.rows is not before or screen.filter_bar.has_class("-invalid")
+
+                key = char if char != " " else "space"
+                results["filter"].append(await key_to_paint(app, key, searched))
+                await asyncio.sleep(0.05)
+            for _ in word:
+                await pilot.press("backspace")
+            while screen.workers_busy:
+                await pilot.pause(0.01)
+        await pilot.press("escape")
+    return results
+
+
+def main(argv: list[str]) -> int:
+    size = int(argv[1]) if len(argv) > 1 else 100_000
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        t0 = time.perf_counter()
+        build(home, size)
+        print(f"{size} papers (library built in {time.perf_counter() - t0:.1f} s)")
+        frames, lists = startup(home)
+        print(f"  start -> first frame          {ms(frames)}")
+        print(f"  start -> first painted list   {ms(lists)}")
+        results = asyncio.run(interactive(home))
+        print(f"  cursor one row (j) + abstract {ms(results['cursor'])}")
+        print(f"  page down                     {ms(results['page'])}")
+        print(f"  triage key (s) to repaint     {ms(results['triage'])}")
+        print(f"  filter keystroke to results   {ms(results['filter'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
