@@ -485,8 +485,29 @@ def _tail_words(rng: random.Random, count: int) -> list[str]:
     return sorted(out)
 
 
-def generate_papers(n: int, seed: int = 0) -> list[Paper]:
-    """`n` papers, the same for the same (n, seed)."""
+UNICODE_TOUCHES = (
+    "naïve",
+    "Schrödinger",
+    "state-of-the-art—",
+    "model’s",
+    "α-divergence",
+    "β",
+    "×10",
+    "≥",
+    "“zero-shot”",
+    "Müller",
+    "façade",
+    "σ-algebra",
+)
+"""What real abstracts hold outside ASCII: accents, Greek letters, curly quotes, dashes, maths."""
+
+
+def generate_papers(n: int, seed: int = 0, unicode_share: float = 0.0) -> list[Paper]:
+    """`n` papers, the same for the same (n, seed, unicode_share).
+
+    `unicode_share` of the abstracts get a few words from UNICODE_TOUCHES (0 keeps every
+    abstract ASCII, and the papers identical to earlier versions of this generator).
+    """
     rng = random.Random(seed)
     tail = _tail_words(rng, 20_000)
     vocabulary = ML_TERMS + tail
@@ -513,6 +534,8 @@ def generate_papers(n: int, seed: int = 0) -> list[Paper]:
         content = rng.choices(vocabulary, cum_weights=cumulative, k=length * 6 // 10)
         fillers = rng.choices(STOPWORDS, cum_weights=stop_cumulative, k=length - len(content))
         body = content + fillers
+        if unicode_share and rng.random() < unicode_share:
+            body += rng.choices(UNICODE_TOUCHES, k=rng.randint(1, 4))
         rng.shuffle(body)
         sentences = [" ".join(body[i : i + 20]).capitalize() + "." for i in range(0, length, 20)]
         upvotes = int(rng.expovariate(1 / 12)) if rng.random() < 0.8 else None

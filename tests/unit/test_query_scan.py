@@ -100,9 +100,11 @@ def random_text(rng: random.Random, count: int) -> str:
 
 def random_library(count: int, seed: int) -> list[Paper]:
     rng = random.Random(seed)
+    # Ids in no relation to the order papers come in, so ties in dates are broken by id for real.
+    serials = rng.sample(range(100_000), count)
     return [
         Paper(
-            id=f"arxiv:2401.{number:05d}",
+            id=f"arxiv:2401.{serials[number]:05d}",
             title=random_text(rng, rng.randint(3, 9)),
             authors=[random_text(rng, 2) for _ in range(rng.randint(1, 4))],
             abstract=random_text(rng, rng.randint(10, 60)),
@@ -328,3 +330,30 @@ def test_query_words_are_what_the_scan_expects() -> None:
     for text in ("Self-Refine", "ÉCOLE", "x_y", "İstanbul", "straße"):
         for word in words_of(text):
             assert word == word.lower() and " " not in word and word.isalnum()
+
+
+@pytest.mark.parametrize("limit", [1, 3, 10, 60])
+@pytest.mark.parametrize(
+    "text", ["", "diffusion", "d", "lora sort:upvotes", "sort:title", "s sort:date", "-model"]
+)
+def test_limited_results_without_a_sort_order_at_hand_match_the_index(
+    library: list[Paper], text: str, limit: int
+) -> None:
+    # A fresh searcher picks the first few papers without sorting the library (upvotes and
+    # dates repeat a lot in this library, so ties decide much of the order).
+    indexed = Searcher(library)
+    indexed.build()
+    expected = indexed.search(text, CTX, limit=limit)
+    fresh = Searcher(library)
+    result = fresh.search(text, CTX, limit=limit)
+    assert [(h.id, h.score) for h in result.hits] == [(h.id, h.score) for h in expected.hits]
+    assert result.total == expected.total
+    assert result.all_ids() == expected.all_ids()
+
+
+def test_repeated_ids_in_the_initial_papers_keep_the_last() -> None:
+    first, second = paper(1, "First title"), paper(1, "Second title")
+    searcher = Searcher([first, paper(2, "Other"), second])
+    assert len(searcher) == 2
+    assert ids(searcher, "second") == {"p1"}
+    assert ids(searcher, "first") == set()

@@ -18,6 +18,8 @@ _POSITIONS: tuple[tuple[int, ...], ...] = tuple(
     tuple(n for n in range(8) if byte >> n & 1) for byte in range(256)
 )
 _NONZERO_RUN = re.compile(rb"[^\x00]+")
+_C_STEP = 8192
+"""Elements per C-level loop: about a millisecond, the longest a step keeps other threads out."""
 
 
 def from_numbers(numbers: Iterable[int], size: int) -> int:
@@ -25,7 +27,10 @@ def from_numbers(numbers: Iterable[int], size: int) -> int:
     if isinstance(numbers, list) and len(numbers) > (size >> 5) and size > 4096:
         # Dense: write ASCII '1's into a '0' string at C speed and let int() parse it in base 2.
         digits = bytearray(b"0") * size
-        deque(map(digits.__setitem__, numbers, repeat(49)), maxlen=0)
+        set_digit = digits.__setitem__
+        # In slices, so another thread waiting for the interpreter gets it between two.
+        for start in range(0, len(numbers), _C_STEP):
+            deque(map(set_digit, numbers[start : start + _C_STEP], repeat(49)), maxlen=0)
         digits.reverse()
         return int(digits, 2)
     buffer = bytearray((size >> 3) + 1)

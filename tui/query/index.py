@@ -36,6 +36,8 @@ __all__ = ["FieldIndex", "WordIndex", "field_text"]
 _PRECOMPUTED_PREFIX = 2
 _MAX_CACHED_PREFIXES = 4096
 _HIGHEST = "\U0010ffff"
+_PAPERS_PER_STEP = 16
+"""Papers tokenised per C-level step of a build: a step holds the GIL about a millisecond."""
 
 
 class FieldIndex:
@@ -192,7 +194,9 @@ class FieldIndex:
             else:
                 rare.append(lists[word])
         if rare:
-            result |= bitmaps.from_numbers(itertools.chain.from_iterable(rare), self.size)
+            # A list lets from_numbers take its C-speed path when there are many numbers.
+            numbers = list(itertools.chain.from_iterable(rare))
+            result |= bitmaps.from_numbers(numbers, self.size)
         return result
 
     def _truncated(self, first: str, size: int, bucket: list[str]) -> list[str]:
@@ -224,21 +228,27 @@ class FieldIndex:
         postings: defaultdict[bytes, list[int]] = defaultdict(list)
         posting_of = postings.__getitem__
         append = list.append
-        for base, segments in scan.segments():
-            word_sets = list(map(set, map(bytes.split, segments)))
-            numbers = chain.from_iterable(
-                map(repeat, range(base, base + len(segments)), map(len, word_sets))
-            )
-            # The inner loop of the whole build (millions of word-paper pairs at 100k): one C-level
-            # map per chunk appends each paper number to its words' lists, no Python per pair.
-            deque(map(append, map(posting_of, chain.from_iterable(word_sets)), numbers), maxlen=0)
-            if pause is not None:
-                pause()
+        for base, all_segments in scan.segments():
+            for offset in range(0, len(all_segments), _PAPERS_PER_STEP):
+                segments = all_segments[offset : offset + _PAPERS_PER_STEP]
+                first = base + offset
+                word_sets = list(map(set, map(bytes.split, segments)))
+                numbers = chain.from_iterable(
+                    map(repeat, range(first, first + len(segments)), map(len, word_sets))
+                )
+                # The inner loop of the whole build (millions of word-paper pairs at 100k): one
+                # C-level map appends each paper number to its words' lists, no Python per pair.
+                # It never lets another thread in, hence the few papers per step.
+                deque(
+                    map(append, map(posting_of, chain.from_iterable(word_sets)), numbers), maxlen=0
+                )
+                if pause is not None:
+                    pause()
         index = cls(scan.name)
         index.size = scan.size
         index.lists = {word.decode(): numbers for word, numbers in postings.items()}
         del postings
-        index.vocab = sorted(index.lists)
+        index.vocab = _sorted_words(index.lists)
         if optimise:
             for _step in index.optimising():
                 if pause is not None:
@@ -273,6 +283,18 @@ class FieldIndex:
                 whole |= bitmap
             self.prefixes[first] = whole
             yield
+
+
+def _sorted_words(words: Iterable[str]) -> list[str]:
+    """`sorted(words)`, by first character and then within each: one sort of a big vocabulary is
+    a single C call that would keep every other thread waiting for tens of milliseconds."""
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        by_first.setdefault(word[0], []).append(word)
+    out: list[str] = []
+    for first in sorted(by_first):
+        out += sorted(by_first[first])
+    return out
 
 
 def _prefixes(words: Iterable[str]) -> set[str]:
