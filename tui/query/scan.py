@@ -52,6 +52,7 @@ mark, a lone surrogate): a word boundary the byte table cannot see, so it become
 
 
 _ASCII = bytes(range(128))
+_PLUS_ONE = (1).__add__  # a text's length plus its separator
 _ENCODE = methodcaller("encode", "utf-8", "surrogatepass")
 
 
@@ -90,7 +91,7 @@ def normalise_words(texts: Sequence[str]) -> tuple[bytes, list[int]]:
     if joined.isascii():
         # One translate for the whole chunk; byte lengths are character lengths.
         blob = joined.encode().translate(_WORD_BYTES)
-        starts = list(accumulate(map(len, texts), lambda at, size: at + size + 1, initial=0))
+        starts = list(accumulate(map(_PLUS_ONE, map(len, texts)), initial=0))
         return blob, starts
     lowered = list(map(str.lower, texts))
     encoded = list(map(_ENCODE, lowered))
@@ -103,7 +104,7 @@ def normalise_words(texts: Sequence[str]) -> tuple[bytes, list[int]]:
         ]
         encoded = list(map(_ENCODE, cleaned))
         body = b" ".join(encoded)
-    starts = list(accumulate(map(len, encoded), lambda at, size: at + size + 1, initial=0))
+    starts = list(accumulate(map(_PLUS_ONE, map(len, encoded)), initial=0))
     return (b" " + body + b" ").translate(_WORD_BYTES), starts
 
 
@@ -115,7 +116,7 @@ def _normalise_phrases(texts: Sequence[str]) -> tuple[bytes, list[int]] | None:
         return None
     blob = joined.lower().encode("utf-8", "surrogatepass")
     pieces = blob.split(b"\0")
-    starts = list(accumulate(map(len, pieces[:-1]), lambda at, size: at + size + 1, initial=-1))
+    starts = list(accumulate(map(_PLUS_ONE, map(len, pieces[:-1])), initial=-1))
     del starts[0]
     return blob, starts
 
