@@ -15,6 +15,7 @@ from ui_helpers import (
     wait_ready,
 )
 
+from tui.app import stylesheets
 from tui.models import Paper, State
 from tui.widgets import PaperList
 from tui.widgets.abstract_pane import describe_paper
@@ -22,7 +23,9 @@ from tui.widgets.sidebar import View
 
 
 class ListApp(App[None]):
-    """Just the list, fed by hand."""
+    """Just the list, fed by hand (with paperdeck's stylesheets)."""
+
+    CSS_PATH = [str(path) for path in stylesheets()]  # noqa: RUF012
 
     def __init__(self, papers: dict[str, Paper], states: dict[str, State]) -> None:
         super().__init__()
@@ -69,9 +72,18 @@ async def test_marked_rows_and_cursor_are_visible_in_the_text() -> None:
         plist = app.query_one(PaperList)
         plist.set_marked({"p1"})
         await pilot.pause()
-        assert plist.render_line(0).text.startswith("▸ ")
-        assert plist.render_line(1).text.startswith(" ●")
-        assert plist.render_line(2).text.startswith("  ")
+        cursor_row, marked_row, plain_row = (plist.render_line(y) for y in range(3))
+        assert cursor_row.text.startswith("▸ ")
+        assert marked_row.text.startswith(" ●")
+        assert plain_row.text.startswith("  ")
+        cursor_bg = plist.get_component_rich_style("paper-list--cursor").bgcolor
+        marked_bg = plist.get_component_rich_style("paper-list--marked").bgcolor
+        assert cursor_bg is not None and marked_bg is not None
+        assert all(seg.style and seg.style.bgcolor == cursor_bg for seg in cursor_row)
+        assert all(seg.style and seg.style.bgcolor == marked_bg for seg in marked_row)
+        assert not any(
+            seg.style and seg.style.bgcolor in (cursor_bg, marked_bg) for seg in plain_row
+        )
 
 
 async def test_hostile_titles_show_literally_in_the_list_widget() -> None:

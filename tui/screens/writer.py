@@ -2,7 +2,9 @@
 
 The screen never waits on the disk: it queues a job and carries on. One thread keeps the jobs
 in the order the keys were pressed (an undo right after a star undoes that star), and on quit
-the queue is drained before the app exits so no decision is lost. After each job the writer
+the queue is drained before the app exits so no decision is lost. A job waits (briefly) for the
+screen to have repainted the key's effect first: the write is Python that holds the GIL, and
+the person is looking at the screen, not at the disk. After each job the writer
 posts `StatesChanged` with the states as stored (or `StoreFailed` with the states to roll back).
 """
 
@@ -38,6 +40,8 @@ class WriteJob:
 
 
 _STOP = object()
+PAINT_WAIT = 0.1
+"""Longest a write waits for the repaint of its key (seconds)."""
 
 
 class StoreWriter:
@@ -50,6 +54,8 @@ class StoreWriter:
         self._worker: Worker[None] | None = None
         self._in_flight = 0
         self._count_lock = threading.Lock()
+        self._painted = threading.Event()
+        self._painted.set()
 
     def start(self) -> None:
         self._worker = self._owner.run_worker(
@@ -57,9 +63,12 @@ class StoreWriter:
         )
 
     def submit(self, job: WriteJob) -> None:
+        """Queue `job`; it runs once the screen has repainted (or after PAINT_WAIT seconds)."""
         with self._count_lock:
             self._in_flight += 1
+        self._painted.clear()
         self._queue.put(job)
+        self._owner.call_after_refresh(self._painted.set)
 
     @property
     def busy(self) -> bool:
@@ -68,12 +77,14 @@ class StoreWriter:
 
     async def drain(self) -> None:
         """Finish every queued job, then stop the thread (called before the app exits)."""
+        self._painted.set()
         self._queue.put(_STOP)
         if self._worker is not None:
             await self._worker.wait()
 
     def stop(self) -> None:
         """Let the thread end after the jobs already queued (does not wait)."""
+        self._painted.set()
         self._queue.put(_STOP)
 
     def _loop(self) -> None:
@@ -87,6 +98,7 @@ class StoreWriter:
                 continue
             if job is _STOP or not isinstance(job, WriteJob):
                 return
+            self._painted.wait(PAINT_WAIT)
             try:
                 self._run(job)
             finally:

@@ -57,12 +57,15 @@ class FilterBar(Vertical):
         self.add_class("-invalid")
 
     def clear_error(self) -> None:
+        if not self.has_class("-invalid") and self.is_mounted:
+            return  # nothing shown: an update would re-layout the screen on every keystroke
         error = self.query_one("#filter-error", Static)
         error.update("")
         error.display = False
         self.remove_class("-invalid")
 
     def on_mount(self) -> None:
+        self.add_class("-invalid")
         self.clear_error()
 
     def on_input_changed(self, event: Input.Changed) -> None:

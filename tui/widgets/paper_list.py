@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import ClassVar
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -130,6 +130,7 @@ class PaperList(ScrollView, can_focus=True):
         self.empty_message = empty_message
         self._rows: list[str] = []
         self._total = 0
+        self._spans_generation = 0
         self._papers: Mapping[str, Paper] = {}
         self._states: Mapping[str, State] = {}
         self._title_spans: SpanLookup = _no_spans
@@ -187,8 +188,10 @@ class PaperList(ScrollView, can_focus=True):
         keep the cursor on `keep` (an id) when it is still there, else on row 0."""
         self._rows = list(rows)
         self._total = len(self._rows) if total is None else total
-        self._title_spans = title_spans or _no_spans
-        self._line_cache.clear()
+        spans = title_spans or _no_spans
+        if spans is not self._title_spans or spans is not _no_spans:
+            self._spans_generation += 1  # highlights changed: cached lines are stale
+        self._title_spans = spans
         index = 0
         if keep is not None:
             try:
@@ -206,15 +209,13 @@ class PaperList(ScrollView, can_focus=True):
         self._rows = list(rows)
         self._total = len(self._rows)
         self.virtual_size = Size(self.size.width, self._total)
-        self._line_cache.clear()
         self.refresh()
         self._post_cursor()
 
     def set_marked(self, ids: Collection[str]) -> None:
         """Replace the set of marked ids."""
         self._marked = set(ids)
-        self._line_cache.clear()
-        self.refresh()
+        self.refresh()  # the mark is part of each cached line's key
 
     def refresh_papers(self, ids: Collection[str]) -> None:
         """Redraw the rows of these papers (their state changed)."""
@@ -320,6 +321,14 @@ class PaperList(ScrollView, can_focus=True):
             self._styles[name] = style
         return style
 
+    def _row_style(self, name: str) -> Style:
+        """A whole-row style (cursor, marked), its translucent background blended in."""
+        key = f"row:{name}"
+        found = self._styles.get(key)
+        if found is None:
+            found = self._styles[key] = self.get_component_rich_style(f"paper-list--{name}")
+        return found
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self._styles.get("")
@@ -342,6 +351,7 @@ class PaperList(ScrollView, can_focus=True):
         key = (
             paper_id,
             self._revisions.get(paper_id, 0),
+            self._spans_generation,
             width,
             is_cursor,
             is_cursor and self.has_focus,
@@ -354,21 +364,22 @@ class PaperList(ScrollView, can_focus=True):
         return strip
 
     def _render_row(self, paper_id: str, width: int, is_cursor: bool, base: Style) -> Strip:
+        """One row as a single Strip, built from plain-text segments (called per drawn row)."""
         paper = self._papers.get(paper_id)
-        state = self._states.get(paper_id, DEFAULT_STATE)
-        marked = paper_id in self._marked
         if paper is None:
             return Strip.blank(width, base)
-
+        state = self._states.get(paper_id, DEFAULT_STATE)
+        marked = paper_id in self._marked
+        style = self._style
+        row = base
+        if marked:
+            row = row + self._row_style("marked")
+        if is_cursor:
+            row = row + self._row_style("cursor" if self.has_focus else "cursor-blurred")
         settled = state.status in ("done", "skipped")
-        title_style = self._style("settled") if settled else Style()
-        meta = self._style("meta")
-        columns: list[Strip] = [
-            _fit([Segment("▸" if is_cursor else " ")], 1),
-            _fit([Segment("●" if marked else " ", self._style("marked"))], 1),
-            _fit([Segment("★" if state.starred else " ", self._style("star"))], 2),
-            _fit([Segment(STATUS_GLYPHS.get(state.status, " "), self._style("status"))], 2),
-        ]
+        title_style = row + style("settled") if settled else row
+        meta = row + style("meta")
+
         date_w, votes_w = 11, 6
         rest = width - 6 - date_w - votes_w
         authors_w = min(24, max(14, width // 6)) if rest >= 54 else 0
@@ -376,44 +387,59 @@ class PaperList(ScrollView, can_focus=True):
         # Tags follow the title inside its column, so they only take room where there are some.
         tags = safe_text(" ".join(f"#{t}" for t in state.tags))
         tags_w = min(cell_len(tags) + 1, main_w * 2 // 5) if tags else 0
-        columns.append(self._title_strip(paper, main_w - tags_w, title_style))
+
+        segments = [
+            Segment("▸" if is_cursor else " ", row),
+            Segment("●" if marked else " ", row),
+            Segment("★ " if state.starred else "  ", row + style("star")),
+            Segment(STATUS_GLYPHS.get(state.status, " ") + " ", row + style("status")),
+        ]
+        segments += self._title_segments(paper, main_w - tags_w, title_style, style("match"))
         if tags_w:
-            columns.append(_fit([Segment(" " + tags, self._style("tags"))], tags_w))
+            segments.append(Segment(_cells(" " + tags, tags_w), row + style("tags")))
         if authors_w:
-            text = safe_text(short_authors(paper.authors))
-            columns.append(_fit([Segment(" " + text, meta)], authors_w))
+            segments.append(
+                Segment(_cells(" " + safe_text(short_authors(paper.authors)), authors_w), meta)
+            )
         date = safe_text(paper.date or "")[:10]
-        columns.append(_fit([Segment(" " + date.rjust(10), meta)], date_w))
+        segments.append(Segment(" " + date.rjust(10), meta))
         votes = f"▲{paper.upvotes}" if paper.upvotes is not None else ""
-        columns.append(
-            _fit([Segment(votes.rjust(votes_w - 1) + " ", self._style("upvotes"))], votes_w)
+        segments.append(
+            Segment(votes.rjust(votes_w - 1)[-(votes_w - 1) :] + " ", row + style("upvotes"))
         )
+        return Strip(segments).adjust_cell_length(width, row)
 
-        strip = Strip.join(columns).adjust_cell_length(width)
-        if marked:
-            strip = strip.apply_style(self._style("marked"))
-        if is_cursor:
-            name = "cursor" if self.has_focus else "cursor-blurred"
-            strip = strip.apply_style(self._style(name))
-        return strip.apply_style(base).simplify()
-
-    def _title_strip(self, paper: Paper, width: int, style: Style) -> Strip:
+    def _title_segments(
+        self, paper: Paper, width: int, style: Style, match_style: Style
+    ) -> list[Segment]:
+        """The title cut or padded to `width` cells, matched characters in `match_style`."""
         title = safe_text(paper.title)
-        spans = self._title_spans(paper.id)
-        match = style + self._style("match")
+        if cell_len(title) > width:
+            shown = set_cell_size(title, max(0, width - 1))
+            tail = "…"
+        else:
+            shown, tail = title, ""
+        limit = min(len(shown), len(title))
+        match = style + match_style
         segments: list[Segment] = []
         position = 0
-        for start, end in sorted(spans):
-            start = max(start, position)
-            end = min(end, len(title))
+        for start, end in sorted(self._title_spans(paper.id)):
+            start, end = max(start, position), min(end, limit)
             if start >= end:
                 continue
             if start > position:
-                segments.append(Segment(title[position:start], style))
-            segments.append(Segment(title[start:end], match))
+                segments.append(Segment(shown[position:start], style))
+            segments.append(Segment(shown[start:end], match))
             position = end
-        if position < len(title):
-            segments.append(Segment(title[position:], style))
-        if cell_len(title) < width:
-            segments.append(Segment(" "))
-        return _fit(segments, width)
+        segments.append(Segment(shown[position:] + tail, style))
+        used = cell_len(shown) + len(tail)
+        if used < width:
+            segments.append(Segment(" " * (width - used), style))
+        return segments
+
+
+def _cells(text: str, width: int) -> str:
+    """`text` cut (with an ellipsis) or padded to exactly `width` cells."""
+    if cell_len(text) > width:
+        return set_cell_size(text, max(0, width - 1)) + "…" if width else ""
+    return set_cell_size(text, width)
