@@ -54,7 +54,7 @@ def test_scan_word_and_phrase_lookups_equal_reading_each_text(
 ) -> None:
     papers: list[Paper | None] = [paper(n, abstract=text) for n, text in enumerate(texts)]
     papers.append(None)  # a free slot is never found
-    scan = FieldScan.build("abstract", papers)
+    scan = FieldScan("abstract", papers)
     vocabulary = sorted(set().union(*map(word_set, texts)) | {"zz", "é"})
     word = data.draw(st.sampled_from(vocabulary))
     cut = data.draw(st.integers(1, len(word)))

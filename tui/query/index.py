@@ -310,7 +310,7 @@ class WordIndex:
     @classmethod
     def build(cls, papers: Sequence[Paper | None], names: Sequence[str] = TEXT_FIELDS) -> WordIndex:
         """Index fields `names` of every paper; `papers[n]` is paper number n (None = free)."""
-        return cls({name: FieldIndex.from_scan(FieldScan.build(name, papers)) for name in names})
+        return cls({name: FieldIndex.from_scan(FieldScan(name, papers)) for name in names})
 
     def apply(self, changes: Sequence[tuple[int, Paper | None, Paper | None]]) -> None:
         """Papers changed: each (number, paper before, paper now); None = absent (added/removed)."""

@@ -46,11 +46,6 @@ _WORD_BYTES = bytes(
 """UTF-8 translation table: ASCII upper case -> lower case, ASCII letters and digits and every
 byte of a multi-byte character kept, the rest -> space."""
 
-_NON_ASCII_NON_WORD = re.compile(r"[^\w\x00-\x7f]")
-"""A character outside ASCII that is not a letter or digit (a dash, a curly quote, a combining
-mark, a lone surrogate): a word boundary the byte table cannot see, so it becomes a space first."""
-
-
 _ASCII = bytes(range(128))
 _PLUS_ONE = (1).__add__  # a text's length plus its separator
 _ENCODE = methodcaller("encode", "utf-8", "surrogatepass")
@@ -87,113 +82,151 @@ def normalise_words(texts: Sequence[str]) -> tuple[bytes, list[int]]:
     into spaces, UTF-8 encoded; a final space ends the chunk. So `b" " + word` finds the papers
     with a word starting with `word`, and each paper's `.split()` is `word_set(text)`.
     """
-    joined = " " + " ".join(texts) + " "
-    if joined.isascii():
-        # One translate for the whole chunk; byte lengths are character lengths.
-        blob = joined.encode().translate(_WORD_BYTES)
-        starts = list(accumulate(map(_PLUS_ONE, map(len, texts)), initial=0))
-        return blob, starts
-    lowered = list(map(str.lower, texts))
-    encoded = list(map(_ENCODE, lowered))
-    body = b" ".join(encoded)
-    # The characters outside ASCII, all together: when they are all letters or digits (accents
-    # in names, Greek letters), the byte table alone finds the words.
-    if not body.translate(None, _ASCII).decode("utf-8", "surrogatepass").isalnum():
-        cleaned = [
-            text if text.isascii() else _NON_ASCII_NON_WORD.sub(" ", text) for text in lowered
-        ]
-        encoded = list(map(_ENCODE, cleaned))
-        body = b" ".join(encoded)
-    starts = list(accumulate(map(_PLUS_ONE, map(len, encoded)), initial=0))
-    return (b" " + body + b" ").translate(_WORD_BYTES), starts
+    # str.isascii() is a flag lookup, not a scan.
+    special = [n for n, ascii in enumerate(map(str.isascii, texts)) if not ascii]
+    if not special:
+        # One join, encode and translate for the whole chunk; byte lengths are text lengths.
+        blob = (" " + " ".join(texts) + " ").encode().translate(_WORD_BYTES)
+        return blob, list(accumulate(map(_PLUS_ONE, map(len, texts)), initial=0))
+    # Only the texts outside ASCII need lower() (slow per character on them) and a look at
+    # their other characters: those that are not letters or digits (dashes, curly quotes,
+    # symbols, combining marks) are word breaks the byte table cannot see.
+    pieces = list(texts)
+    for n in special:
+        pieces[n] = pieces[n].lower()
+    others = "".join([pieces[n] for n in special]).encode("utf-8", "surrogatepass")
+    breaks = [
+        char
+        for char in set(others.translate(None, _ASCII).decode("utf-8", "surrogatepass"))
+        if not char.isalnum()
+    ]
+    for n in special:
+        text = pieces[n]
+        for char in breaks:
+            if char in text:
+                text = text.replace(char, " ")
+        pieces[n] = text
+    encoded = list(map(str.encode, pieces))  # a plain copy for the ASCII ones
+    blob = (b" " + b" ".join(encoded) + b" ").translate(_WORD_BYTES)
+    return blob, list(accumulate(map(_PLUS_ONE, map(len, encoded)), initial=0))
 
 
-def _normalise_phrases(texts: Sequence[str]) -> tuple[bytes, list[int]] | None:
+def normalise_phrases(texts: Sequence[str]) -> tuple[bytes, list[int]] | None:
     """`texts` lower-cased as one chunk of UTF-8 (`b"\\0" + text 0 + b"\\0" + ... + b"\\0"`) and
     where each NUL is; None when a text holds NUL itself (then each text is checked alone)."""
-    joined = "\0" + "\0".join(texts) + "\0"
-    if joined.count("\0") != len(texts) + 1:
+    lowered = list(map(str.lower, texts))
+    if any("\0" in text for text in lowered):
         return None
-    blob = joined.lower().encode("utf-8", "surrogatepass")
-    pieces = blob.split(b"\0")
-    starts = list(accumulate(map(_PLUS_ONE, map(len, pieces[:-1])), initial=-1))
-    del starts[0]
-    return blob, starts
+    if all(map(str.isascii, lowered)):
+        joined = "\0" + "\0".join(lowered) + "\0"
+        return joined.encode(), list(accumulate(map(_PLUS_ONE, map(len, lowered)), initial=0))
+    encoded = list(map(_ENCODE, lowered))
+    starts = list(accumulate(map(_PLUS_ONE, map(len, encoded)), initial=0))
+    return b"\0" + b"\0".join(encoded) + b"\0", starts
 
 
-class _Chunk:
-    """Papers base .. base+len(starts)-2 as one bytes object; `starts[n]` is where paper base+n
-    begins (its NUL), the last entry where the chunk ends."""
+_Chunk = tuple[int, bytes, list[int]]
+"""Papers base.. as one bytes object: (base, bytes, where each paper starts + where it ends)."""
 
-    __slots__ = ("base", "blob", "starts")
+_CACHED_WORDS = 64
 
-    def __init__(self, base: int, blob: bytes, starts: list[int]) -> None:
-        self.base = base
-        self.blob = blob
-        self.starts = starts
+
+def _find_word(chunk: _Chunk, word: str, prefixed: list[int], exact: list[int]) -> None:
+    """Append to `prefixed` the papers of `chunk` with a word starting with `word`, and to
+    `exact` those with `word` itself."""
+    base, blob, starts = chunk
+    needle = b" " + word.encode()
+    whole = needle + b" "
+    after = len(needle)
+    find = blob.find
+    at = find(needle)
+    while at >= 0:
+        number = bisect_right(starts, at) - 1
+        end = starts[number + 1]
+        prefixed.append(base + number)
+        # A space follows every paper (the next one's first byte, or the final one).
+        if blob[at + after] == _SPACE or find(whole, at, end + 1) >= 0:
+            exact.append(base + number)
+        at = find(needle, end)
 
 
 class FieldScan:
     """One text field of a snapshot of the papers (`papers[n]` is paper number n, None = a free
-    slot), searchable without an index. Build with `FieldScan.build`."""
+    slot), searchable without an index. Each form (words, phrases) is built on first use, or
+    ahead with `prepare` (outside any lock, with pauses)."""
 
-    def __init__(self, name: str, papers: Sequence[Paper | None], chunks: list[_Chunk]) -> None:
+    def __init__(self, name: str, papers: Sequence[Paper | None]) -> None:
         self.name = name
         self.papers = papers
         self.size = len(papers)
-        self._chunks = chunks
+        self._word_chunks: list[_Chunk] | None = None
         self._phrase_chunks: list[tuple[int, tuple[bytes, list[int]] | None]] | None = None
         self._buckets: dict[str, frozenset[str]] = {}
+        self._word_cache: dict[str, tuple[list[int], list[int]]] = {}
 
-    @classmethod
-    def build(
-        cls, name: str, papers: Sequence[Paper | None], pause: Callable[[], None] | None = None
-    ) -> FieldScan:
-        """Normalise field `name` of every paper; `pause()` runs between chunks (a build thread
-        passes `time.sleep(0)` there so other threads get the interpreter)."""
-        chunks: list[_Chunk] = []
-        for base in range(0, len(papers), CHUNK_PAPERS):
-            texts = field_texts(papers[base : base + CHUNK_PAPERS], name)
-            blob, starts = normalise_words(texts)
-            chunks.append(_Chunk(base, blob, starts))
-            if pause is not None:
-                pause()
-        return cls(name, papers, chunks)
+    def prepare(
+        self, *, words: bool = False, phrases: bool = False, pause: Callable[[], None] | None = None
+    ) -> None:
+        """Build the word and/or phrase form now; `pause()` runs between chunks (a build thread
+        passes one that sleeps now and then, so other threads get the interpreter). Several
+        threads may call it at once: each form is a value computed from the snapshot."""
+        if words and self._word_chunks is None:
+            word_chunks: list[_Chunk] = []
+            for base, texts in self._texts():
+                word_chunks.append((base, *normalise_words(texts)))
+                if pause is not None:
+                    pause()
+            self._word_chunks = word_chunks
+        if phrases and self._phrase_chunks is None:
+            phrase_chunks: list[tuple[int, tuple[bytes, list[int]] | None]] = []
+            for base, texts in self._texts():
+                phrase_chunks.append((base, normalise_phrases(texts)))
+                if pause is not None:
+                    pause()
+            self._phrase_chunks = phrase_chunks
+
+    def has(self, *, words: bool = False, phrases: bool = False) -> bool:
+        """True when the forms asked for are built."""
+        return (not words or self._word_chunks is not None) and (
+            not phrases or self._phrase_chunks is not None
+        )
+
+    def _texts(self) -> Iterator[tuple[int, list[str]]]:
+        for base in range(0, self.size, CHUNK_PAPERS):
+            yield base, field_texts(self.papers[base : base + CHUNK_PAPERS], self.name)
+
+    def _words(self) -> list[_Chunk]:
+        if self._word_chunks is None:
+            self.prepare(words=True)
+        assert self._word_chunks is not None
+        return self._word_chunks
 
     # -- what the build reads ------------------------------------------------------------------
 
     def segments(self) -> Iterator[tuple[int, list[bytes]]]:
         """Per chunk: the number of its first paper and each paper's words as one bytes object
         (`.split()` gives the words, UTF-8 encoded)."""
-        for chunk in self._chunks:
-            blob, starts = chunk.blob, chunk.starts
-            yield chunk.base, list(map(blob.__getitem__, map(slice, starts, starts[1:])))
+        for base, blob, starts in self._words():
+            yield base, list(map(blob.__getitem__, map(slice, starts, starts[1:])))
 
     # -- words ----------------------------------------------------------------------------------
 
     def word_numbers(self, word: str) -> tuple[list[int], list[int]]:
         """(papers holding a word that starts with `word`, papers holding `word` itself).
 
-        `word` must be a query word: lower case letters and digits only.
+        `word` must be a query word: lower case letters and digits only. Answers are cached
+        (the scan never changes), so typing "diffusion s", "diffusion so" scans "diffusion" once.
         """
-        needle = b" " + word.encode()
-        whole = needle + b" "
-        after = len(needle)
-        prefixed: list[int] = []
-        exact: list[int] = []
-        for chunk in self._chunks:
-            blob, starts, base = chunk.blob, chunk.starts, chunk.base
-            find = blob.find
-            at = find(needle)
-            while at >= 0:
-                number = bisect_right(starts, at) - 1
-                end = starts[number + 1]
-                prefixed.append(base + number)
-                # A space follows every paper (the next one's first byte, or the final one).
-                if blob[at + after] == _SPACE or find(whole, at, end + 1) >= 0:
-                    exact.append(base + number)
-                at = find(needle, end)
-        return prefixed, exact
+        cached = self._word_cache.get(word)
+        if cached is None:
+            prefixed: list[int] = []
+            exact: list[int] = []
+            for chunk in self._words():
+                _find_word(chunk, word, prefixed, exact)
+            if len(self._word_cache) >= _CACHED_WORDS:
+                del self._word_cache[next(iter(self._word_cache))]
+            cached = self._word_cache[word] = (prefixed, exact)
+        return cached
 
     def whole_word_numbers(self, words: Sequence[str], prefixes: Sequence[str]) -> list[int]:
         """Papers holding one of `words` exactly or a word starting with one of `prefixes`
@@ -201,8 +234,7 @@ class FieldScan:
         needles = [b" " + word.encode() + b" " for word in words]
         needles += [b" " + prefix.encode() for prefix in prefixes]
         found: set[int] = set()
-        for chunk in self._chunks:
-            blob, starts, base = chunk.blob, chunk.starts, chunk.base
+        for base, blob, starts in self._words():
             find = blob.find
             for needle in needles:
                 at = find(needle)
@@ -218,8 +250,8 @@ class FieldScan:
         if found is None:
             pattern = re.compile(b" (" + re.escape(letter.encode()) + b"[^ ]*)")
             raw: set[bytes] = set()
-            for chunk in self._chunks:
-                raw.update(pattern.findall(chunk.blob))
+            for _base, blob, _starts in self._words():
+                raw.update(pattern.findall(blob))
             found = self._buckets[letter] = frozenset(word.decode() for word in raw)
         return found
 
@@ -230,8 +262,11 @@ class FieldScan:
         needle = phrase.encode("utf-8", "surrogatepass")
         if not needle or b"\0" in needle:
             return self._phrase_one_by_one(phrase, 0, self.size)
+        if self._phrase_chunks is None:
+            self.prepare(phrases=True)
+        assert self._phrase_chunks is not None
         found: list[int] = []
-        for base, chunk in self._phrase_blobs():
+        for base, chunk in self._phrase_chunks:
             if chunk is None:
                 found += self._phrase_one_by_one(phrase, base, base + CHUNK_PAPERS)
                 continue
@@ -250,16 +285,3 @@ class FieldScan:
             for number, paper in enumerate(self.papers[start:stop], start)
             if paper is not None and phrase in field_text(paper, self.name).lower()
         ]
-
-    def _phrase_blobs(self) -> list[tuple[int, tuple[bytes, list[int]] | None]]:
-        if self._phrase_chunks is None:
-            self._phrase_chunks = [
-                (
-                    base,
-                    _normalise_phrases(
-                        field_texts(self.papers[base : base + CHUNK_PAPERS], self.name)
-                    ),
-                )
-                for base in range(0, self.size, CHUNK_PAPERS)
-            ]
-        return self._phrase_chunks

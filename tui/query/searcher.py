@@ -419,7 +419,15 @@ class Searcher:
     def _build_titles(self) -> None:
         """Stage 1: index titles and authors, warm the orders every search needs, publish (flips
         `ready`); then, a step at a time under the lock, finish what only speeds things up."""
-        built = [self._build_field(name, optimise=False) for name in ("title", "authors")]
+        built: list[tuple[str, tuple[FieldIndex, FieldScan, _ChangeLog]]] = []
+        try:
+            for name in ("title", "authors"):
+                built.append(self._build_field(name, optimise=False))
+        except BaseException:
+            with self._lock:
+                for _name, (_index, _scan, log) in built:
+                    self._drop_log(log)
+            raise
         with self._lock:
             fields = {name: self._catch_up(name, *parts) for name, parts in built}
             # Relevance breaks ties by date, and the default views sort by date or upvotes.
@@ -463,10 +471,14 @@ class Searcher:
         """Index field `name` from a scan of it (the one searches use, or a new one), outside the
         lock; the result still has to catch up with the changes in the returned log."""
         pace = _Pacer()
-        live = self._live_scan(name, pause=pace)
-        with self._lock:
-            log = _ChangeLog(live.log.numbers)
-            self._logs.append(log)
+        while True:
+            live = self._live_scan(name, words=True, pause=pace)
+            with self._lock:
+                # A scan dropped meanwhile (too many changes) no longer logs them: take another.
+                if self._scans.get(name) is live:
+                    log = _ChangeLog(live.log.numbers)
+                    self._logs.append(log)
+                    break
         try:
             if self._on_snapshot is not None:
                 self._on_snapshot(name)
@@ -500,58 +512,51 @@ class Searcher:
 
     # -- scans (text fields not indexed yet) -----------------------------------------------------
 
-    def _live_scan(self, name: str, pause: Callable[[], None] | None = None) -> _LiveScan:
-        """The scan of field `name`, built from the papers as they are now if there is none.
-        Never call with `_lock` held: it waits for another thread building the same scan."""
+    def _live_scan(
+        self,
+        name: str,
+        *,
+        words: bool = False,
+        phrases: bool = False,
+        pause: Callable[[], None] | None = None,
+    ) -> _LiveScan:
+        """The scan of field `name` (taken from the papers as they are now if there is none),
+        with its word and/or phrase form built. Never call with `_lock` held: it may wait for
+        another thread building the same form."""
         with self._lock:
             live = self._scans.get(name)
-            if live is not None:
+            if live is not None and live.scan.has(words=words, phrases=phrases):
                 return live
         with self._scan_locks[name]:
             with self._lock:
-                live = self._scans.get(name)
-                if live is not None:
-                    return live
-                snapshot = list(self._papers)
-                log = _ChangeLog()
-                self._logs.append(log)
-            try:
-                scan = FieldScan.build(name, snapshot, pause)
-            except BaseException:
-                with self._lock:
-                    self._drop_log(log)
-                raise
-            with self._lock:
-                live = self._scans.get(name)
-                if live is None or live.scan.size < scan.size:
-                    if live is not None:
-                        self._drop_log(live.log)
-                    live = self._scans[name] = _LiveScan(scan, log)
-                else:
-                    self._drop_log(log)
-                return live
+                live = self._scan_now(name)
+            live.scan.prepare(words=words, phrases=phrases, pause=pause)
+            return live
 
     def _scan_now(self, name: str) -> _LiveScan:
-        """The scan of field `name`, built on the spot if missing (call with `_lock` held: no
-        change can slip in between the snapshot and the log)."""
+        """The scan of field `name`, snapshot now if there is none (call with `_lock` held: no
+        change can slip in between the snapshot and its log). Forms not built yet are built on
+        first use."""
         live = self._scans.get(name)
         if live is None:
-            scan = FieldScan.build(name, list(self._papers))
             log = _ChangeLog()
             self._logs.append(log)
-            live = self._scans[name] = _LiveScan(scan, log)
+            live = self._scans[name] = _LiveScan(FieldScan(name, list(self._papers)), log)
         return live
 
     def _prepare_scans(self, query: Query) -> None:
-        """Build (outside the lock) the scans `query` needs for fields not indexed yet."""
+        """Build (outside the lock) what `query` needs of the scans of fields not indexed yet."""
         index = self._index
-        needed: set[str] = set()
+        words: set[str] = set()
+        phrases: set[str] = set()
         for node in query.root.walk():
-            if isinstance(node, Word | Phrase):
-                needed.update(node.fields)
+            if isinstance(node, Word):
+                words.update(node.fields)
+            elif isinstance(node, Phrase):
+                phrases.update(node.fields)
         for name in TEXT_FIELDS:
-            if name in needed and (index is None or name not in index.fields):
-                self._live_scan(name)
+            if (name in words or name in phrases) and (index is None or name not in index.fields):
+                self._live_scan(name, words=name in words, phrases=name in phrases)
 
     def _drop_scan(self, name: str) -> None:
         live = self._scans.pop(name, None)
