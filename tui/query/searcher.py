@@ -19,12 +19,16 @@ A text field the index does not cover yet is searched through its `tui.query.sca
 exactly the same papers with the same match kinds, so ids, order, scores and spans never depend
 on how far the build has come. That makes three ways to use a Searcher:
 
-* one-shot (the CLI): `Searcher(papers).search(query)` and exit - no build, the query scans
-  (about 0.3 s for two words at 100k papers, most of it normalising the abstracts once);
-* the app: `start_build()` (or `build()` in a worker). Stage 1 indexes titles and authors and
-  flips `ready` (about a second at 100k); stage 2 indexes abstracts and flips `abstracts_ready`
-  (seconds, cooperatively: it yields the interpreter every few hundred papers). Searches never
-  wait for either stage; until stage 2 ends, a word costs one scan of the abstracts;
+* one-shot (the CLI): `Searcher(papers).search(query, ctx, limit=...)` and exit - no build, the
+  query scans (under a second for two words at 100k papers on a slow 2-core box, most of it
+  normalising the abstracts once), and the first `limit` hits are picked without sorting the
+  whole library;
+* the app: `start_build()` (or `build()` in a worker). Stage 1 indexes titles and authors, warms
+  the date and upvote orders and flips `ready` (about a second at 100k); stage 2 indexes
+  abstracts and flips `abstracts_ready` (several seconds). Both are cooperative - short C steps,
+  a `sleep(0)` every couple of milliseconds, no sort of the whole library in one call, garbage
+  collection paused and the index frozen after - so a UI thread keeps drawing. Searches never
+  wait for either stage; until stage 2 ends, each new word costs one scan of the abstracts;
 * tests and scripts: `build()` and then search.
 
 Every structure built from a snapshot of the papers (a scan, an index stage in progress) has a
