@@ -376,11 +376,12 @@ class Searcher:
         """Build the word index in two stages, in the calling thread (a worker: searches and
         updates keep working meanwhile, and answer the same before, during and after).
 
-        Stage 1 indexes titles and authors and warms the sort orders and columns, then flips
-        `ready` (about a second at 100k papers). Stage 2 (unless `abstracts` is False) indexes
-        abstracts, then flips `abstracts_ready` (several seconds, yielding the interpreter every
-        few hundred papers so a UI thread keeps drawing). Does nothing for a stage that is done
-        or being built by another thread.
+        Stage 1 indexes titles and authors and warms the date and upvote orders, then flips
+        `ready` (about a second at 100k papers) and, a step at a time, precomputes short
+        prefixes and the common catalog columns. Stage 2 (unless `abstracts` is False) indexes
+        abstracts, then flips `abstracts_ready` (several seconds). The calling thread gives up
+        the interpreter every couple of milliseconds so a UI thread keeps drawing. Returns at
+        once when the stages asked for are done or another thread is building.
         """
         with self._lock:
             if self._building or (self.ready and (self.abstracts_ready or not abstracts)):
