@@ -25,7 +25,7 @@ async def test_sync_key_fetches_merges_and_reports(library_home: Path) -> None:
             await settle(pilot)
             assert not app.triage.sync_runner.running
             assert server.requests_for("/api/daily_papers")
-            messages = [n.message for n in app._notifications]
+            messages = app.messages()
             assert any("new" in m and "hf-daily" in m for m in messages), messages
             await settle(pilot)
             assert len(app.triage.paper_list.rows) == before + 8  # the fixture's 8 papers
@@ -45,7 +45,7 @@ async def test_sync_failure_is_a_notification_not_a_crash(library_home: Path) ->
             await wait_ready(pilot)
             await pilot.press("S")
             await settle(pilot)
-            warnings = [n for n in app._notifications if n.severity == "warning"]
-            assert warnings, [n.message for n in app._notifications]
-            assert "500" in warnings[-1].message or "hf-daily" in warnings[-1].message
+            warnings = app.messages("warning")
+            assert warnings, app.notices
+            assert "500" in warnings[-1] or "hf-daily" in warnings[-1]
             assert app.triage.check_action("sync", ()) is True  # can try again

@@ -113,7 +113,7 @@ async def test_star_toggles_and_undo_redo_survive_a_restart(library_home: Path) 
         await pilot.press("u")
         await settle(pilot)
         assert not again.triage.snapshot.state(IDS[0]).starred  # type: ignore[union-attr]
-        messages = [n.message for n in again._notifications]
+        messages = again.messages()
         assert "Undone: star 1 paper" in messages
         await pilot.press("ctrl+r")
         await settle(pilot)
@@ -139,7 +139,7 @@ async def test_marks_make_one_undoable_step(library_home: Path) -> None:
             assert lib.history()[-1].label == "star 2 papers"
         await pilot.press("u")
         await settle(pilot)
-        assert "Undone: star 2 papers" in [n.message for n in app._notifications]
+        assert "Undone: star 2 papers" in app.messages()
         with stored(library_home) as lib:
             assert not lib.state(IDS[0]).starred and not lib.state(IDS[1]).starred
 
@@ -206,7 +206,7 @@ async def test_open_keys_open_only_web_links(library_home: Path) -> None:
         await pilot.press("o")
         await settle(pilot)
         assert len(opened) == 2
-        assert "This paper has no web link to open." in [n.message for n in app._notifications]
+        assert "This paper has no web link to open." in app.messages()
         await pilot.press("q")
     with stored(library_home) as lib:
         assert lib.state(IDS[0]).opened_at is not None

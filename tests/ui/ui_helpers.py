@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -139,10 +140,25 @@ class Opened(list[str]):
         return True
 
 
+class RecordingApp(PaperdeckApp):
+    """The real app, keeping the (message, severity) of every notification it shows."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.notices: list[tuple[str, str]] = []
+
+    def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
+        self.notices.append((message, kwargs.get("severity", "information")))
+        super().notify(message, **kwargs)
+
+    def messages(self, severity: str | None = None) -> list[str]:
+        return [m for m, s in self.notices if severity is None or s == severity]
+
+
 def make_app(
     home: Path, config: Config | None = None, opened: Opened | None = None
-) -> PaperdeckApp:
-    return PaperdeckApp(home, config=config, url_opener=opened if opened is not None else Opened())
+) -> RecordingApp:
+    return RecordingApp(home, config=config, url_opener=opened if opened is not None else Opened())
 
 
 async def wait_ready(pilot: Pilot[object]) -> None:

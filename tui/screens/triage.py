@@ -10,11 +10,10 @@ same frame) and the store's answer, when it arrives, replaces the guess.
 from __future__ import annotations
 
 import gc
-from functools import partial
 import time
 from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +22,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.errors import PaperdeckError
 from tui.messages import (
@@ -604,6 +603,17 @@ class TriageScreen(Screen[None]):
             if message.papers_changed:
                 self._load_library()
         self._refresh_availability()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that died of an unexpected error says so (instead of failing silently)."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.app.notify(
+                f"{event.worker.group or event.worker.name} failed: {error!r}",
+                title="Internal error",
+                severity="error",
+                markup=False,
+            )
 
     def on_unmount(self) -> None:
         self.sync_runner.cancel()

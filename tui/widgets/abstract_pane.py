@@ -13,12 +13,12 @@ from typing import ClassVar
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
 
 from tui.models import Paper, State
+from tui.widgets.scrolling import set_scroll_height
 from tui.widgets.text import safe_text
 
 
@@ -71,15 +71,12 @@ def describe_paper(paper: Paper | None, state: State | None) -> Content:
     return Content.assemble(*parts)
 
 
-_HEIGHT_STEP = 16
-
-
 class AbstractPane(ScrollView, can_focus=True):
     """A scrollable view of one paper, drawn with the line API.
 
     Following the cursor must not re-layout the screen (a `Static.update` does, and then every
     pane repaints): the text is wrapped here once per paper and width, and only this pane's
-    lines are redrawn. `esc` hands focus back to the list (the screen's `back` binding).
+    lines are redrawn (see tui.widgets.scrolling). `esc` hands focus back to the list (the screen's `back` binding).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -117,13 +114,7 @@ class AbstractPane(ScrollView, can_focus=True):
             for strip in Visual.to_strips(self, self.content, width, None, self.visual_style)
         ]
         self._wrapped_at = width
-        # A new scroll height re-lays out the whole screen (every pane repaints), so the height
-        # only changes in steps: most papers fit the pane and moving between them costs a
-        # repaint of this pane alone. The extra lines are blank.
-        lines = len(self._strips)
-        viewport = self.scrollable_content_region.height
-        height = viewport if lines <= viewport else -(-lines // _HEIGHT_STEP) * _HEIGHT_STEP
-        self.virtual_size = Size(width, height)
+        set_scroll_height(self, width, len(self._strips))
 
     def on_resize(self, event: events.Resize) -> None:
         self._wrap()

@@ -28,6 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.models import DEFAULT_STATE, Paper, State
+from tui.widgets.scrolling import set_scroll_height
 from tui.widgets.text import safe_text
 
 SpanLookup = Callable[[str], Sequence[tuple[int, int]]]
@@ -198,7 +199,7 @@ class PaperList(ScrollView, can_focus=True):
                 index = self._rows.index(keep)
             except ValueError:
                 index = 0
-        self.virtual_size = Size(self.size.width, self.total)
+        set_scroll_height(self, self.size.width, self.total)
         self.set_reactive(PaperList.cursor, index)
         self._scroll_cursor_into_view(center=True)
         self.refresh()
@@ -208,7 +209,7 @@ class PaperList(ScrollView, can_focus=True):
         """The full list whose first rows `set_rows` showed (same order, so the cursor stays)."""
         self._rows = list(rows)
         self._total = len(self._rows)
-        self.virtual_size = Size(self.size.width, self._total)
+        set_scroll_height(self, self.size.width, self._total)
         self.refresh()
         self._post_cursor()
 
