@@ -142,13 +142,13 @@ class Paper:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with every field (lists and dicts copied)."""
         out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
+        for name in _PAPER_FIELD_NAMES:
+            value = getattr(self, name)
             if isinstance(value, list):
                 value = list(value)
             elif isinstance(value, dict):
                 value = dict(value)
-            out[f.name] = value
+            out[name] = value
         return out
 
     @classmethod
@@ -160,7 +160,8 @@ class Paper:
             return cls(**{k: v for k, v in data.items() if k in PAPER_FIELDS})
 
 
-PAPER_FIELDS: frozenset[str] = frozenset(f.name for f in fields(Paper))
+_PAPER_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Paper))
+PAPER_FIELDS: frozenset[str] = frozenset(_PAPER_FIELD_NAMES)
 
 
 @dataclass(slots=True)

@@ -23,7 +23,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,10 @@ TEXT_FIELDS = ("abstract", "ai_summary")
 # Fields whose value a later import may refresh; everything else only fills gaps.
 _LIST_FIELDS = {"authors", "categories", "ai_keywords"}
 _STATE_FIELDS = ("status", "starred", "note", "opened_at")
+_MERGED_FIELDS = tuple(
+    sorted(PAPER_FIELDS - {"id", "first_seen", "last_synced", "sources", "links"})
+)
+_COMPARED_FIELDS = tuple(sorted(PAPER_FIELDS - {"last_synced"}))
 MIGRATIONS: dict[str, dict[int, Migration]] = {}
 """Per file kind, `{n: function turning a version-n file's data into version n + 1}`."""
 
@@ -120,7 +124,13 @@ def _plural(count: int) -> str:
 
 def _compact(doc: dict[str, Any]) -> dict[str, Any]:
     """Drop empty values so the catalog file parses fast; `Paper.from_dict` restores defaults."""
-    return {k: v for k, v in doc.items() if v not in (None, "", [], {}) or k in ("id", "title")}
+    return {
+        k: v
+        for k, v in doc.items()
+        if k == "id"
+        or k == "title"
+        or (v is not None and (v or not isinstance(v, str | list | dict)))
+    }
 
 
 def shard_of(paper_id: str) -> int:
@@ -388,7 +398,7 @@ class Library:
         its title is re-keyed to `arxiv:<id>` when an import brings the id; its state moves with
         it. User state is otherwise never touched. One atomic write per file.
         """
-        with self._write():
+        with self._write(), paused_gc():
             if self._papers is not None and (
                 self._catalog.file.changed_on_disk() or self._texts.file.changed_on_disk()
             ):
@@ -401,6 +411,7 @@ class Library:
             rekeyed: dict[str, str] = {}
             staged_arxiv: dict[str, str] = {}
             staged_title: dict[str, str] = {}
+            added: set[str] = set()
             for paper in incoming:
                 target = self._match(paper, staged_arxiv, staged_title)
                 if target is None:
@@ -412,6 +423,7 @@ class Library:
                         fresh.sources.append(source)
                     staged[fresh.id] = fresh
                     result.added.append(fresh.id)
+                    added.add(fresh.id)
                     if fresh.arxiv_id:
                         staged_arxiv[fresh.arxiv_id] = fresh.id
                     staged_title[normalise_title(fresh.title)] = fresh.id
@@ -431,13 +443,11 @@ class Library:
                     if merged.arxiv_id:
                         staged_arxiv[merged.arxiv_id] = target
                     staged_title[normalise_title(merged.title)] = target
-                    if current.id not in result.added and target not in result.added:
+                    if current.id not in added and target not in added:
                         result.updated.append(target)
                 elif target not in staged:
                     result.unchanged.append(target)
-            result.updated = [
-                pid for pid in dict.fromkeys(result.updated) if pid not in result.added
-            ]
+            result.updated = [pid for pid in dict.fromkeys(result.updated) if pid not in added]
             if dry_run or not staged:
                 return result
             self._commit_catalog(staged, rekeyed)
@@ -795,10 +805,9 @@ def _revert_fields(current: State, source: State, goal: State, now: float) -> St
 
 def _merge_paper(current: Paper, incoming: Paper, source: str) -> Paper:
     """The catalog record after `incoming` arrives: present values win, gaps are kept."""
-    merged = Paper.from_dict(current.to_dict())
-    data = incoming.to_dict()
-    for name in PAPER_FIELDS - {"id", "first_seen", "last_synced", "sources", "links"}:
-        value = data.get(name)
+    merged = replace(current, sources=list(current.sources), links=dict(current.links))
+    for name in _MERGED_FIELDS:
+        value = getattr(incoming, name)
         if value is None or value == "" or (name in _LIST_FIELDS and not value):
             continue
         if name == "version" and merged.version and value < merged.version:
@@ -814,7 +823,4 @@ def _merge_paper(current: Paper, incoming: Paper, source: str) -> Paper:
 
 
 def _differs(a: Paper, b: Paper) -> bool:
-    left, right = a.to_dict(), b.to_dict()
-    left.pop("last_synced", None)
-    right.pop("last_synced", None)
-    return left != right
+    return any(getattr(a, name) != getattr(b, name) for name in _COMPARED_FIELDS)
