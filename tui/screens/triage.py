@@ -137,6 +137,9 @@ class TriageScreen(Screen[None]):
     def on_mount(self) -> None:
         self.paper_list.loading = True
         self.header.set_view(self.view.label, None, 0)
+        # The abstract follows the cursor in the same frame as the list: a CursorMoved message
+        # bubbling up arrives after the list has already repainted, a frame later.
+        self.watch(self.paper_list, "cursor", self._cursor_changed, init=False)
         # Draw first, load after: the loader thread would compete with the first paint.
         self.call_after_refresh(self._load_library)
 
@@ -303,8 +306,13 @@ class TriageScreen(Screen[None]):
 
     # -- cursor and panes ---------------------------------------------------------------------
 
+    def _cursor_changed(self) -> None:
+        if self.abstract.paper_id != self.paper_list.current_id:
+            self._show_current()
+
     def on_paper_list_cursor_moved(self, message: PaperList.CursorMoved) -> None:
-        self._show_current()
+        if self.abstract.paper_id != message.paper_id:  # rows changed under the cursor
+            self._show_current()
         self._refresh_availability()
 
     def on_paper_list_activated(self, message: PaperList.Activated) -> None:
