@@ -3,7 +3,8 @@
 Files in the home folder (each a TinyDB file written atomically, see `tui.store.db`):
 
 - `catalog.json`  papers without their long texts, keyed by paper id (written by import/sync);
-- `texts.json`    abstracts and AI summaries, kept apart so the list can load without them;
+- `texts/NN.json`  abstracts and AI summaries in 16 shards, kept apart so the list can load
+                  without them (and parsed a shard at a time, which keeps memory low);
 - `state/NN.json` the user's per-paper state, in 64 shards by id, so one keystroke rewrites one
                   small file whose size does not grow with the number of papers in the library;
 - `journal.json`  the index of the last actions, for undo/redo across restarts; each action's
@@ -54,6 +55,7 @@ from tui.store.lock import DEFAULT_TIMEOUT, LibraryLock
 
 SCHEMA_VERSION = 1
 STATE_SHARDS = 64
+TEXT_SHARDS = 16
 JOURNAL_LIMIT = 200
 TEXT_FIELDS = ("abstract", "ai_summary")
 # Fields whose value a later import may refresh; everything else only fills gaps.
@@ -133,6 +135,11 @@ def _compact(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def text_shard_of(paper_id: str) -> int:
+    """The texts shard holding a paper's abstract and AI summary."""
+    return zlib.crc32(paper_id.encode("utf-8")) % TEXT_SHARDS
+
+
 def shard_of(paper_id: str) -> int:
     """The state shard a paper's state lives in (stable across runs and machines)."""
     return zlib.crc32(paper_id.encode("utf-8")) % STATE_SHARDS
@@ -154,7 +161,10 @@ class Library:
         self._mutex = threading.RLock()
         # The two big files are read when the papers are first asked for, not here.
         self._catalog = self._open("catalog.json", "catalog", eager=False)
-        self._texts = self._open("texts.json", "texts", eager=False)
+        (home / "texts").mkdir(exist_ok=True)
+        self._texts: list[KeyedDB] = [
+            self._open(f"texts/{n:02d}.json", "texts", eager=False) for n in range(TEXT_SHARDS)
+        ]
         self._meta = self._open("meta.json", "meta")
         self._journal = self._open("journal.json", "journal")
         self._shards: list[KeyedDB] = [
@@ -182,7 +192,7 @@ class Library:
 
     def close(self) -> None:
         """Release file handles (the library holds no lock between writes)."""
-        for db in (self._catalog, self._texts, self._meta, self._journal, *self._shards):
+        for db in (self._catalog, *self._texts, self._meta, self._journal, *self._shards):
             db.close()
 
     def __enter__(self) -> Library:
@@ -239,12 +249,14 @@ class Library:
         return papers
 
     def _fill_texts(self, papers: Mapping[str, Paper]) -> None:
-        for pid, text in self._read_table(self._texts, "texts", "texts.json").items():
-            paper = papers.get(pid)
-            if paper is not None:
-                paper.abstract = text.get("abstract", "")
-                paper.ai_summary = text.get("ai_summary")
-        self._texts.file.forget()
+        for n, db in enumerate(self._texts):
+            with paused_gc():
+                for pid, text in self._read_table(db, "texts", f"texts/{n:02d}.json").items():
+                    paper = papers.get(pid)
+                    if paper is not None:
+                        paper.abstract = text.get("abstract", "")
+                        paper.ai_summary = text.get("ai_summary")
+            db.file.forget()
         self._texts_loaded = True
 
     def _load_states(self) -> None:
@@ -273,7 +285,7 @@ class Library:
         with self._mutex:
             changed = self._refresh_states()
             catalog_changed = self._catalog.file.changed_on_disk() or (
-                self._texts.file.changed_on_disk()
+                any(db.file.changed_on_disk() for db in self._texts)
             )
             if catalog_changed and self._papers is not None:
                 self._papers = self._load_catalog(texts=self._texts_loaded)
@@ -400,7 +412,8 @@ class Library:
         """
         with self._write(), paused_gc():
             if self._papers is not None and (
-                self._catalog.file.changed_on_disk() or self._texts.file.changed_on_disk()
+                self._catalog.file.changed_on_disk()
+                or any(db.file.changed_on_disk() for db in self._texts)
             ):
                 self._papers = None
             self._refresh_states()
@@ -489,7 +502,11 @@ class Library:
             texts[pid] = {k: doc.pop(k) for k in TEXT_FIELDS if doc.get(k)}
             docs[pid] = _compact(doc)
         # Texts first: a crash between the two writes leaves only unused texts behind.
-        self._texts.keyed("texts").put_many(texts, delete=rekeyed)
+        for n, db in enumerate(self._texts):
+            shard_texts = {pid: t for pid, t in texts.items() if text_shard_of(pid) == n}
+            shard_gone = [old for old in rekeyed if text_shard_of(old) == n]
+            if shard_texts or shard_gone:
+                db.keyed("texts").put_many(shard_texts, delete=shard_gone)
         self._catalog.keyed("papers").put_many(docs, delete=rekeyed)
         if rekeyed:
             aliases = dict(self.get_meta("aliases", {}) or {})
