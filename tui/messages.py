@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from tui.store import Library
 
 
+class TextsLoaded(Message):
+    """Abstracts and AI summaries were read into the papers (after the list first painted)."""
+
+
 class LibraryLoaded(Message):
     """The store was opened, the catalog read and a Searcher made (its index not built yet)."""
 

@@ -335,6 +335,19 @@ class Searcher:
                 self._alive |= bitmaps.from_numbers(added, len(self._papers))
             self._note_changes(before)
 
+    def texts_filled(self) -> None:
+        """The papers' abstracts were filled in place (`Library.load_texts` after a start-up
+        without them): forget everything derived from the empty ones.
+
+        Call it before the abstract stage of `build()` runs; an index that already holds
+        abstracts was built from the filled texts and needs nothing.
+        """
+        with self._lock:
+            if self._index is not None and "abstract" in self._index.fields:
+                return
+            self._drop_scan("abstract")
+            self._bump()
+
     def remove(self, ids: Iterable[str]) -> None:
         """Forget papers by id (unknown ids are ignored)."""
         with self._lock:

@@ -98,6 +98,10 @@ class PaperList(ScrollView, can_focus=True):
     }
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)
+    busy: reactive[bool] = reactive(False)
+    """True while the library loads: the list says so on its first line. (Drawn by the list
+    itself rather than Textual's `loading` overlay, whose indicator could outlive a load that
+    finished within a frame.)"""
     """Index of the cursor row in `rows`."""
 
     class CursorMoved(Message):
@@ -337,8 +341,8 @@ class PaperList(ScrollView, can_focus=True):
             base = self._styles[""] = self.rich_style
         index = round(self.scroll_y) + y
         if not self._rows:
-            if y == 0 and not self.loading:
-                text = safe_text(self.empty_message)
+            if y == 0:
+                text = "Loading the library…" if self.busy else safe_text(self.empty_message)
                 return _fit([Segment(" " + text, self._style("empty"))], width, None).apply_style(
                     base
                 )
