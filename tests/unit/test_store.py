@@ -420,3 +420,23 @@ def test_state_defaults_and_tombstones_roundtrip() -> None:
     again = State.from_dict(json.loads(json.dumps(state.to_dict())))
     assert again.to_dict() == state.to_dict()
     assert not again.is_default and State().is_default
+
+
+def test_store_cleans_hostile_text_from_any_caller(home: Path) -> None:
+    lib = Library.open(home)
+    lib.upsert_papers(
+        [
+            Paper(
+                id="",
+                title="Evil\x1b[2J  [bold red]Title[/]\n",
+                arxiv_id="2503.00001",
+                authors=["Mallory\x07 Bell"],
+                abstract="line one\r\nline\x00two",
+            )
+        ],
+        source="reading-list",
+    )
+    stored = Library.open(home).papers()["arxiv:2503.00001"]
+    assert stored.title == "Evil [2J [bold red]Title[/]"
+    assert stored.authors == ["Mallory Bell"]
+    assert stored.abstract == "line one line two"

@@ -36,6 +36,7 @@ from tui.models import (
     Paper,
     State,
     clean_multiline,
+    clean_text,
     normalise_tag,
     normalise_title,
     now_ts,
@@ -425,7 +426,8 @@ class Library:
             staged_arxiv: dict[str, str] = {}
             staged_title: dict[str, str] = {}
             added: set[str] = set()
-            for paper in incoming:
+            for raw in incoming:
+                paper = _sanitised(raw)
                 target = self._match(paper, staged_arxiv, staged_title)
                 if target is None:
                     fresh = Paper.from_dict(paper.to_dict())
@@ -818,6 +820,33 @@ def _revert_fields(current: State, source: State, goal: State, now: float) -> St
         out.times[f"tag:{tag}"] = now
     out.tags = sorted(tags)
     return out
+
+
+def _clean(text: str) -> str:
+    """`clean_text`, with a C-speed exit for the usual text that is clean already."""
+    if text.isprintable() and "  " not in text and text == text.strip():
+        return text
+    return clean_text(text)
+
+
+def _sanitised(paper: Paper) -> Paper:
+    """The paper with whitespace collapsed and control characters removed from its texts.
+
+    The importers do this already; the store does it again because it is the last gate before
+    the terminal, and papers also arrive from reading-list files and other callers.
+    """
+    title = _clean(paper.title)
+    abstract = _clean(paper.abstract)
+    authors = [_clean(a) for a in paper.authors]
+    summary = _clean(paper.ai_summary) if paper.ai_summary else paper.ai_summary
+    if (title, abstract, authors, summary) == (
+        paper.title,
+        paper.abstract,
+        paper.authors,
+        paper.ai_summary,
+    ):
+        return paper
+    return replace(paper, title=title, abstract=abstract, authors=authors, ai_summary=summary)
 
 
 def _merge_paper(current: Paper, incoming: Paper, source: str) -> Paper:
