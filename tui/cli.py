@@ -19,11 +19,10 @@ from typing import Any, NoReturn
 
 from tui import __version__
 from tui.errors import PaperdeckError, UsageError
+from tui.export import FORMATS as EXPORT_FORMATS
 from tui.models import STATUSES, Paper, State
 from tui.paths import config_file, data_home
 from tui.store import JournalEntry, Library
-
-EXPORT_FORMATS = ("json", "md", "csv", "bibtex", "ris")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -270,10 +269,6 @@ def cmd_undo(lib: Library, args: argparse.Namespace) -> int:
 def cmd_export(lib: Library, args: argparse.Namespace) -> int:
     from tui.export import export_papers
 
-    if args.format not in EXPORT_FORMATS:
-        raise UsageError(
-            f"unknown export format {args.format!r}; use one of {', '.join(EXPORT_FORMATS)}"
-        )
     papers = _search(lib, args.query)
     text = export_papers(papers, lib.states(), args.format)
     if args.output:
