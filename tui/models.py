@@ -36,7 +36,11 @@ def clean_text(text: object) -> str:
     """Collapse whitespace and drop control characters: how every title and abstract is stored."""
     if text is None:
         return ""
-    return _WS.sub(" ", _CONTROL.sub(" ", str(text))).strip()
+    raw = str(text)
+    # C-speed exit for text that is clean already (most of it; this runs on every import).
+    if raw.isprintable() and "  " not in raw and raw == raw.strip():
+        return raw
+    return _WS.sub(" ", _CONTROL.sub(" ", raw)).strip()
 
 
 def clean_multiline(text: object) -> str:

@@ -59,7 +59,7 @@ STATE_SHARDS = 64
 TEXT_SHARDS = 16
 JOURNAL_LIMIT = 200
 TEXT_FIELDS = ("abstract", "ai_summary")
-# Fields whose value a later import may refresh; everything else only fills gaps.
+# List fields: an empty list from a later import never erases the known value.
 _LIST_FIELDS = {"authors", "categories", "ai_keywords"}
 _STATE_FIELDS = ("status", "starred", "note", "opened_at")
 _MERGED_FIELDS = tuple(
@@ -229,14 +229,14 @@ class Library:
 
     # ------------------------------------------------------------------ loading
 
-    def _read_table(self, db: KeyedDB, table: str, path: str) -> Mapping[str, dict[str, Any]]:
+    def _read_table(self, db: KeyedDB, table: str) -> Mapping[str, dict[str, Any]]:
         try:
             return db.keyed(table).raw()
         except CorruptFileError as exc:
             raise _set_aside(exc) from None
 
     def _load_catalog(self, *, texts: bool) -> dict[str, Paper]:
-        table = self._read_table(self._catalog, "papers", "catalog.json")
+        table = self._read_table(self._catalog, "papers")
         with paused_gc():
             papers = {pid: Paper.from_dict(doc) for pid, doc in table.items()}
         # The parsed file stays cached in the storage otherwise: twice the memory for a file
@@ -250,9 +250,9 @@ class Library:
         return papers
 
     def _fill_texts(self, papers: Mapping[str, Paper]) -> None:
-        for n, db in enumerate(self._texts):
+        for db in self._texts:
             with paused_gc():
-                for pid, text in self._read_table(db, "texts", f"texts/{n:02d}.json").items():
+                for pid, text in self._read_table(db, "texts").items():
                     paper = papers.get(pid)
                     if paper is not None:
                         paper.abstract = text.get("abstract", "")
@@ -262,24 +262,24 @@ class Library:
 
     def _load_states(self) -> None:
         states: dict[str, State] = {}
-        for n, db in enumerate(self._shards):
-            for pid, doc in self._read_table(db, "states", f"state/{n:02d}.json").items():
+        for db in self._shards:
+            for pid, doc in self._read_table(db, "states").items():
                 states[pid] = State.from_dict(doc)
         self._states = states
 
     def _refresh_states(self) -> bool:
-        changed = False
-        for n, db in enumerate(self._shards):
-            if db.file.changed_on_disk():
-                changed = True
-                table = self._read_table(db, "states", f"state/{n:02d}.json")
-                for pid in [p for p in self._states if shard_of(p) == n and p not in table]:
-                    del self._states[pid]
-                for pid, doc in table.items():
-                    self._states[pid] = State.from_dict(doc)
-        if changed:
-            self._states_version += 1
-        return changed
+        changed = {n: db for n, db in enumerate(self._shards) if db.file.changed_on_disk()}
+        if not changed:
+            return False
+        tables = {n: self._read_table(db, "states") for n, db in changed.items()}
+        for pid in [p for p in self._states if shard_of(p) in tables]:
+            if pid not in tables[shard_of(pid)]:
+                del self._states[pid]
+        for table in tables.values():
+            for pid, doc in table.items():
+                self._states[pid] = State.from_dict(doc)
+        self._states_version += 1
+        return True
 
     def refresh(self) -> bool:
         """Re-read files another process changed; True if anything was reloaded."""
@@ -325,7 +325,7 @@ class Library:
         """True when the catalog holds no paper."""
         if self._papers is not None:
             return not self._papers
-        return not self._read_table(self._catalog, "papers", "catalog.json")
+        return not self._read_table(self._catalog, "papers")
 
     def get(self, paper_id: str) -> Paper | None:
         """The paper with this catalog id, or None."""
@@ -504,11 +504,14 @@ class Library:
             texts[pid] = {k: doc.pop(k) for k in TEXT_FIELDS if doc.get(k)}
             docs[pid] = _compact(doc)
         # Texts first: a crash between the two writes leaves only unused texts behind.
-        for n, db in enumerate(self._texts):
-            shard_texts = {pid: t for pid, t in texts.items() if text_shard_of(pid) == n}
-            shard_gone = [old for old in rekeyed if text_shard_of(old) == n]
-            if shard_texts or shard_gone:
-                db.keyed("texts").put_many(shard_texts, delete=shard_gone)
+        by_shard: dict[int, dict[str, dict[str, Any]]] = {}
+        gone: dict[int, list[str]] = {}
+        for pid, text in texts.items():
+            by_shard.setdefault(text_shard_of(pid), {})[pid] = text
+        for old in rekeyed:
+            gone.setdefault(text_shard_of(old), []).append(old)
+        for n in sorted(set(by_shard) | set(gone)):
+            self._texts[n].keyed("texts").put_many(by_shard.get(n, {}), delete=gone.get(n, ()))
         self._catalog.keyed("papers").put_many(docs, delete=rekeyed)
         if rekeyed:
             aliases = dict(self.get_meta("aliases", {}) or {})
@@ -548,11 +551,15 @@ class Library:
         self,
         ids: Iterable[str],
         label: Callable[[int], str],
-        change: Callable[[State, float], None],
+        change: Callable[[str, State, float], State | None],
         *,
         journal: bool = True,
     ) -> JournalEntry:
-        """Apply `change` to each paper's state as one journalled, undoable action."""
+        """Apply `change` to each paper's state as one journalled, undoable action.
+
+        `change(paper_id, state, now)` gets a copy of the current state (re-read under the
+        lock) and either edits it in place (returning None) or returns the new state.
+        """
         wanted = list(dict.fromkeys(ids))
         with self._write():
             self._refresh_states()
@@ -561,7 +568,7 @@ class Library:
             for pid in wanted:
                 old = self.state(pid)
                 new = old.copy()
-                change(new, now)
+                new = change(pid, new, now) or new
                 if new.to_dict() != old.to_dict():
                     changes[pid] = (old, new)
             entry = JournalEntry(seq=0, label=label(len(wanted)), at=now, changes=changes)
@@ -592,7 +599,7 @@ class Library:
             "skipped": "skip",
         }
 
-        def change(st: State, now: float) -> None:
+        def change(_pid: str, st: State, now: float) -> None:
             if st.status != status:
                 st.status = status
                 st.times["status"] = now
@@ -602,7 +609,7 @@ class Library:
     def set_starred(self, ids: Iterable[str], starred: bool) -> JournalEntry:
         """Star or unstar papers."""
 
-        def change(st: State, now: float) -> None:
+        def change(_pid: str, st: State, now: float) -> None:
             if st.starred != starred:
                 st.starred = starred
                 st.times["starred"] = now
@@ -622,7 +629,7 @@ class Library:
         plus = [t for t in (normalise_tag(x) for x in add) if t]
         minus = [t for t in (normalise_tag(x) for x in remove) if t]
 
-        def change(st: State, now: float) -> None:
+        def change(_pid: str, st: State, now: float) -> None:
             tags = set(st.tags)
             for tag in plus:
                 if tag not in tags:
@@ -643,7 +650,7 @@ class Library:
         """Set (or, with an empty string, clear) the note on papers."""
         text = clean_multiline(note)
 
-        def change(st: State, now: float) -> None:
+        def change(_pid: str, st: State, now: float) -> None:
             if st.note != text:
                 st.note = text
                 st.times["note"] = now
@@ -655,7 +662,7 @@ class Library:
         """Record that papers were opened (read); not an undo step of its own."""
         stamp = _iso_now()
 
-        def change(st: State, now: float) -> None:
+        def change(_pid: str, st: State, now: float) -> None:
             if st.opened_at is None:
                 st.opened_at = stamp
                 st.times["opened_at"] = now
@@ -672,7 +679,7 @@ class Library:
         if not ids:
             raise UsageError(f"no paper has the tag {src!r}")
 
-        def change(st: State, now: float) -> None:
+        def change(_pid: str, st: State, now: float) -> None:
             if src in st.tags and src != dst:
                 st.tags = sorted((set(st.tags) - {src}) | {dst})
                 st.times[f"tag:{src}"] = now
@@ -695,26 +702,17 @@ class Library:
         """
         if not states:
             return None
-        with self._write():
-            self._refresh_states()
-            changes = {}
-            for pid, given in states.items():
-                current = self.state(pid)
-                new = merge(current, given) if merge else given.copy()
-                if current.to_dict() != new.to_dict():
-                    changes[pid] = (current, new)
-            entry = JournalEntry(seq=0, label=label, at=now_ts(), changes=changes)
-            if changes:
-                self._write_states({pid: new for pid, (_, new) in changes.items()})
-                self._journal_append(entry)
-        for listener in list(self.listeners):
-            listener(entry)
-        return entry if changes else None
+
+        def change(pid: str, current: State, now: float) -> State:
+            return merge(current, states[pid]) if merge else states[pid].copy()
+
+        entry = self._act(states, lambda n: label, change)
+        return entry if entry.changes else None
 
     # ------------------------------------------------------------------ journal
 
     def _journal_index(self) -> list[dict[str, Any]]:
-        raw = self._read_table(self._journal, "entries", "journal.json")
+        raw = self._read_table(self._journal, "entries")
         return [dict(raw[k]) for k in sorted(raw)]
 
     def _entry_db(self, seq: int) -> KeyedDB:
@@ -742,31 +740,16 @@ class Library:
 
     def _load_entry(self, row: Mapping[str, Any]) -> JournalEntry:
         seq = int(row["seq"])
-        raw = self._read_table(self._entry_db(seq), "changes", f"journal/{seq:012d}.json")
+        raw = self._read_table(self._entry_db(seq), "changes")
         changes = {
             pid: (State.from_dict(pair["old"]), State.from_dict(pair["new"]))
             for pid, pair in raw.items()
         }
-        return JournalEntry(
-            seq=seq,
-            label=str(row.get("label", "")),
-            at=float(row.get("at", 0.0)),
-            changes=changes,
-            undone=bool(row.get("undone", False)),
-        )
+        return _entry_from_row(row, changes)
 
     def history(self) -> list[JournalEntry]:
         """The journal, oldest first, without the per-paper changes (undone = redo stack)."""
-        return [
-            JournalEntry(
-                seq=int(row["seq"]),
-                label=str(row.get("label", "")),
-                at=float(row.get("at", 0.0)),
-                changes={},
-                undone=bool(row.get("undone", False)),
-            )
-            for row in self._journal_index()
-        ]
+        return [_entry_from_row(row, {}) for row in self._journal_index()]
 
     def undo(self) -> JournalEntry | None:
         """Undo the latest action not yet undone; returns it, or None when there is none."""
@@ -800,6 +783,18 @@ class Library:
         return entry
 
 
+def _entry_from_row(
+    row: Mapping[str, Any], changes: dict[str, tuple[State, State]]
+) -> JournalEntry:
+    return JournalEntry(
+        seq=int(row["seq"]),
+        label=str(row.get("label", "")),
+        at=float(row.get("at", 0.0)),
+        changes=changes,
+        undone=bool(row.get("undone", False)),
+    )
+
+
 def _revert_fields(current: State, source: State, goal: State, now: float) -> State:
     """Move `current` from `source` toward `goal` in the fields where the two differ.
 
@@ -822,23 +817,16 @@ def _revert_fields(current: State, source: State, goal: State, now: float) -> St
     return out
 
 
-def _clean(text: str) -> str:
-    """`clean_text`, with a C-speed exit for the usual text that is clean already."""
-    if text.isprintable() and "  " not in text and text == text.strip():
-        return text
-    return clean_text(text)
-
-
 def _sanitised(paper: Paper) -> Paper:
     """The paper with whitespace collapsed and control characters removed from its texts.
 
     The importers do this already; the store does it again because it is the last gate before
     the terminal, and papers also arrive from reading-list files and other callers.
     """
-    title = _clean(paper.title)
-    abstract = _clean(paper.abstract)
-    authors = [_clean(a) for a in paper.authors]
-    summary = _clean(paper.ai_summary) if paper.ai_summary else paper.ai_summary
+    title = clean_text(paper.title)
+    abstract = clean_text(paper.abstract)
+    authors = [clean_text(a) for a in paper.authors]
+    summary = clean_text(paper.ai_summary) if paper.ai_summary else paper.ai_summary
     if (title, abstract, authors, summary) == (
         paper.title,
         paper.abstract,
@@ -851,7 +839,7 @@ def _sanitised(paper: Paper) -> Paper:
 
 def _merge_paper(current: Paper, incoming: Paper, source: str) -> Paper:
     """The catalog record after `incoming` arrives: present values win, gaps are kept."""
-    merged = replace(current, sources=list(current.sources), links=dict(current.links))
+    merged = replace(current, sources=list(current.sources))
     for name in _MERGED_FIELDS:
         value = getattr(incoming, name)
         if value is None or value == "" or (name in _LIST_FIELDS and not value):
