@@ -12,6 +12,7 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
 from typing import Any
 
 STATUSES: tuple[str, ...] = ("inbox", "later", "done", "skipped")
@@ -88,6 +89,14 @@ def paper_key(arxiv_id: str | None, title: str) -> str:
     if arxiv_id:
         return f"arxiv:{arxiv_id}"
     return title_key(title)
+
+
+def utc_stamp() -> str:
+    """Now as `YYYY-MM-DDTHH:MM:SSZ`: the one format of `first_seen`, `new_since`, sync times.
+
+    `is:new` compares these strings, so every writer must use this function.
+    """
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def now_ts() -> float:

@@ -25,7 +25,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from tui.models import (
     now_ts,
     paper_key,
     split_arxiv_id,
+    utc_stamp,
 )
 from tui.paths import data_home
 from tui.store.db import (
@@ -85,10 +85,6 @@ def _env_timeout() -> float:
         return max(0.0, float(raw)) if raw else DEFAULT_TIMEOUT
     except ValueError:
         return DEFAULT_TIMEOUT
-
-
-def _iso_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(slots=True)
@@ -420,7 +416,7 @@ class Library:
             self._refresh_states()
             papers = self.papers()
             result = UpsertResult()
-            now = _iso_now()
+            now = utc_stamp()
             staged: dict[str, Paper] = {}
             rekeyed: dict[str, str] = {}
             staged_arxiv: dict[str, str] = {}
@@ -660,7 +656,7 @@ class Library:
 
     def mark_opened(self, ids: Iterable[str]) -> JournalEntry | None:
         """Record that papers were opened (read); not an undo step of its own."""
-        stamp = _iso_now()
+        stamp = utc_stamp()
 
         def change(_pid: str, st: State, now: float) -> None:
             if st.opened_at is None:
