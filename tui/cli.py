@@ -369,10 +369,7 @@ def run_app_command(home: Path, args: argparse.Namespace) -> int:
     config = load_config(config_file(args.home))
     with Library.open(home) as lib:
         notice = fill_demo_if_empty(lib)
-    if (
-        not (sys.stdin.isatty() and sys.stdout.isatty())
-        and os.environ.get("PAPERDECK_FORCE_APP") != "1"
-    ):
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
             "the app needs a terminal; use a command such as `paperdeck list` in scripts"
         )

@@ -321,6 +321,11 @@ class Library:
         """True when the catalog holds no paper."""
         if self._papers is not None:
             return not self._papers
+        path = self.home / "catalog.json"
+        if not path.exists():
+            return True
+        if path.stat().st_size > 4096:
+            return False  # an empty catalog is a few dozen bytes: no need to parse 50 MB here
         return not self._read_table(self._catalog, "papers")
 
     def get(self, paper_id: str) -> Paper | None:
