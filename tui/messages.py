@@ -16,11 +16,23 @@ from tui.models import Paper, State
 
 if TYPE_CHECKING:
     from tui.query import Searcher
+    from tui.screens.first_screen import FirstScreen
     from tui.store import Library
 
 
 class TextsLoaded(Message):
     """Abstracts and AI summaries were read into the papers (after the list first painted)."""
+
+
+class PreviewLoaded(Message):
+    """The store was opened and its start-up cache is current: paint that page while the
+    catalog loads (LibraryLoaded follows)."""
+
+    def __init__(self, library: Library, first: FirstScreen, states: Mapping[str, State]) -> None:
+        super().__init__()
+        self.library = library
+        self.first = first
+        self.states = states
 
 
 class LibraryLoaded(Message):

@@ -394,3 +394,40 @@ def test_start_build_and_wait_ready() -> None:
 def test_query_objects_are_accepted() -> None:
     searcher = Searcher(make_library())
     assert searcher.search(parse("is:later"), ctx()).ids == [DPM]
+
+
+def many_papers(count: int) -> list[Paper]:
+    words = ["diffusion", "solver", "lora", "rank", "bridge", "flow", "vision", "token", "graph"]
+    return [
+        Paper(
+            id=f"arxiv:2611.{n:05d}",
+            arxiv_id=f"2611.{n:05d}",
+            title=" ".join(words[(n * k) % len(words)] + str(n % (k + 7)) for k in range(1, 9)),
+            authors=[f"Author {n % 97}", f"Writer {n % 89}"],
+            abstract=" ".join(words[(n + k) % len(words)] + str(k) for k in range(60)),
+            listed_on=f"2026-11-{1 + n % 28:02d}",
+        )
+        for n in range(count)
+    ]
+
+
+def test_a_cancelled_build_stops_and_a_later_one_finishes() -> None:
+    papers = many_papers(4000)  # enough for the build to reach a pause (every ~2 ms)
+    searcher = Searcher(papers)
+    asked: list[int] = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return True
+
+    assert searcher.build(cancelled=cancelled) is False
+    assert asked  # it was asked, and stopped at the first answer
+    assert len(asked) == 1
+    assert not searcher.abstracts_ready
+    reference = Searcher(papers)
+    reference.build()
+    for text in ("diffusion3", "lora", "solver5 flow", "author:writer"):
+        assert searcher.search(text).ids == reference.search(text).ids  # answers are unchanged
+    assert searcher.build() is True
+    assert searcher.ready and searcher.abstracts_ready
+    assert searcher.search("lora").ids == reference.search("lora").ids

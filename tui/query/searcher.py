@@ -233,18 +233,26 @@ class _LiveScan:
 _DONE = object()
 
 
+class _BuildCancelled(Exception):
+    """The build's `cancelled()` said stop (raised from the pacer, caught by `build`)."""
+
+
 class _Pacer:
     """The pause a build calls between small steps: every couple of milliseconds it sleeps(0),
     which releases the GIL so a UI thread waiting for it draws its frame now rather than after
-    the interpreter's 5 ms switch interval. (A sleep costs ~0.1 ms here, so not every step.)"""
+    the interpreter's 5 ms switch interval. (A sleep costs ~0.1 ms here, so not every step.)
+    It is also where a build notices it was cancelled."""
 
-    def __init__(self, every: float = 0.002) -> None:
+    def __init__(self, cancelled: Callable[[], bool] | None = None, every: float = 0.002) -> None:
         self.every = every
+        self.cancelled = cancelled
         self.last = time.perf_counter()
 
     def __call__(self) -> None:
         now = time.perf_counter()
         if now - self.last >= self.every:
+            if self.cancelled is not None and self.cancelled():
+                raise _BuildCancelled
             time.sleep(0)
             self.last = time.perf_counter()
 
@@ -259,6 +267,7 @@ class Searcher:
         self._alive = 0
         self._index: WordIndex | None = None
         self._building = False
+        self._cancelled: Callable[[], bool] | None = None
         self._logs: list[_ChangeLog] = []
         self._scans: dict[str, _LiveScan] = {}
         self._scan_locks = {name: threading.Lock() for name in TEXT_FIELDS}
@@ -385,7 +394,7 @@ class Searcher:
 
     # -- the index ----------------------------------------------------------------------------
 
-    def build(self, *, abstracts: bool = True) -> None:
+    def build(self, *, abstracts: bool = True, cancelled: Callable[[], bool] | None = None) -> bool:
         """Build the word index in two stages, in the calling thread (a worker: searches and
         updates keep working meanwhile, and answer the same before, during and after).
 
@@ -395,11 +404,16 @@ class Searcher:
         abstracts, then flips `abstracts_ready` (several seconds). The calling thread gives up
         the interpreter every couple of milliseconds so a UI thread keeps drawing. Returns at
         once when the stages asked for are done or another thread is building.
+
+        `cancelled()` is asked every few milliseconds; when it says True the build stops where
+        it is (what was published stays, the rest is left for a later build) and returns False
+        (an app quitting must not wait seconds for an index it will never use).
         """
         with self._lock:
             if self._building or (self.ready and (self.abstracts_ready or not abstracts)):
-                return
+                return True
             self._building = True
+            self._cancelled = cancelled
             if not self.ready:
                 self._titles_done.clear()
             if abstracts:
@@ -417,14 +431,18 @@ class Searcher:
             self._titles_done.set()
             if abstracts and not self.abstracts_ready:
                 self._build_abstracts()
+        except _BuildCancelled:
+            return False
         finally:
             if collecting:
                 gc.freeze()
                 gc.enable()
             with self._lock:
                 self._building = False
+                self._cancelled = None
             self._titles_done.set()
             self._abstracts_done.set()
+        return True
 
     def start_build(self, *, abstracts: bool = True) -> threading.Thread:
         """Run `build()` in a daemon thread and return it."""
@@ -457,7 +475,7 @@ class Searcher:
         self._titles_done.set()
         warmers: list[Iterator[None]] = [index.optimising() for index in fields.values()]
         warmers.append(self._warming())
-        pace = _Pacer()
+        pace = _Pacer(self._cancelled)
         for steps in warmers:
             while True:
                 with self._lock:
@@ -488,7 +506,7 @@ class Searcher:
     ) -> tuple[str, tuple[FieldIndex, FieldScan, _ChangeLog]]:
         """Index field `name` from a scan of it (the one searches use, or a new one), outside the
         lock; the result still has to catch up with the changes in the returned log."""
-        pace = _Pacer()
+        pace = _Pacer(self._cancelled)
         while True:
             live = self._live_scan(name, words=True, pause=pace)
             with self._lock:

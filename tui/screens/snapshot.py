@@ -18,17 +18,31 @@ from tui.models import DEFAULT_STATE, STATUSES, Paper, State, normalise_tag
 class LibrarySnapshot:
     """Papers by id, states by id (only non-default ones), and the counts the sidebar shows."""
 
-    def __init__(self, papers: Mapping[str, Paper], states: Mapping[str, State]) -> None:
+    def __init__(
+        self,
+        papers: Mapping[str, Paper],
+        states: Mapping[str, State],
+        *,
+        counts: tuple[Mapping[str, int], Mapping[str, int]] | None = None,
+    ) -> None:
+        """`counts` (status counts, tag counts) are the whole library's when `papers` is only a
+        part of it (the start-up cache's page); they are then kept up to date incrementally."""
         self.papers: Mapping[str, Paper] = papers
         self.states: dict[str, State] = {pid: st for pid, st in states.items() if pid in papers}
         self._status: Counter[str] = Counter({s: 0 for s in STATUSES})
         self._starred = 0
         self._tags: Counter[str] = Counter()
-        touched = 0
-        for state in self.states.values():
-            touched += 1
-            self._count(state, +1)
-        self._status["inbox"] += len(papers) - touched
+        self._all = len(papers)
+        if counts is not None:
+            status, tags = counts
+            self._status.update({s: status.get(s, 0) for s in STATUSES})
+            self._starred = status.get("starred", 0)
+            self._all = status.get("all", len(papers))
+            self._tags.update(tags)
+        else:
+            for state in self.states.values():
+                self._count(state, +1)
+            self._status["inbox"] += len(papers) - len(self.states)
         self.version = 0
         """Bumped whenever a state changes (the searcher caches state terms per version)."""
         self._frozen: tuple[int, dict[str, State]] | None = None
@@ -52,7 +66,7 @@ class LibrarySnapshot:
 
     def status_counts(self) -> dict[str, int]:
         """inbox later done skipped starred all, like Library.status_counts()."""
-        return {**self._status, "starred": self._starred, "all": len(self.papers)}
+        return {**self._status, "starred": self._starred, "all": self._all}
 
     def tag_counts(self) -> dict[str, int]:
         """Tags in use with their counts."""

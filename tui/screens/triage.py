@@ -9,7 +9,9 @@ same frame) and the store's answer, when it arrives, replaces the guess.
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import threading
 import time
 from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
@@ -28,6 +30,7 @@ from tui.errors import PaperdeckError
 from tui.messages import (
     LibraryFailed,
     LibraryLoaded,
+    PreviewLoaded,
     RowsCompleted,
     SearchFailed,
     SearchFinished,
@@ -92,12 +95,21 @@ class TriageScreen(Screen[None]):
         self.sync_runner = SyncRunner(self)
         self._availability: tuple[bool, ...] = ()
         self.results_ready = False
+        """True once the list first showed results (from the start-up cache or a search)."""
+        self.preview = False
+        """True while the list shows the start-up cache's page and the catalog still loads."""
+        self.full_load = threading.Event()
+        """Set: the loader goes on from the start-up cache to the catalog (tests clear it to
+        hold the screen in its preview)."""
+        self.full_load.set()
+        self._index_started = False
+        self._index_queued = False
         """True once the first search after loading painted the list (tests and benchmarks wait on it)."""
 
     @property
     def workers_busy(self) -> bool:
         """True while a store write, search, load, sync or export has not finished."""
-        if self.writer is not None and self.writer.busy:
+        if self._index_queued or (self.writer is not None and self.writer.busy):
             return True
         groups = ("load", "search", "sync", "export", "index")
         return any(w.group in groups and not w.is_finished for w in self.workers)
@@ -154,6 +166,9 @@ class TriageScreen(Screen[None]):
 
         try:
             library = self.library or Library.open(self.home)
+            if self.snapshot is None:
+                self._post_preview(library)
+            self.full_load.wait()
             # Abstracts stay on disk for now: the list paints without them and
             # `_build_index` reads them next (at 100k papers that is ~1 s earlier on screen).
             papers = dict(library.papers(texts=False))
@@ -169,6 +184,23 @@ class TriageScreen(Screen[None]):
             searcher.add_or_update(papers)
         self.post_message(LibraryLoaded(library, papers, states, searcher))
 
+    def _start_index(self, library: Library, searcher: Searcher) -> None:
+        self._index_queued = False
+        self._build_index(library, searcher)
+
+    def _post_preview(self, library: Library) -> None:
+        """Paint the start-up cache's page, if it is current, while the catalog loads."""
+        from tui.screens.first_screen import load_first_screen
+
+        first = load_first_screen(library, INBOX.query, new_since=library.get_meta("new_since"))
+        if first is not None:
+            self.post_message(PreviewLoaded(library, first, dict(library.states())))
+
+    def _save_first_screen(self, library: Library, searcher: Searcher) -> None:
+        from tui.screens.first_screen import save_first_screen
+
+        save_first_screen(library, searcher, INBOX.query, new_since=library.get_meta("new_since"))
+
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _build_index(self, library: Library, searcher: Searcher) -> None:
         if not library.texts_loaded:
@@ -181,8 +213,11 @@ class TriageScreen(Screen[None]):
             # it derived from the empty abstracts survives.
             searcher.texts_filled()
             self.post_message(TextsLoaded())
-        searcher.build()
+        worker = get_current_worker()
+        if not searcher.build(cancelled=lambda: worker.is_cancelled):
+            return  # quitting: the process must not linger seconds for this index
         gc.freeze()  # the index is millions of long-lived objects too
+        self._save_first_screen(library, searcher)  # the next start paints from it at once
 
     def on_texts_loaded(self, message: TextsLoaded) -> None:
         self._show_current()
@@ -195,23 +230,48 @@ class TriageScreen(Screen[None]):
             message.message, title="Cannot open the library", severity="error", markup=False
         )
 
-    def on_library_loaded(self, message: LibraryLoaded) -> None:
-
-        library = message.library
+    def _start_library(self, library: Library) -> None:
         self.library = library
-        self.snapshot = LibrarySnapshot(message.papers, message.states)
-        # 100k papers make one full collection pause the UI for ~0.17 s; they live as long
-        # as the app, so move them out of the collector's sight.
-        gc.freeze()
-        if self.searcher is None:
-            self.searcher = message.searcher
-            self._build_index(library, message.searcher)
         if self.writer is None:
             self.writer = StoreWriter(self, library)
             self.writer.start()
         self._new_since = library.get_meta("new_since")
         last_sync = library.get_meta("last_sync")
         self.header.set_sync(f"synced {_short_time(last_sync)}" if last_sync else "never synced")
+
+    def on_preview_loaded(self, message: PreviewLoaded) -> None:
+        if self.snapshot is not None:
+            return  # the whole library is already in
+        first = message.first
+        self._start_library(message.library)
+        self.snapshot = LibrarySnapshot(
+            first.papers, message.states, counts=(first.status_counts, first.tag_counts)
+        )
+        self.preview = True
+        self.paper_list.busy = False
+        self.paper_list.set_papers(self.snapshot.papers, self.snapshot.states)
+        self.paper_list.set_rows(first.rows, total=first.total)
+        self._show_counts()
+        self._show_view_counts()
+        self.results_ready = True
+        self._refresh_availability()
+
+    def on_library_loaded(self, message: LibraryLoaded) -> None:
+        library = message.library
+        preview = self.snapshot if self.preview else None
+        self.preview = False
+        self.snapshot = LibrarySnapshot(message.papers, message.states)
+        if preview is not None:
+            # Keys pressed on the preview went to the store through the writer; the loader may
+            # have read the states before some of them landed. Until now only this screen could
+            # change the preview's papers, so its states are the newest.
+            self.snapshot.replace({pid: preview.state(pid) for pid in preview.papers})
+        # 100k papers make one full collection pause the UI for ~0.17 s; they live as long
+        # as the app, so move them out of the collector's sight.
+        gc.freeze()
+        if self.searcher is None:
+            self.searcher = message.searcher
+        self._start_library(library)
         self.paper_list.set_papers(self.snapshot.papers, self.snapshot.states)
         self._show_counts()
         self._run_search()
@@ -220,6 +280,12 @@ class TriageScreen(Screen[None]):
 
     def _run_search(self) -> None:
         """Search the current view with the current filter (a newer search cancels this one)."""
+        if self.preview and self.searcher is None:
+            # Another view or a filter before the catalog is in: show it loading, not the
+            # preview's Inbox page under another name (the search runs once it is in).
+            self.paper_list.busy = True
+            self.paper_list.set_rows([])
+            return
         if self.snapshot is None or self.searcher is None:
             return
         from tui.query import QuerySyntaxError
@@ -295,6 +361,11 @@ class TriageScreen(Screen[None]):
         self.paper_list.set_rows(message.rows, message.title_spans, keep=keep, total=message.total)
         self._all_rows = message.all_rows
         self._show_view_counts()
+        if not self._index_started and self.library is not None and self.searcher is not None:
+            # Abstracts and the full index only once the first list is on screen: read
+            # alongside the first search they slowed it by half.
+            self._index_started = self._index_queued = True
+            self.call_after_refresh(self._start_index, self.library, self.searcher)
         self.results_ready = True
         self._refresh_availability()
 
@@ -372,8 +443,8 @@ class TriageScreen(Screen[None]):
             return True if loaded and (self.marked or self.paper_list.current_id) else None
         if action in ("open", "open_pdf"):
             return True if loaded and self.paper_list.current_id else None
-        if action == "mark_all":
-            return True if loaded and self.paper_list.rows else None
+        if action == "mark_all":  # needs every row of the view: not from the preview
+            return True if self.searcher is not None and self.paper_list.rows else None
         if action == "clear_marks":
             return True if self.marked else None
         if action in ("undo", "redo"):
@@ -649,6 +720,9 @@ class TriageScreen(Screen[None]):
         self.sync_runner.cancel()
         if self.writer is not None:
             await self.writer.drain()
+        library, searcher = self.library, self.searcher
+        if library is not None and searcher is not None and library.texts_loaded:
+            await asyncio.to_thread(self._save_first_screen, library, searcher)
 
 
 def _short_time(value: object) -> str:

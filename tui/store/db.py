@@ -51,23 +51,31 @@ class StoreWriteError(StoreError):
 
 
 @contextmanager
-def paused_gc() -> Iterator[None]:
+def paused_gc(*, keep: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector while building many objects at once.
 
     Parsing a 100k-paper catalog creates millions of objects; the collector's passes over them
     cost more than the parse itself (1.2 s against 0.4 s measured here), and none of them can
     be garbage yet.
+
+    With `keep=True` the objects are long-lived (the loaded library): they are moved out of the
+    collector's sight (`gc.freeze()`) before it resumes. Otherwise the first allocations after
+    the pause trigger full collections that walk them all: two of them cost 0.6 s after loading
+    100k papers. Frozen objects are still freed by reference counting; parsed JSON has no cycles.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if keep:
+            gc.freeze()
         if was_enabled:
             gc.enable()
 
 
-def _signature(path: Path) -> Signature | None:
+def file_signature(path: Path) -> Signature | None:
+    """(mtime_ns, size, inode) of a file, None when it does not exist: a replaced file differs."""
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -111,10 +119,10 @@ class AtomicJSONStorage(Storage):
 
     def changed_on_disk(self) -> bool:
         """True when the file differs from what this process last read or wrote."""
-        return _signature(self.path) != self._sig
+        return file_signature(self.path) != self._sig
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        sig = _signature(self.path)
+        sig = file_signature(self.path)
         if sig is None:
             self._data, self._sig = None, None
             return None
@@ -124,7 +132,7 @@ class AtomicJSONStorage(Storage):
         found = self._check_schema(data)
         if found < self.version:
             data = self._migrate(found)
-            sig = _signature(self.path)
+            sig = file_signature(self.path)
         self._data, self._sig = data, sig
         return data
 
@@ -196,7 +204,7 @@ class AtomicJSONStorage(Storage):
         except StoreError:
             self._data, self._sig = None, None  # our cached copy may hold the failed change
             raise
-        self._data, self._sig = data, _signature(self.path)
+        self._data, self._sig = data, file_signature(self.path)
 
     def close(self) -> None:
         self._data = None

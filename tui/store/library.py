@@ -48,6 +48,7 @@ from tui.store.db import (
     CorruptFileError,
     KeyedDB,
     Migration,
+    file_signature,
     open_db,
     paused_gc,
     quarantine,
@@ -232,8 +233,8 @@ class Library:
             raise _set_aside(exc) from None
 
     def _load_catalog(self, *, texts: bool) -> dict[str, Paper]:
-        table = self._read_table(self._catalog, "papers")
-        with paused_gc():
+        with paused_gc(keep=True):
+            table = self._read_table(self._catalog, "papers")
             papers = {pid: Paper.from_dict(doc) for pid, doc in table.items()}
         # The parsed file stays cached in the storage otherwise: twice the memory for a file
         # that only import and sync write (they re-read it under the lock anyway).
@@ -247,7 +248,7 @@ class Library:
 
     def _fill_texts(self, papers: Mapping[str, Paper]) -> None:
         for db in self._texts:
-            with paused_gc():
+            with paused_gc(keep=True):
                 for pid, text in self._read_table(db, "texts").items():
                     paper = papers.get(pid)
                     if paper is not None:
@@ -288,6 +289,26 @@ class Library:
                 self._papers = self._load_catalog(texts=self._texts_loaded)
                 changed = True
             return changed
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Keep every other process (and thread) from writing while the block runs."""
+        with self._write():
+            yield
+
+    def _view_files(self) -> list[KeyedDB]:
+        return [self._catalog, *self._texts, *self._shards]
+
+    def in_step_with_disk(self) -> bool:
+        """True when the papers, texts and states in memory are exactly what the files hold: all
+        loaded, and no other process changed a file since (stat calls only)."""
+        return self.texts_loaded and not any(db.file.changed_on_disk() for db in self._view_files())
+
+    def fingerprint(self) -> list[list[int] | None]:
+        """The catalog, text and state files as they are on disk now (mtime, size, inode each):
+        two equal fingerprints mean nothing any view shows has changed in between."""
+        signatures = (file_signature(db.file.path) for db in self._view_files())
+        return [list(sig) if sig else None for sig in signatures]
 
     # ------------------------------------------------------------------ reading
 
