@@ -159,3 +159,19 @@ async def test_a_view_chosen_on_the_preview_waits_for_the_library(library_home: 
         app.triage.full_load.set()
         await wait_ready(pilot)
         assert list(app.triage.paper_list.rows) == [IDS[2]]
+
+
+async def test_a_filter_typed_on_the_preview_is_drawn_and_runs_once_loaded(
+    library_home: Path,
+) -> None:
+    await run_once(library_home)
+    app = held_app(library_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_preview(pilot, app)
+        await pilot.press("slash", *"lora")
+        await pilot.pause(0.1)  # no results can come: the typed text is drawn on its own
+        assert "lora" in app.export_screenshot()
+        assert not app.triage.paper_list.rows  # loading, not the Inbox page under a filter
+        app.triage.full_load.set()
+        await wait_ready(pilot)
+        assert list(app.triage.paper_list.rows) == [IDS[4]]  # LoRA

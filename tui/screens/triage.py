@@ -168,7 +168,10 @@ class TriageScreen(Screen[None]):
             library = self.library or Library.open(self.home)
             if self.snapshot is None:
                 self._post_preview(library)
-            self.full_load.wait()
+            worker = get_current_worker()
+            while not self.full_load.wait(0.05):
+                if worker.is_cancelled:
+                    return
             # Abstracts stay on disk for now: the list paints without them and
             # `_build_index` reads them next (at 100k papers that is ~1 s earlier on screen).
             papers = dict(library.papers(texts=False))
@@ -251,6 +254,7 @@ class TriageScreen(Screen[None]):
         self.paper_list.busy = False
         self.paper_list.set_papers(self.snapshot.papers, self.snapshot.states)
         self.paper_list.set_rows(first.rows, total=first.total)
+        self._show_current()  # the abstract in the same frame as the list
         self._show_counts()
         self._show_view_counts()
         self.results_ready = True
@@ -359,6 +363,7 @@ class TriageScreen(Screen[None]):
         keep = self.paper_list.current_id
         self.paper_list.busy = False
         self.paper_list.set_rows(message.rows, message.title_spans, keep=keep, total=message.total)
+        self.filter_bar.release_echo()  # the typed text and its results in the same frame
         self._all_rows = message.all_rows
         self._show_view_counts()
         if not self._index_started and self.library is not None and self.searcher is not None:
