@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 from tui import __version__
 from tui.errors import PaperdeckError, UsageError
 from tui.export import FORMATS as EXPORT_FORMATS
+from tui.export import paper_record
 from tui.models import STATUSES, Paper, State
 from tui.paths import config_file, data_home
 from tui.store import JournalEntry, Library
@@ -99,7 +100,10 @@ def _say(text: str = "") -> None:
     print(text)
 
 
-def _search(lib: Library, words: Sequence[str], limit: int | None = None) -> list[Paper]:
+def _search(
+    lib: Library, words: Sequence[str], limit: int | None = None, *, texts: bool = True
+) -> list[Paper]:
+    """The papers matching the query; abstracts are read only if `texts` or the query needs them."""
     from tui.query import QueryContext, Searcher, parse
 
     query = parse(" ".join(words))
@@ -109,15 +113,9 @@ def _search(lib: Library, words: Sequence[str], limit: int | None = None) -> lis
         new_since=lib.get_meta("new_since"),
         states_version=lib.states_version,
     )
-    papers = lib.papers()
+    papers = lib.papers(texts=texts or query.needs_texts)
     result = Searcher(papers.values()).search(query, ctx, limit=limit)
     return [papers[hit.id] for hit in result.hits]
-
-
-def _paper_json(paper: Paper, state: State) -> dict[str, Any]:
-    data = paper.to_dict()
-    data.update(status=state.status, starred=state.starred, tags=state.tags, note=state.note)
-    return data
 
 
 def _row(paper: Paper, state: State) -> str:
@@ -173,9 +171,9 @@ def cmd_import(lib: Library, args: argparse.Namespace) -> int:
 def cmd_list(lib: Library, args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit must be 0 or more")
-    papers = _search(lib, args.query, args.limit)
+    papers = _search(lib, args.query, args.limit, texts=args.json)  # rows show no abstract
     if args.json:
-        out = [_paper_json(p, lib.state(p.id)) for p in papers]
+        out = [paper_record(p, lib.state(p.id)) for p in papers]
         _say(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     for paper in papers:
@@ -187,7 +185,7 @@ def cmd_show(lib: Library, args: argparse.Namespace) -> int:
     paper = lib.papers()[lib.resolve(args.id)]
     state = lib.state(paper.id)
     if args.json:
-        _say(json.dumps(_paper_json(paper, state), ensure_ascii=False, indent=2))
+        _say(json.dumps(paper_record(paper, state), ensure_ascii=False, indent=2))
         return 0
     _say(paper.title)
     if paper.authors:

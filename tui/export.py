@@ -164,17 +164,19 @@ def _web_url(url: str | None) -> str | None:
 # ----- JSON ---------------------------------------------------------------------------------
 
 
+def paper_record(paper: Paper, state: State) -> dict[str, Any]:
+    """A paper and the user's decisions about it as one JSON-ready dict (export, `list --json`)."""
+    record = paper.to_dict()
+    record["url"] = paper.abs_url
+    record["status"] = state.status
+    record["starred"] = state.starred
+    record["tags"] = sorted(state.tags)
+    record["note"] = state.note
+    return record
+
+
 def _export_json(papers: list[Paper], states: Mapping[str, State]) -> str:
-    records: list[dict[str, Any]] = []
-    for paper in papers:
-        state = _state_of(states, paper)
-        record = paper.to_dict()
-        record["url"] = paper.abs_url
-        record["status"] = state.status
-        record["starred"] = state.starred
-        record["tags"] = sorted(state.tags)
-        record["note"] = state.note
-        records.append(record)
+    records = [paper_record(paper, _state_of(states, paper)) for paper in papers]
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 

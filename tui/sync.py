@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from tui.config import Config, FeedConfig
 from tui.errors import PaperdeckError, UsageError
-from tui.models import Paper
+from tui.models import Paper, utc_stamp
 
 if TYPE_CHECKING:
     import httpx
@@ -149,7 +149,7 @@ def run_sync(
     from tui.sources import SyncCancelled, make_client
 
     selected = select_feeds(config, feeds)
-    report = SyncReport(started_at=_iso_now(), dry_run=dry_run)
+    report = SyncReport(started_at=utc_stamp(), dry_run=dry_run)
     notify: ProgressCallback = progress or _no_progress
     day = today or datetime.now(UTC).date()
     marked_new = False
@@ -181,7 +181,7 @@ def run_sync(
                 if result.added and not marked_new:
                     lib.set_meta("new_since", report.started_at)
                     marked_new = True
-                finished = _iso_now()
+                finished = utc_stamp()
                 lib.set_meta(f"last_sync:{feed.name}", finished)
                 lib.set_meta("last_sync", finished)
             notify(feed.name, result.steps, result.steps, result.summary)
@@ -221,11 +221,6 @@ def _day_of(value: object) -> date | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC).date()
     except ValueError:
         return None
-
-
-def _iso_now() -> str:
-    # The store stamps first_seen in this exact form; `is:new` compares the two as strings.
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _no_progress(feed_name: str, done: int, total: int | None, message: str) -> None:

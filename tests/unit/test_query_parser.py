@@ -200,3 +200,22 @@ def test_date_less_than_seven_days_means_newer_than_a_week() -> None:
     assert bounds.contains("2026-11-20")
     assert not bounds.contains("2026-11-13")
     assert not bounds.contains(None)
+
+
+@pytest.mark.parametrize(
+    ("text", "needs"),
+    [
+        ("", False),
+        ("is:starred tag:idea upvotes:>10 date:2026-11", False),
+        ("title:diffusion", False),
+        ('author:"Jun Zhu"', False),
+        ("diffusion", True),  # a plain word is also looked for in abstracts
+        ('"exact phrase"', True),
+        ("abstract:solver", True),
+        ("-lora", True),
+        ("has:summary", True),
+        ("has:code", False),
+    ],
+)
+def test_needs_texts_says_whether_abstracts_must_be_read(text: str, needs: bool) -> None:
+    assert parse(text).needs_texts is needs

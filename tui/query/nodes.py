@@ -165,6 +165,16 @@ class Query:
         return tuple(dict.fromkeys(_positive(self.root, Phrase)))  # type: ignore[arg-type]
 
     @property
+    def needs_texts(self) -> bool:
+        """True when answering needs abstracts or AI summaries, not only the catalog."""
+        for node in self.root.walk():
+            if isinstance(node, Word | Phrase) and "abstract" in node.fields:
+                return True
+            if isinstance(node, Has) and node.value == "summary":
+                return True
+        return False
+
+    @property
     def effective_sort(self) -> str:
         """The order the searcher will use."""
         if self.sort is not None:
