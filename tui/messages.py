@@ -61,7 +61,10 @@ class LibraryFailed(Message):
 
 
 class SearchFinished(Message):
-    """A search produced its first rows (ids in order) out of `total` matches."""
+    """A search produced its first rows (ids in order) out of `total` matches.
+
+    `partial`: a quick first answer that did not look in abstracts (they are still being
+    indexed); the real one follows for the same generation."""
 
     def __init__(
         self,
@@ -71,8 +74,11 @@ class SearchFinished(Message):
         title_spans: Callable[[str], Sequence[tuple[int, int]]],
         generation: int,
         all_rows: Callable[[], list[str]],
+        *,
+        partial: bool = False,
     ) -> None:
         super().__init__()
+        self.partial = partial
         self.text = text
         self.rows = rows
         self.total = total

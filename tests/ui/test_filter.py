@@ -80,3 +80,36 @@ async def test_esc_clears_the_filter_and_returns_to_the_list(library_home: Path)
         await settle(pilot)
         assert app.focused is app.triage.paper_list
         assert list(app.triage.paper_list.rows) == IDS
+
+
+async def test_before_abstracts_are_indexed_titles_answer_at_once_then_abstracts(
+    library_home: Path,
+) -> None:
+    dpm, rectified = IDS[0], IDS[1]  # "diffusion": in DPM's title, in Rectified Flows' abstract
+    app = make_app(library_home)
+    screen = app.triage
+    screen.abstract_index.clear()  # the build stops after titles and authors
+    screen.scan_delay = 1.0  # long enough to look at the quick answer
+    async with app.run_test(size=(140, 40)) as pilot:
+        for _ in range(300):
+            await pilot.pause(0.01)
+            if screen.results_ready and screen.searcher and screen.searcher.ready:
+                break
+        assert screen.searcher is not None and not screen.searcher.abstracts_ready
+        await pilot.press("slash", *"diffusion")
+        for _ in range(300):
+            await pilot.pause(0.01)
+            if screen.partial:
+                break
+        assert list(screen.paper_list.rows) == [dpm]  # titles and authors only, for now
+        assert "abstracts still indexing" in screen.header.text
+        assert screen.check_action("mark_all", ()) is None  # `*` would mark a partial answer
+        for _ in range(500):
+            await pilot.pause(0.01)
+            if not screen.partial:
+                break
+        assert set(screen.paper_list.rows) == {dpm, rectified}  # abstracts scanned, complete
+        assert "abstracts still indexing" not in screen.header.text
+        screen.abstract_index.set()
+        await settle(pilot)
+        assert screen.searcher.abstracts_ready

@@ -219,3 +219,28 @@ def test_date_less_than_seven_days_means_newer_than_a_week() -> None:
 )
 def test_needs_texts_says_whether_abstracts_must_be_read(text: str, needs: bool) -> None:
     assert parse(text).needs_texts is needs
+
+
+def test_without_field_drops_the_field_from_words_and_phrases_only() -> None:
+    query = parse('diffusion "score matching" -lora tag:idea upvotes:>5 OR title:flow')
+    quick = query.without_field("abstract")
+    assert quick is not None
+    fields = {
+        node.text: node.fields for node in quick.root.walk() if isinstance(node, Word | Phrase)
+    }
+    assert fields == {
+        "diffusion": ("title", "authors"),
+        "score matching": ("title", "authors"),
+        "lora": ("title", "authors"),
+        "flow": ("title",),
+    }
+    assert quick.text == query.text and quick.sort == query.sort
+    # Everything that is not a word or phrase is untouched.
+    kept = [n for n in quick.root.walk() if not isinstance(n, Word | Phrase)]
+    original = [n for n in query.root.walk() if not isinstance(n, Word | Phrase)]
+    assert [type(n) for n in kept] == [type(n) for n in original]
+
+
+@pytest.mark.parametrize("text", ["", "is:starred tag:x", "title:diffusion", "abstract:solver"])
+def test_without_field_is_none_when_there_is_nothing_to_drop_or_nothing_left(text: str) -> None:
+    assert parse(text).without_field("abstract") is None

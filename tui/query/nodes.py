@@ -8,7 +8,7 @@ offset is left out of equality so tests and caches compare nodes by meaning alon
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 TEXT_FIELDS: tuple[str, ...] = ("title", "authors", "abstract")
 """The text fields fuzzy words and phrases search, best first. `authors` is names joined by ", "."""
@@ -173,6 +173,38 @@ class Query:
             if isinstance(node, Has) and node.value == "summary":
                 return True
         return False
+
+    def without_field(self, name: str) -> Query | None:
+        """This query with its words and phrases no longer looking in field `name` (a quick
+        first answer while that field is not indexed yet: a superset or subset of the real
+        one, never shown as final). None when no word or phrase looks there, or when one looks
+        only there (its answer would mean nothing)."""
+        changed = False
+
+        def strip(node: Node) -> Node | None:
+            nonlocal changed
+            if isinstance(node, Word | Phrase):
+                if name not in node.fields:
+                    return node
+                kept = tuple(f for f in node.fields if f != name)
+                if not kept:
+                    return None
+                changed = True
+                return replace(node, fields=kept)
+            if isinstance(node, And | Or):
+                items = [strip(item) for item in node.items]
+                if any(item is None for item in items):
+                    return None
+                return replace(node, items=tuple(i for i in items if i is not None))
+            if isinstance(node, Not):
+                item = strip(node.item)
+                return None if item is None else replace(node, item=item)
+            return node
+
+        root = strip(self.root)
+        if root is None or not changed:
+            return None
+        return replace(self, root=root)
 
     @property
     def effective_sort(self) -> str:

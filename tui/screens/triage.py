@@ -67,6 +67,11 @@ if TYPE_CHECKING:
 REST_DELAY_STEPS = 15
 """Wait this many 10 ms steps after the first rows before computing the rest (typing pause)."""
 
+SCAN_DELAY = 0.12
+"""While abstracts are not indexed yet, wait this long (seconds) after the quick answer
+(titles and authors) before scanning them: 0.15-0.5 s of work at 100k papers, only worth it
+once the typing pauses."""
+
 
 class TriageScreen(Screen[None]):
     """The main screen of paperdeck."""
@@ -96,12 +101,20 @@ class TriageScreen(Screen[None]):
         self._availability: tuple[bool, ...] = ()
         self.results_ready = False
         """True once the list first showed results (from the start-up cache or a search)."""
+        self.partial = False
+        """True while the list shows a quick answer that has not looked in abstracts yet."""
         self.preview = False
         """True while the list shows the start-up cache's page and the catalog still loads."""
         self.full_load = threading.Event()
         """Set: the loader goes on from the start-up cache to the catalog (tests clear it to
         hold the screen in its preview)."""
         self.full_load.set()
+        self.abstract_index = threading.Event()
+        """Set: the index build goes on from titles and authors to abstracts (tests clear it
+        to look at the screen while abstracts are not indexed)."""
+        self.abstract_index.set()
+        self.scan_delay = SCAN_DELAY
+        """See SCAN_DELAY (tests lengthen it to look at the quick answer)."""
         self._index_started = False
         self._index_queued = False
         """True once the first search after loading painted the list (tests and benchmarks wait on it)."""
@@ -169,9 +182,8 @@ class TriageScreen(Screen[None]):
             if self.snapshot is None:
                 self._post_preview(library)
             worker = get_current_worker()
-            while not self.full_load.wait(0.05):
-                if worker.is_cancelled:
-                    return
+            if not _wait(self.full_load, lambda: worker.is_cancelled):
+                return
             # Abstracts stay on disk for now: the list paints without them and
             # `_build_index` reads them next (at 100k papers that is ~1 s earlier on screen).
             papers = dict(library.papers(texts=False))
@@ -217,8 +229,13 @@ class TriageScreen(Screen[None]):
             searcher.texts_filled()
             self.post_message(TextsLoaded())
         worker = get_current_worker()
-        if not searcher.build(cancelled=lambda: worker.is_cancelled):
-            return  # quitting: the process must not linger seconds for this index
+        stopped = lambda: worker.is_cancelled  # noqa: E731
+        # Titles and authors first (about a second at 100k), then abstracts (several).
+        # Quitting stops either: the process must not linger seconds for an unused index.
+        if not searcher.build(abstracts=False, cancelled=stopped):
+            return
+        if not _wait(self.abstract_index, stopped) or not searcher.build(cancelled=stopped):
+            return
         gc.freeze()  # the index is millions of long-lived objects too
         self._save_first_screen(library, searcher)  # the next start paints from it at once
 
@@ -323,13 +340,42 @@ class TriageScreen(Screen[None]):
         from tui.screens.search import search_view
 
         worker = get_current_worker()
+        version = self.snapshot.version if self.snapshot else None
+
+        def paused(steps: int) -> bool:
+            """Sleep `steps` x 10 ms unless a newer search comes; True if it came."""
+            for _ in range(steps):
+                time.sleep(0.01)
+                if worker.is_cancelled:
+                    return True
+            return worker.is_cancelled
+
+        # Per-keystroke work stays bounded while abstracts are not indexed: answer from the
+        # title and author index at once, and scan abstracts only when the typing pauses.
+        quick = None if searcher.abstracts_ready or not searcher.ready else query
+        quick = quick.without_field("abstract") if quick is not None else None
         try:
+            if quick is not None:
+                first = search_view(
+                    searcher, states, quick, new_since=self._new_since, states_version=version
+                )
+                if worker.is_cancelled:
+                    return
+                self.post_message(
+                    SearchFinished(
+                        query.text,
+                        first.rows,
+                        first.total,
+                        first.title_spans,
+                        generation,
+                        first.all_rows,
+                        partial=True,
+                    )
+                )
+                if paused(round(self.scan_delay / 0.01)):
+                    return
             result = search_view(
-                searcher,
-                states,
-                query,
-                new_since=self._new_since,
-                states_version=self.snapshot.version if self.snapshot else None,
+                searcher, states, query, new_since=self._new_since, states_version=version
             )
         except PaperdeckError as exc:
             self.post_message(SearchFailed(query.text, exc.message, None))
@@ -349,10 +395,8 @@ class TriageScreen(Screen[None]):
         if result.total <= len(result.rows):
             return
         # The full id list costs ~0.1 s of GIL at 100k: only once the typing has paused.
-        for _ in range(REST_DELAY_STEPS):
-            time.sleep(0.01)
-            if worker.is_cancelled:
-                return
+        if paused(REST_DELAY_STEPS):
+            return
         rows = result.all_rows()
         if not worker.is_cancelled:
             self.post_message(RowsCompleted(rows, generation))
@@ -364,7 +408,8 @@ class TriageScreen(Screen[None]):
         self.paper_list.busy = False
         self.paper_list.set_rows(message.rows, message.title_spans, keep=keep, total=message.total)
         self.filter_bar.release_echo()  # the typed text and its results in the same frame
-        self._all_rows = message.all_rows
+        self.partial = message.partial
+        self._all_rows = None if message.partial else message.all_rows
         self._show_view_counts()
         if not self._index_started and self.library is not None and self.searcher is not None:
             # Abstracts and the full index only once the first list is on screen: read
@@ -428,12 +473,15 @@ class TriageScreen(Screen[None]):
         self.sidebar.update_counts(counts, self.snapshot.tag_counts())
 
     def _show_view_counts(self) -> None:
-        self.header.set_view(self.view.label, self.paper_list.total, len(self.marked))
+        self.header.set_view(
+            self.view.label, self.paper_list.total, len(self.marked), partial=self.partial
+        )
 
     def _refresh_availability(self) -> None:
         """Refresh the footer only when what can run changed (a refresh costs a re-layout)."""
         availability = (
             self.snapshot is not None,
+            self.partial,
             self.paper_list.current_id is not None,
             bool(self.marked),
             self.sync_runner.running,
@@ -448,8 +496,9 @@ class TriageScreen(Screen[None]):
             return True if loaded and (self.marked or self.paper_list.current_id) else None
         if action in ("open", "open_pdf"):
             return True if loaded and self.paper_list.current_id else None
-        if action == "mark_all":  # needs every row of the view: not from the preview
-            return True if self.searcher is not None and self.paper_list.rows else None
+        if action == "mark_all":  # needs every row of the view: not a preview or quick answer
+            ready = self.searcher is not None and not self.partial
+            return True if ready and self.paper_list.rows else None
         if action == "clear_marks":
             return True if self.marked else None
         if action in ("undo", "redo"):
@@ -728,6 +777,14 @@ class TriageScreen(Screen[None]):
         library, searcher = self.library, self.searcher
         if library is not None and searcher is not None and library.texts_loaded:
             await asyncio.to_thread(self._save_first_screen, library, searcher)
+
+
+def _wait(event: threading.Event, stopped: Callable[[], bool]) -> bool:
+    """Wait for `event` in a worker thread; False if `stopped()` first (the app is closing)."""
+    while not event.wait(0.05):
+        if stopped():
+            return False
+    return True
 
 
 def _short_time(value: object) -> str:

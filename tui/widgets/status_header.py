@@ -27,14 +27,19 @@ class StatusHeader(Widget):
         self._view = "Inbox"
         self._shown: int | None = None
         self._marked = 0
+        self._partial = False
         self._sync = "loading…"
 
     def set_counts(self, counts: Mapping[str, int]) -> None:
         self._counts = dict(counts)
         self.refresh()
 
-    def set_view(self, label: str, shown: int | None, marked: int) -> None:
-        self._view, self._shown, self._marked = label, shown, marked
+    def set_view(
+        self, label: str, shown: int | None, marked: int, *, partial: bool = False
+    ) -> None:
+        """The view's name, how many papers it shows (`partial`: not counting abstract matches
+        yet), and how many are marked."""
+        self._view, self._shown, self._marked, self._partial = label, shown, marked, partial
         self.refresh()
 
     def set_sync(self, text: str) -> None:
@@ -56,6 +61,8 @@ class StatusHeader(Widget):
         view = f"  │ {self._view}"
         if self._shown is not None:
             view += f": {self._shown} shown"
+            if self._partial:
+                view += " (titles and authors; abstracts still indexing…)"
         if self._marked:
             view += f", {self._marked} marked"
         parts.append((view, "bold"))
