@@ -88,7 +88,7 @@ async def test_before_abstracts_are_indexed_titles_answer_at_once_then_abstracts
     dpm, rectified = IDS[0], IDS[1]  # "diffusion": in DPM's title, in Rectified Flows' abstract
     app = make_app(library_home)
     screen = app.triage
-    screen.abstract_index.clear()  # the build stops after titles and authors
+    screen.loader.abstract_index.clear()  # the build stops after titles and authors
     screen.scan_delay = 1.0  # long enough to look at the quick answer
     async with app.run_test(size=(140, 40)) as pilot:
         for _ in range(300):
@@ -110,6 +110,6 @@ async def test_before_abstracts_are_indexed_titles_answer_at_once_then_abstracts
                 break
         assert set(screen.paper_list.rows) == {dpm, rectified}  # abstracts scanned, complete
         assert "abstracts still indexing" not in screen.header.text
-        screen.abstract_index.set()
+        screen.loader.abstract_index.set()
         await settle(pilot)
         assert screen.searcher.abstracts_ready

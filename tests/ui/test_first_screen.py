@@ -1,6 +1,6 @@
 """The start-up cache: a later start paints the Inbox page it saved while the catalog loads.
 
-The screen's `full_load` event holds the loader between the preview and the catalog, so the
+The loader's `full_load` event holds the loader between the preview and the catalog, so the
 preview can be looked at and used; nothing else is held or replaced. Every store check reads
 the real files again.
 """
@@ -42,7 +42,7 @@ async def wait_preview(pilot: Pilot[object], app: RecordingApp) -> None:
 def held_app(home: Path) -> RecordingApp:
     """The app with its loader held after the preview (released with `full_load.set()`)."""
     app = make_app(home)
-    app.triage.full_load.clear()
+    app.triage.loader.full_load.clear()
     return app
 
 
@@ -66,7 +66,7 @@ async def test_quitting_saves_the_first_page_and_the_next_start_paints_it(
         await pilot.press("j")
         assert screen.abstract.paper_id == IDS[1]  # the cursor works on the preview
 
-        screen.full_load.set()
+        screen.loader.full_load.set()
         await wait_ready(pilot)
         assert screen.searcher is not None and not screen.preview
         assert list(screen.paper_list.rows) == IDS
@@ -88,7 +88,7 @@ async def test_keys_pressed_on_the_preview_are_stored(library_home: Path) -> Non
         assert screen.snapshot.status_counts()["done"] == 1
         assert screen.snapshot.status_counts()["inbox"] == len(IDS) - 1
 
-        screen.full_load.set()
+        screen.loader.full_load.set()
         await wait_ready(pilot)
         await settle(pilot)
         assert screen.snapshot.state(IDS[0]).starred  # not lost when the full library came in
@@ -109,7 +109,7 @@ async def test_a_change_on_disk_retires_the_cache(library_home: Path) -> None:
             await pilot.pause(0.01)
         assert not app.triage.preview  # stale: not shown
         assert not app.triage.paper_list.rows
-        app.triage.full_load.set()
+        app.triage.loader.full_load.set()
         await wait_ready(pilot)
         assert list(app.triage.paper_list.rows) == IDS[1:]  # the skipped paper left the Inbox
 
@@ -156,7 +156,7 @@ async def test_a_view_chosen_on_the_preview_waits_for_the_library(library_home: 
         app.triage.sidebar.focus()
         await pilot.press("down", "enter")  # Later
         assert not app.triage.paper_list.rows  # not the Inbox page under the name Later
-        app.triage.full_load.set()
+        app.triage.loader.full_load.set()
         await wait_ready(pilot)
         assert list(app.triage.paper_list.rows) == [IDS[2]]
 
@@ -172,6 +172,6 @@ async def test_a_filter_typed_on_the_preview_is_drawn_and_runs_once_loaded(
         await pilot.pause(0.1)  # no results can come: the typed text is drawn on its own
         assert "lora" in app.export_screenshot()
         assert not app.triage.paper_list.rows  # loading, not the Inbox page under a filter
-        app.triage.full_load.set()
+        app.triage.loader.full_load.set()
         await wait_ready(pilot)
         assert list(app.triage.paper_list.rows) == [IDS[4]]  # LoRA

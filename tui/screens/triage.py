@@ -1,9 +1,9 @@
 """The triage screen: sidebar, filter bar, paper list and abstract pane, driven by the keyboard.
 
-It draws first and loads after: the panes appear with a loading indicator, then a thread
-worker opens the library. It owns the conversation with the core — search in an exclusive
-thread worker, writes through the `StoreWriter`, sync in a thread worker — and hands models
-to its widgets. A triage key changes the in-memory snapshot at once (the row repaints in the
+It draws first and loads after: the panes appear with a loading indicator, then the
+`LibraryLoader` opens the library in thread workers (the start-up cache's page first). It owns
+the conversation with the core — search in an exclusive thread worker, writes through the
+`StoreWriter`, sync through the `SyncRunner` — and hands models to its widgets. A triage key changes the in-memory snapshot at once (the row repaints in the
 same frame) and the store's answer, when it arrives, replaces the guess.
 """
 
@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import threading
-import time
 from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -42,6 +39,7 @@ from tui.messages import (
 )
 from tui.models import Paper, State
 from tui.screens.bindings import PAPER_ACTIONS, TRIAGE_BINDINGS
+from tui.screens.loader import LibraryLoader
 from tui.screens.note_editor import NoteEditor
 from tui.screens.snapshot import LibrarySnapshot
 from tui.screens.sync_runner import SyncRunner
@@ -64,8 +62,8 @@ if TYPE_CHECKING:
     from tui.store import JournalEntry, Library
 
 
-REST_DELAY_STEPS = 15
-"""Wait this many 10 ms steps after the first rows before computing the rest (typing pause)."""
+REST_DELAY = 0.15
+"""Wait this long (seconds) after the first rows before computing the rest (typing pause)."""
 
 SCAN_DELAY = 0.12
 """While abstracts are not indexed yet, wait this long (seconds) after the quick answer
@@ -105,24 +103,14 @@ class TriageScreen(Screen[None]):
         """True while the list shows a quick answer that has not looked in abstracts yet."""
         self.preview = False
         """True while the list shows the start-up cache's page and the catalog still loads."""
-        self.full_load = threading.Event()
-        """Set: the loader goes on from the start-up cache to the catalog (tests clear it to
-        hold the screen in its preview)."""
-        self.full_load.set()
-        self.abstract_index = threading.Event()
-        """Set: the index build goes on from titles and authors to abstracts (tests clear it
-        to look at the screen while abstracts are not indexed)."""
-        self.abstract_index.set()
+        self.loader = LibraryLoader(self, home, INBOX.query)
         self.scan_delay = SCAN_DELAY
         """See SCAN_DELAY (tests lengthen it to look at the quick answer)."""
-        self._index_started = False
-        self._index_queued = False
-        """True once the first search after loading painted the list (tests and benchmarks wait on it)."""
 
     @property
     def workers_busy(self) -> bool:
         """True while a store write, search, load, sync or export has not finished."""
-        if self._index_queued or (self.writer is not None and self.writer.busy):
+        if self.loader.index_queued or (self.writer is not None and self.writer.busy):
             return True
         groups = ("load", "search", "sync", "export", "index")
         return any(w.group in groups and not w.is_finished for w in self.workers)
@@ -169,75 +157,11 @@ class TriageScreen(Screen[None]):
         # Draw first, load after: the loader thread would compete with the first paint.
         self.call_after_refresh(self._load_library)
 
-    # -- loading ------------------------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load_library(self) -> None:
-        # Imported here, in the worker, so the first frame never waits on them.
-        from tui.query import Searcher
-        from tui.store import Library
+        shown = self.snapshot.papers if self.snapshot is not None else ()
+        self.loader.load(self.library, self.searcher, shown, preview=self.snapshot is None)
 
-        try:
-            library = self.library or Library.open(self.home)
-            if self.snapshot is None:
-                self._post_preview(library)
-            worker = get_current_worker()
-            if not _wait(self.full_load, lambda: worker.is_cancelled):
-                return
-            # Abstracts stay on disk for now: the list paints without them and
-            # `_build_index` reads them next (at 100k papers that is ~1 s earlier on screen).
-            papers = dict(library.papers(texts=False))
-            states = dict(library.states())
-        except PaperdeckError as exc:
-            self.post_message(LibraryFailed(exc.message))
-            return
-        searcher = self.searcher
-        if searcher is None:
-            searcher = Searcher(papers)
-        else:
-            searcher.remove(set(self.snapshot.papers if self.snapshot else ()) - set(papers))
-            searcher.add_or_update(papers)
-        self.post_message(LibraryLoaded(library, papers, states, searcher))
-
-    def _start_index(self, library: Library, searcher: Searcher) -> None:
-        self._index_queued = False
-        self._build_index(library, searcher)
-
-    def _post_preview(self, library: Library) -> None:
-        """Paint the start-up cache's page, if it is current, while the catalog loads."""
-        from tui.screens.first_screen import load_first_screen
-
-        first = load_first_screen(library, INBOX.query, new_since=library.get_meta("new_since"))
-        if first is not None:
-            self.post_message(PreviewLoaded(library, first, dict(library.states())))
-
-    def _save_first_screen(self, library: Library, searcher: Searcher) -> None:
-        from tui.screens.first_screen import save_first_screen
-
-        save_first_screen(library, searcher, INBOX.query, new_since=library.get_meta("new_since"))
-
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def _build_index(self, library: Library, searcher: Searcher) -> None:
-        if not library.texts_loaded:
-            try:
-                library.load_texts()
-            except PaperdeckError as exc:
-                self.post_message(LibraryFailed(exc.message))
-                return
-            # The Paper objects gained their abstracts in place; tell the searcher so nothing
-            # it derived from the empty abstracts survives.
-            searcher.texts_filled()
-            self.post_message(TextsLoaded())
-        worker = get_current_worker()
-        stopped = lambda: worker.is_cancelled  # noqa: E731
-        # Titles and authors first (about a second at 100k), then abstracts (several).
-        # Quitting stops either: the process must not linger seconds for an unused index.
-        if not searcher.build(abstracts=False, cancelled=stopped):
-            return
-        if not _wait(self.abstract_index, stopped) or not searcher.build(cancelled=stopped):
-            return
-        gc.freeze()  # the index is millions of long-lived objects too
-        self._save_first_screen(library, searcher)  # the next start paints from it at once
+    # -- loading ------------------------------------------------------------------------------
 
     def on_texts_loaded(self, message: TextsLoaded) -> None:
         self._show_current()
@@ -322,9 +246,15 @@ class TriageScreen(Screen[None]):
         self._generation += 1
         # run_worker with a fixed description: @work would repr() every argument (the states
         # dict: ~35 ms at 100k papers) on the UI thread for each keystroke.
+        snapshot = self.snapshot
         self.run_worker(
             partial(
-                self._search, self.searcher, self.snapshot.frozen_states(), query, self._generation
+                self._search,
+                self.searcher,
+                snapshot.frozen_states(),
+                snapshot.version,  # read with the states: the searcher caches on the pair
+                query,
+                self._generation,
             ),
             name="search",
             description="search",
@@ -335,70 +265,54 @@ class TriageScreen(Screen[None]):
         )
 
     def _search(
-        self, searcher: Searcher, states: Mapping[str, State], query: Query, generation: int
+        self,
+        searcher: Searcher,
+        states: Mapping[str, State],
+        version: int,
+        query: Query,
+        generation: int,
     ) -> None:
-        from tui.screens.search import search_view
+        from tui.screens.search import ViewResult, paused, search_in_steps
 
         worker = get_current_worker()
-        version = self.snapshot.version if self.snapshot else None
 
-        def paused(steps: int) -> bool:
-            """Sleep `steps` x 10 ms unless a newer search comes; True if it came."""
-            for _ in range(steps):
-                time.sleep(0.01)
-                if worker.is_cancelled:
-                    return True
+        def stopped() -> bool:
             return worker.is_cancelled
 
-        # Per-keystroke work stays bounded while abstracts are not indexed: answer from the
-        # title and author index at once, and scan abstracts only when the typing pauses.
-        quick = None if searcher.abstracts_ready or not searcher.ready else query
-        quick = quick.without_field("abstract") if quick is not None else None
+        def report(result: ViewResult, partial: bool) -> None:
+            self.post_message(
+                SearchFinished(
+                    query.text,
+                    result.rows,
+                    result.total,
+                    result.title_spans,
+                    generation,
+                    result.all_rows,
+                    partial=partial,
+                )
+            )
+
         try:
-            if quick is not None:
-                first = search_view(
-                    searcher, states, quick, new_since=self._new_since, states_version=version
-                )
-                if worker.is_cancelled:
-                    return
-                self.post_message(
-                    SearchFinished(
-                        query.text,
-                        first.rows,
-                        first.total,
-                        first.title_spans,
-                        generation,
-                        first.all_rows,
-                        partial=True,
-                    )
-                )
-                if paused(round(self.scan_delay / 0.01)):
-                    return
-            result = search_view(
-                searcher, states, query, new_since=self._new_since, states_version=version
+            result = search_in_steps(
+                searcher,
+                states,
+                query,
+                report=report,
+                stopped=stopped,
+                scan_delay=self.scan_delay,
+                new_since=self._new_since,
+                states_version=version,
             )
         except PaperdeckError as exc:
             self.post_message(SearchFailed(query.text, exc.message, None))
             return
-        if worker.is_cancelled:
-            return
-        self.post_message(
-            SearchFinished(
-                query.text,
-                result.rows,
-                result.total,
-                result.title_spans,
-                generation,
-                result.all_rows,
-            )
-        )
-        if result.total <= len(result.rows):
+        if result is None or result.total <= len(result.rows):
             return
         # The full id list costs ~0.1 s of GIL at 100k: only once the typing has paused.
-        if paused(REST_DELAY_STEPS):
+        if paused(REST_DELAY, stopped):
             return
         rows = result.all_rows()
-        if not worker.is_cancelled:
+        if not stopped():
             self.post_message(RowsCompleted(rows, generation))
 
     def on_search_finished(self, message: SearchFinished) -> None:
@@ -411,11 +325,8 @@ class TriageScreen(Screen[None]):
         self.partial = message.partial
         self._all_rows = None if message.partial else message.all_rows
         self._show_view_counts()
-        if not self._index_started and self.library is not None and self.searcher is not None:
-            # Abstracts and the full index only once the first list is on screen: read
-            # alongside the first search they slowed it by half.
-            self._index_started = self._index_queued = True
-            self.call_after_refresh(self._start_index, self.library, self.searcher)
+        if self.library is not None and self.searcher is not None:
+            self.loader.start_index(self.library, self.searcher)  # once the list is on screen
         self.results_ready = True
         self._refresh_availability()
 
@@ -776,15 +687,7 @@ class TriageScreen(Screen[None]):
             await self.writer.drain()
         library, searcher = self.library, self.searcher
         if library is not None and searcher is not None and library.texts_loaded:
-            await asyncio.to_thread(self._save_first_screen, library, searcher)
-
-
-def _wait(event: threading.Event, stopped: Callable[[], bool]) -> bool:
-    """Wait for `event` in a worker thread; False if `stopped()` first (the app is closing)."""
-    while not event.wait(0.05):
-        if stopped():
-            return False
-    return True
+            await asyncio.to_thread(self.loader.save_first_screen, library, searcher)
 
 
 def _short_time(value: object) -> str:

@@ -1,0 +1,183 @@
+"""Opening the library for the interface, in thread workers, in the order a person sees it.
+
+1. Open the store (its small state files) and, when the start-up cache is current, post
+   `PreviewLoaded`: the Inbox page as it last stood paints at once.
+2. Read the catalog without abstracts, make a `Searcher`, post `LibraryLoaded`.
+3. Once the first list is on screen (`start_index`): read abstracts (`TextsLoaded`), index
+   titles and authors, then abstracts, then save the start-up cache for the next start.
+
+Quitting cancels the workers and every long step stops at its next pause. Two events let tests
+hold the loader at a step (`full_load` before 2, `abstract_index` before the abstracts' index);
+both are set in normal use.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Callable, Collection
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.dom import DOMNode
+from textual.worker import get_current_worker
+
+from tui.errors import PaperdeckError
+from tui.messages import LibraryFailed, LibraryLoaded, PreviewLoaded, TextsLoaded
+
+if TYPE_CHECKING:
+    from tui.query import Searcher
+    from tui.store import Library
+
+
+class LibraryLoader:
+    """Loads the library at `home` for `owner` (the screen that shows it); `view_terms` is the
+    query of the view the start-up cache holds (the Inbox)."""
+
+    def __init__(self, owner: DOMNode, home: Path, view_terms: str) -> None:
+        self._owner = owner
+        self._home = home
+        self._view_terms = view_terms
+        self._index_started = False
+        self._index_queued = False
+        self.full_load = threading.Event()
+        """Set: go on from the start-up cache to the catalog (tests clear it to hold the
+        screen on its preview)."""
+        self.full_load.set()
+        self.abstract_index = threading.Event()
+        """Set: go on from indexing titles and authors to abstracts (tests clear it to look at
+        the screen while abstracts are not indexed)."""
+        self.abstract_index.set()
+
+    @property
+    def index_queued(self) -> bool:
+        """True between asking for the index and its worker starting."""
+        return self._index_queued
+
+    def load(
+        self,
+        library: Library | None,
+        searcher: Searcher | None,
+        shown: Collection[str],
+        *,
+        preview: bool,
+    ) -> None:
+        """(Re)load the catalog in a worker; `searcher` and `shown` (the ids it holds) are
+        updated in place on a reload. `preview`: try the start-up cache first."""
+        self._owner.run_worker(
+            partial(self._load, library, searcher, shown, preview),
+            name="load",
+            description="load",
+            group="load",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def start_index(self, library: Library, searcher: Searcher) -> None:
+        """Read abstracts and build the index, once, after the next repaint (the first list
+        should be on screen before they compete with it: they slowed the first search by half)."""
+        if self._index_started:
+            return
+        self._index_started = self._index_queued = True
+
+        def start() -> None:
+            self._index_queued = False
+            self._owner.run_worker(
+                partial(self._index, library, searcher),
+                name="index",
+                description="index",
+                group="index",
+                thread=True,
+                exclusive=True,
+                exit_on_error=False,
+            )
+
+        self._owner.call_after_refresh(start)
+
+    def save_first_screen(self, library: Library, searcher: Searcher) -> bool:
+        """Save the start-up cache now, if the library in memory is what is on disk."""
+        from tui.screens.first_screen import save_first_screen
+
+        new_since = library.get_meta("new_since")
+        return save_first_screen(library, searcher, self._view_terms, new_since=new_since)
+
+    # -- in the workers ---------------------------------------------------------------------
+
+    def _load(
+        self,
+        library: Library | None,
+        searcher: Searcher | None,
+        shown: Collection[str],
+        preview: bool,
+    ) -> None:
+        # Imported here, in the worker, so the first frame never waits on them.
+        from tui.query import Searcher
+        from tui.store import Library
+
+        owner = self._owner
+        stopped = _stopped()
+        try:
+            library = library or Library.open(self._home)
+            if preview:
+                self._post_preview(library)
+            if not _wait(self.full_load, stopped):
+                return
+            # Abstracts stay on disk for now: the list paints without them and the index worker
+            # reads them next (at 100k papers that is ~1 s earlier on screen).
+            papers = dict(library.papers(texts=False))
+            states = dict(library.states())
+        except PaperdeckError as exc:
+            owner.post_message(LibraryFailed(exc.message))
+            return
+        if searcher is None:
+            searcher = Searcher(papers)
+        else:
+            searcher.remove(set(shown) - set(papers))
+            searcher.add_or_update(papers)
+        owner.post_message(LibraryLoaded(library, papers, states, searcher))
+
+    def _post_preview(self, library: Library) -> None:
+        from tui.screens.first_screen import load_first_screen
+
+        new_since = library.get_meta("new_since")
+        first = load_first_screen(library, self._view_terms, new_since=new_since)
+        if first is not None:
+            self._owner.post_message(PreviewLoaded(library, first, dict(library.states())))
+
+    def _index(self, library: Library, searcher: Searcher) -> None:
+        owner = self._owner
+        if not library.texts_loaded:
+            try:
+                library.load_texts()
+            except PaperdeckError as exc:
+                owner.post_message(LibraryFailed(exc.message))
+                return
+            # The Paper objects gained their abstracts in place; tell the searcher so nothing
+            # it derived from the empty abstracts survives.
+            searcher.texts_filled()
+            owner.post_message(TextsLoaded())
+        stopped = _stopped()
+        # Titles and authors first (about a second at 100k), then abstracts (several).
+        # Quitting stops either: the process must not linger seconds for an unused index.
+        if not searcher.build(abstracts=False, cancelled=stopped):
+            return
+        if not _wait(self.abstract_index, stopped) or not searcher.build(cancelled=stopped):
+            return
+        gc.freeze()  # the index is millions of long-lived objects too
+        self.save_first_screen(library, searcher)  # the next start paints from it at once
+
+
+def _stopped() -> Callable[[], bool]:
+    """In a worker: a check for 'the worker was cancelled' (the app is closing)."""
+    worker = get_current_worker()
+    return lambda: worker.is_cancelled
+
+
+def _wait(event: threading.Event, stopped: Callable[[], bool]) -> bool:
+    """Wait for `event` in a worker thread; False if `stopped()` first."""
+    while not event.wait(0.05):
+        if stopped():
+            return False
+    return True
