@@ -131,8 +131,16 @@ async def test_an_import_retires_the_cache(library_home: Path) -> None:
 
 
 async def test_a_damaged_cache_means_an_ordinary_start(library_home: Path) -> None:
+    await run_once(library_home)
     path = cache_path(library_home)
-    for damage in (b"{not json", b"[]", orjson.dumps({"format": 1, "papers": 3})):
+    good = orjson.loads(path.read_bytes())  # its fingerprint matches: only the content is bad
+    for damage in (
+        b"{not json",
+        b"[]",
+        orjson.dumps({"format": 1, "papers": 3}),
+        orjson.dumps({**good, "papers": [None]}),
+        orjson.dumps({**good, "papers": [1]}),
+    ):
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(damage)
         app = make_app(library_home)
@@ -175,3 +183,59 @@ async def test_a_filter_typed_on_the_preview_is_drawn_and_runs_once_loaded(
         app.triage.loader.full_load.set()
         await wait_ready(pilot)
         assert list(app.triage.paper_list.rows) == [IDS[4]]  # LoRA
+
+
+async def test_a_filter_typed_on_the_preview_searches_abstracts_once_they_are_read(
+    library_home: Path,
+) -> None:
+    await run_once(library_home)
+    app = held_app(library_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_preview(pilot, app)
+        await pilot.press("slash", *"diffusion")  # DPM by title, Rectified Flows by abstract
+        app.triage.loader.full_load.set()
+        await wait_ready(pilot)
+        assert set(app.triage.paper_list.rows) == {IDS[0], IDS[1]}
+        assert not app.triage.partial
+
+
+async def test_a_bad_filter_while_loading_still_loads_and_indexes(library_home: Path) -> None:
+    await run_once(library_home)
+    app = held_app(library_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_preview(pilot, app)
+        await pilot.press("slash", "(")
+        app.triage.loader.full_load.set()
+        for _ in range(300):
+            await pilot.pause(0.01)
+            searcher = app.triage.searcher
+            if searcher is not None and searcher.abstracts_ready:
+                break
+        assert app.triage.searcher is not None and app.triage.searcher.abstracts_ready
+        assert not app.triage.paper_list.busy  # not "Loading…" forever
+        assert app.triage.filter_bar.has_class("-invalid")
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert list(app.triage.paper_list.rows) == IDS
+
+
+async def test_an_import_made_in_the_app_is_in_the_saved_page(library_home: Path) -> None:
+    newest = Paper(
+        id="arxiv:2611.00002",
+        arxiv_id="2611.00002",
+        title="Synced While The App Was Open",
+        listed_on="2026-11-24",
+        abstract="New.",
+    )
+    app = make_app(library_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        assert app.triage.library is not None
+        app.triage.library.upsert_papers([newest], source="hf-daily")  # as `S` does
+        await pilot.press("q")  # quits before the screen has reloaded its list
+    app = held_app(library_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_preview(pilot, app)
+        assert app.triage.paper_list.rows[0] == newest.id
+        assert app.triage.paper_list.total == len(IDS) + 1
+        app.triage.loader.full_load.set()

@@ -7,7 +7,6 @@ from pathlib import Path
 import orjson
 
 from tui.models import Paper
-from tui.query import Searcher
 from tui.screens.first_screen import cache_path, load_first_screen, save_first_screen
 from tui.store import Library
 
@@ -27,10 +26,10 @@ def papers(count: int = 5) -> list[Paper]:
     ]
 
 
-def opened(home: Path) -> tuple[Library, Searcher]:
+def opened(home: Path) -> Library:
     lib = Library.open(home)
-    catalog = lib.papers()
-    return lib, Searcher(catalog)
+    lib.papers()  # with abstracts, as the app has them once it has indexed
+    return lib
 
 
 def test_saves_the_first_page_with_texts_and_counts(home: Path) -> None:
@@ -38,8 +37,8 @@ def test_saves_the_first_page_with_texts_and_counts(home: Path) -> None:
         lib.upsert_papers(papers(), source="test")
         lib.set_status(["arxiv:2611.00004"], "later")
         lib.edit_tags(["arxiv:2611.00001"], add=["idea"])
-    lib, searcher = opened(home)
-    assert save_first_screen(lib, searcher, INBOX)
+    lib = opened(home)
+    assert save_first_screen(lib, INBOX)
     first = load_first_screen(Library.open(home), INBOX)
     assert first is not None
     assert first.rows == [f"arxiv:2611.{n:05d}" for n in (3, 2, 1, 0)]  # newest first, no Later
@@ -54,27 +53,27 @@ def test_not_saved_before_the_texts_are_read(home: Path) -> None:
     with Library.open(home) as lib:
         lib.upsert_papers(papers(), source="test")
     lib = Library.open(home)
-    searcher = Searcher(lib.papers(texts=False))
-    assert not save_first_screen(lib, searcher, INBOX)
+    lib.papers(texts=False)
+    assert not save_first_screen(lib, INBOX)
     assert not cache_path(home).exists()
 
 
 def test_not_saved_when_another_process_changed_the_files(home: Path) -> None:
     with Library.open(home) as lib:
         lib.upsert_papers(papers(), source="test")
-    lib, searcher = opened(home)
+    lib = opened(home)
     with Library.open(home) as other:
         other.toggle_star(["arxiv:2611.00002"])
-    assert not save_first_screen(lib, searcher, INBOX)  # our states are stale now
+    assert not save_first_screen(lib, INBOX)  # our states are stale now
     lib.refresh()
-    assert save_first_screen(lib, searcher, INBOX)
+    assert save_first_screen(lib, INBOX)
 
 
 def test_any_later_write_retires_it(home: Path) -> None:
     with Library.open(home) as lib:
         lib.upsert_papers(papers(), source="test")
-    lib, searcher = opened(home)
-    assert save_first_screen(lib, searcher, INBOX)
+    lib = opened(home)
+    assert save_first_screen(lib, INBOX)
     assert load_first_screen(Library.open(home), INBOX) is not None
     lib.set_note(["arxiv:2611.00000"], "read this")  # our own write counts too
     assert load_first_screen(Library.open(home), INBOX) is None
@@ -83,8 +82,8 @@ def test_any_later_write_retires_it(home: Path) -> None:
 def test_another_view_or_new_since_or_format_is_not_used(home: Path) -> None:
     with Library.open(home) as lib:
         lib.upsert_papers(papers(), source="test")
-    lib, searcher = opened(home)
-    assert save_first_screen(lib, searcher, INBOX, new_since="2026-11-01T00:00:00Z")
+    lib = opened(home)
+    assert save_first_screen(lib, INBOX, new_since="2026-11-01T00:00:00Z")
     fresh = Library.open(home)
     assert load_first_screen(fresh, INBOX, new_since="2026-11-01T00:00:00Z") is not None
     assert load_first_screen(fresh, INBOX) is None
@@ -98,8 +97,8 @@ def test_another_view_or_new_since_or_format_is_not_used(home: Path) -> None:
 def test_damaged_files_are_ignored(home: Path) -> None:
     with Library.open(home) as lib:
         lib.upsert_papers(papers(), source="test")
-    lib, searcher = opened(home)
-    assert save_first_screen(lib, searcher, INBOX)
+    lib = opened(home)
+    assert save_first_screen(lib, INBOX)
     path = cache_path(home)
     good = orjson.loads(path.read_bytes())
     fresh = Library.open(home)
@@ -111,6 +110,45 @@ def test_damaged_files_are_ignored(home: Path) -> None:
         orjson.dumps({**good, "papers": [{"title": "no id"}]}),
         orjson.dumps({**good, "total": "many"}),
         orjson.dumps({**good, "status_counts": [1]}),
+        orjson.dumps({**good, "papers": [None]}),
+        orjson.dumps({**good, "papers": [1]}),
+        orjson.dumps({**good, "papers": {"a": 1}}),
+        orjson.dumps({**good, "rows": [None, 3]}),
     ):
         path.write_bytes(damage)
         assert load_first_screen(fresh, INBOX) is None
+        assert not path.exists()  # a damaged cache is removed: the next save starts clean
+
+
+def test_a_cache_from_another_paperdeck_version_is_not_used(home: Path) -> None:
+    with Library.open(home) as lib:
+        lib.upsert_papers(papers(), source="test")
+    assert save_first_screen(opened(home), INBOX)
+    path = cache_path(home)
+    doc = orjson.loads(path.read_bytes())
+    path.write_bytes(orjson.dumps({**doc, "version": "0.0.1"}))
+    assert load_first_screen(Library.open(home), INBOX) is None
+
+
+def test_saved_from_the_library_itself_after_an_import_in_this_process(home: Path) -> None:
+    with Library.open(home) as lib:
+        lib.upsert_papers(papers(3), source="test")
+    lib = opened(home)
+    newest = Paper(
+        id="arxiv:2611.09999", arxiv_id="2611.09999", title="Newest", listed_on="2026-11-30"
+    )
+    lib.upsert_papers([newest], source="sync")  # as an in-app sync does, before any screen knows
+    assert save_first_screen(lib, INBOX)
+    first = load_first_screen(Library.open(home), INBOX)
+    assert first is not None
+    assert first.rows[0] == newest.id and first.total == 4
+
+
+def test_a_save_gives_up_quickly_when_another_process_holds_the_lock(home: Path) -> None:
+    with Library.open(home) as lib:
+        lib.upsert_papers(papers(), source="test")
+    lib = opened(home)
+    other = Library.open(home)
+    with other.hold():
+        assert not save_first_screen(lib, INBOX)  # after LOCK_WAIT, not the 5 s lock timeout
+    assert save_first_screen(lib, INBOX)

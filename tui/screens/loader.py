@@ -41,6 +41,7 @@ class LibraryLoader:
         self._view_terms = view_terms
         self._index_started = False
         self._index_queued = False
+        self._saving = threading.Lock()  # the index worker and quitting may both save
         self.full_load = threading.Event()
         """Set: go on from the start-up cache to the catalog (tests clear it to hold the
         screen on its preview)."""
@@ -96,12 +97,13 @@ class LibraryLoader:
 
         self._owner.call_after_refresh(start)
 
-    def save_first_screen(self, library: Library, searcher: Searcher) -> bool:
+    def save_first_screen(self, library: Library) -> bool:
         """Save the start-up cache now, if the library in memory is what is on disk."""
         from tui.screens.first_screen import save_first_screen
 
-        new_since = library.get_meta("new_since")
-        return save_first_screen(library, searcher, self._view_terms, new_since=new_since)
+        with self._saving:
+            new_since = library.get_meta("new_since")
+            return save_first_screen(library, self._view_terms, new_since=new_since)
 
     # -- in the workers ---------------------------------------------------------------------
 
@@ -121,7 +123,9 @@ class LibraryLoader:
         try:
             library = library or Library.open(self._home)
             if preview:
-                self._post_preview(library)
+                self._post_preview(
+                    library
+                )  # never fails for the cache's sake: see load_first_screen
             if not _wait(self.full_load, stopped):
                 return
             # Abstracts stay on disk for now: the list paints without them and the index worker
@@ -166,7 +170,7 @@ class LibraryLoader:
         if not _wait(self.abstract_index, stopped) or not searcher.build(cancelled=stopped):
             return
         gc.freeze()  # the index is millions of long-lived objects too
-        self.save_first_screen(library, searcher)  # the next start paints from it at once
+        self.save_first_screen(library)  # the next start paints from it at once
 
 
 def _stopped() -> Callable[[], bool]:

@@ -107,18 +107,29 @@ def search_in_steps(
     report: Callable[[ViewResult, bool], None],
     stopped: Callable[[], bool],
     scan_delay: float,
+    texts_loaded: bool = True,
     new_since: str | None = None,
     states_version: object = None,
 ) -> ViewResult | None:
     """Run `query` for a keystroke: `report(result, partial)` gets each answer, and the final
-    one is returned (None when `stopped()` said a newer search replaced this one).
+    one is returned (None when `stopped()` said a newer search replaced this one, or when
+    there can be no final answer yet).
 
-    When titles are indexed but abstracts not yet, the first answer leaves abstracts out
-    (`partial=True`, at once); abstracts are scanned after `scan_delay` seconds without a newer
-    keystroke. Otherwise there is one answer.
+    * Abstracts not read yet (`texts_loaded` False, the first second or so at 100k papers) and
+      the query needs them: one answer without them, partial; search again once they are in.
+    * Titles indexed but abstracts not yet: the first answer leaves abstracts out (partial, at
+      once); abstracts are scanned after `scan_delay` seconds without a newer keystroke.
+    * Otherwise one answer.
     """
-    quick = query.without_field("abstract") if searcher.ready else None
-    if quick is not None and not searcher.abstracts_ready:
+    quick = query.without_field("abstract")
+    if not texts_loaded and query.needs_texts:
+        first = search_view(
+            searcher, states, quick or query, new_since=new_since, states_version=states_version
+        )
+        if not stopped():
+            report(first, True)
+        return None
+    if quick is not None and searcher.ready and not searcher.abstracts_ready:
         first = search_view(
             searcher, states, quick, new_since=new_since, states_version=states_version
         )

@@ -103,6 +103,7 @@ class TriageScreen(Screen[None]):
         """True while the list shows a quick answer that has not looked in abstracts yet."""
         self.preview = False
         """True while the list shows the start-up cache's page and the catalog still loads."""
+        self._preview_changes: dict[str, State] = {}
         self.loader = LibraryLoader(self, home, INBOX.query)
         self.scan_delay = SCAN_DELAY
         """See SCAN_DELAY (tests lengthen it to look at the quick answer)."""
@@ -165,6 +166,8 @@ class TriageScreen(Screen[None]):
 
     def on_texts_loaded(self, message: TextsLoaded) -> None:
         self._show_current()
+        if self.filter_bar.text:
+            self._run_search()  # a filter answered before could not look in abstracts: now it can
 
     def on_library_failed(self, message: LibraryFailed) -> None:
         self.paper_list.busy = False
@@ -209,8 +212,12 @@ class TriageScreen(Screen[None]):
         if preview is not None:
             # Keys pressed on the preview went to the store through the writer; the loader may
             # have read the states before some of them landed. Until now only this screen could
-            # change the preview's papers, so its states are the newest.
+            # change the preview's papers, so its states are the newest (they include the store's
+            # answers and later guesses); the store's answers for papers off the page (an undo
+            # may reach them) are newer than what the loader read.
+            self.snapshot.replace(self._preview_changes)
             self.snapshot.replace({pid: preview.state(pid) for pid in preview.papers})
+            self._preview_changes = {}
         # 100k papers make one full collection pause the UI for ~0.17 s; they live as long
         # as the app, so move them out of the collector's sight.
         gc.freeze()
@@ -240,7 +247,7 @@ class TriageScreen(Screen[None]):
         try:
             query = view_query(self.view.query, text)
         except QuerySyntaxError as exc:
-            self.filter_bar.show_error(exc.message, exc.position)
+            self._search_failed(exc.message, exc.position)
             return
         self.filter_bar.clear_error()
         self._generation += 1
@@ -253,6 +260,7 @@ class TriageScreen(Screen[None]):
                 self.searcher,
                 snapshot.frozen_states(),
                 snapshot.version,  # read with the states: the searcher caches on the pair
+                self.library is not None and self.library.texts_loaded,
                 query,
                 self._generation,
             ),
@@ -269,6 +277,7 @@ class TriageScreen(Screen[None]):
         searcher: Searcher,
         states: Mapping[str, State],
         version: int,
+        texts_loaded: bool,
         query: Query,
         generation: int,
     ) -> None:
@@ -300,6 +309,7 @@ class TriageScreen(Screen[None]):
                 report=report,
                 stopped=stopped,
                 scan_delay=self.scan_delay,
+                texts_loaded=texts_loaded,
                 new_since=self._new_since,
                 states_version=version,
             )
@@ -335,7 +345,17 @@ class TriageScreen(Screen[None]):
             self.paper_list.complete_rows(message.rows)
 
     def on_search_failed(self, message: SearchFailed) -> None:
-        self.filter_bar.show_error(message.message, message.position)
+        self._search_failed(message.message, message.position)
+
+    def _search_failed(self, message: str, position: int | None) -> None:
+        """Keep the last good rows and say what is wrong; with no rows yet (a bad filter typed
+        while the library loaded) stop saying "loading" and read abstracts and index anyway."""
+        self.filter_bar.show_error(message, position)
+        if self.library is not None and self.searcher is not None:
+            self.paper_list.busy = False
+            if not self.paper_list.rows:
+                self.paper_list.set_rows([])
+            self.loader.start_index(self.library, self.searcher)
 
     def on_filter_bar_changed(self, message: FilterBar.Changed) -> None:
         self._run_search()
@@ -463,6 +483,8 @@ class TriageScreen(Screen[None]):
             self._show_current()
 
     def on_states_changed(self, message: StatesChanged) -> None:
+        if self.preview:
+            self._preview_changes.update(message.states)
         self._apply_states(message.states)
         if message.kind in ("undo", "redo"):
             verb = "Undone" if message.kind == "undo" else "Redone"
@@ -470,6 +492,8 @@ class TriageScreen(Screen[None]):
             self.app.notify(text, markup=False, timeout=3)
 
     def on_store_failed(self, message: StoreFailed) -> None:
+        if self.preview:
+            self._preview_changes.update(message.states)
         self._apply_states(message.states)
         self.app.notify(message.message, title="Not saved", severity="error", markup=False)
 
@@ -685,9 +709,9 @@ class TriageScreen(Screen[None]):
         self.sync_runner.cancel()
         if self.writer is not None:
             await self.writer.drain()
-        library, searcher = self.library, self.searcher
-        if library is not None and searcher is not None and library.texts_loaded:
-            await asyncio.to_thread(self.loader.save_first_screen, library, searcher)
+        library = self.library
+        if library is not None and library.texts_loaded:
+            await asyncio.to_thread(self.loader.save_first_screen, library)
 
 
 def _short_time(value: object) -> str:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from tui.errors import StoreError, UnknownPaperError, UsageError
+from tui.errors import LockTimeoutError, StoreError, UnknownPaperError, UsageError
 from tui.models import (
     PAPER_FIELDS,
     STATUSES,
@@ -292,10 +292,20 @@ class Library:
             return changed
 
     @contextmanager
-    def hold(self) -> Iterator[None]:
-        """Keep every other process (and thread) from writing while the block runs."""
-        with self._write():
-            yield
+    def hold(self, timeout: float | None = None) -> Iterator[None]:
+        """Keep every other process (and thread) from writing while the block runs; `timeout`
+        bounds the wait (default: the library's lock timeout), then LockTimeoutError."""
+        if timeout is None:
+            with self._write():
+                yield
+            return
+        if not self._mutex.acquire(timeout=timeout):
+            raise LockTimeoutError(f"library {self.home} is busy in this process")
+        try:
+            with self._lock.hold(timeout):
+                yield
+        finally:
+            self._mutex.release()
 
     def _view_files(self) -> list[KeyedDB]:
         return [self._catalog, *self._texts, *self._shards]

@@ -46,13 +46,15 @@ class LibraryLock:
         return int(text) if text.isdigit() else None
 
     @contextmanager
-    def hold(self) -> Iterator[None]:
-        """Hold the lock for the duration of the block (nesting in one thread is free)."""
-        if not self._thread_lock.acquire(timeout=self.timeout):
+    def hold(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold the lock for the duration of the block (nesting in one thread is free);
+        `timeout` overrides how long to wait for it."""
+        wait = self.timeout if timeout is None else timeout
+        if not self._thread_lock.acquire(timeout=wait):
             raise LockTimeoutError(f"library {self.path.parent} is busy in this process")
         try:
             if self._depth == 0:
-                self._acquire_file()
+                self._acquire_file(wait)
             self._depth += 1
             try:
                 yield
@@ -63,12 +65,12 @@ class LibraryLock:
         finally:
             self._thread_lock.release()
 
-    def _acquire_file(self) -> None:
+    def _acquire_file(self, wait: float) -> None:
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise StoreError(f"cannot open lock file {self.path}: {exc.strerror}") from None
-        deadline = time.monotonic() + self.timeout
+        deadline = time.monotonic() + wait
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -83,7 +85,7 @@ class LibraryLock:
                     who = f"process {pid}" if pid else "another process"
                     raise LockTimeoutError(
                         f"library {self.path.parent} is locked by {who} "
-                        f"(waited {self.timeout:g} s); try again when it has finished"
+                        f"(waited {wait:g} s); try again when it has finished"
                     ) from None
                 time.sleep(0.02)
         try:
