@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 
 from tui.errors import PaperdeckError
 from tui.messages import LibraryFailed, LibraryLoaded, PreviewLoaded, TextsLoaded
+from tui.screens.threads import run_in_thread
 
 if TYPE_CHECKING:
     from tui.query import Searcher
@@ -66,15 +67,7 @@ class LibraryLoader:
     ) -> None:
         """(Re)load the catalog in a worker; `searcher` and `shown` (the ids it holds) are
         updated in place on a reload. `preview`: try the start-up cache first."""
-        self._owner.run_worker(
-            partial(self._load, library, searcher, shown, preview),
-            name="load",
-            description="load",
-            group="load",
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-        )
+        run_in_thread(self._owner, partial(self._load, library, searcher, shown, preview), "load")
 
     def start_index(self, library: Library, searcher: Searcher) -> None:
         """Read abstracts and build the index, once, after the next repaint (the first list
@@ -85,15 +78,7 @@ class LibraryLoader:
 
         def start() -> None:
             self._index_queued = False
-            self._owner.run_worker(
-                partial(self._index, library, searcher),
-                name="index",
-                description="index",
-                group="index",
-                thread=True,
-                exclusive=True,
-                exit_on_error=False,
-            )
+            run_in_thread(self._owner, partial(self._index, library, searcher), "index")
 
         self._owner.call_after_refresh(start)
 

@@ -44,6 +44,7 @@ from tui.screens.note_editor import NoteEditor
 from tui.screens.snapshot import LibrarySnapshot
 from tui.screens.sync_runner import SyncRunner
 from tui.screens.tag_editor import TagEdit, TagEditor
+from tui.screens.threads import run_in_thread
 from tui.screens.writer import StoreWriter, WriteJob
 from tui.widgets import (
     AbstractPane,
@@ -251,10 +252,9 @@ class TriageScreen(Screen[None]):
             return
         self.filter_bar.clear_error()
         self._generation += 1
-        # run_worker with a fixed description: @work would repr() every argument (the states
-        # dict: ~35 ms at 100k papers) on the UI thread for each keystroke.
         snapshot = self.snapshot
-        self.run_worker(
+        run_in_thread(
+            self,
             partial(
                 self._search,
                 self.searcher,
@@ -264,12 +264,7 @@ class TriageScreen(Screen[None]):
                 query,
                 self._generation,
             ),
-            name="search",
-            description="search",
-            group="search",
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
+            "search",
         )
 
     def _search(
