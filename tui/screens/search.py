@@ -121,27 +121,22 @@ def search_in_steps(
       once); abstracts are scanned after `scan_delay` seconds without a newer keystroke.
     * Otherwise one answer.
     """
-    quick = query.without_field("abstract")
-    if not texts_loaded and query.needs_texts:
-        first = search_view(
-            searcher, states, quick or query, new_since=new_since, states_version=states_version
-        )
-        if not stopped():
-            report(first, True)
-        return None
-    if quick is not None and searcher.ready and not searcher.abstracts_ready:
-        first = search_view(
-            searcher, states, quick, new_since=new_since, states_version=states_version
+
+    def answer(q: Query, partial: bool) -> ViewResult | None:
+        result = search_view(
+            searcher, states, q, new_since=new_since, states_version=states_version
         )
         if stopped():
             return None
-        report(first, True)
-        if paused(scan_delay, stopped):
-            return None
-    result = search_view(
-        searcher, states, query, new_since=new_since, states_version=states_version
-    )
-    if stopped():
+        report(result, partial)
+        return result
+
+    quick = query.without_field("abstract")
+    if not texts_loaded and query.needs_texts:
+        answer(quick or query, True)
         return None
-    report(result, False)
-    return result
+    if quick is not None and searcher.ready and not searcher.abstracts_ready:
+        first = answer(quick, True)
+        if first is None or paused(scan_delay, stopped):
+            return None
+    return answer(query, False)

@@ -3,8 +3,9 @@
 It draws first and loads after: the panes appear with a loading indicator, then the
 `LibraryLoader` opens the library in thread workers (the start-up cache's page first). It owns
 the conversation with the core — search in an exclusive thread worker, writes through the
-`StoreWriter`, sync through the `SyncRunner` — and hands models to its widgets. A triage key changes the in-memory snapshot at once (the row repaints in the
-same frame) and the store's answer, when it arrives, replaces the guess.
+`StoreWriter`, sync through the `SyncRunner` — and hands models to its widgets. A triage key
+changes the in-memory snapshot at once (the row repaints in the same frame) and the store's
+answer, when it arrives, replaces the guess.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ import threading
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -220,10 +220,16 @@ class Library:
             raise StoreError("internal error: a store write outside the library lock")
 
     @contextmanager
-    def _write(self) -> Iterator[None]:
-        """Hold the cross-process lock and this object's mutex for one read-modify-write."""
-        with self._mutex, self._lock.hold():
-            yield
+    def _write(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold this object's mutex and the cross-process lock for one read-modify-write;
+        `timeout` bounds both waits (default: the mutex without limit, the lock's own timeout)."""
+        if not self._mutex.acquire(timeout=-1 if timeout is None else timeout):
+            raise LockTimeoutError(f"library {self.home} is busy in this process")
+        try:
+            with self._lock.hold(timeout):
+                yield
+        finally:
+            self._mutex.release()
 
     # ------------------------------------------------------------------ loading
 
@@ -291,21 +297,10 @@ class Library:
                 changed = True
             return changed
 
-    @contextmanager
-    def hold(self, timeout: float | None = None) -> Iterator[None]:
+    def hold(self, timeout: float | None = None) -> AbstractContextManager[None]:
         """Keep every other process (and thread) from writing while the block runs; `timeout`
         bounds the wait (default: the library's lock timeout), then LockTimeoutError."""
-        if timeout is None:
-            with self._write():
-                yield
-            return
-        if not self._mutex.acquire(timeout=timeout):
-            raise LockTimeoutError(f"library {self.home} is busy in this process")
-        try:
-            with self._lock.hold(timeout):
-                yield
-        finally:
-            self._mutex.release()
+        return self._write(timeout)
 
     def _view_files(self) -> list[KeyedDB]:
         return [self._catalog, *self._texts, *self._shards]
@@ -544,14 +539,7 @@ class Library:
             texts[pid] = {k: doc.pop(k) for k in TEXT_FIELDS if doc.get(k)}
             docs[pid] = _compact(doc)
         # Texts first: a crash between the two writes leaves only unused texts behind.
-        by_shard: dict[int, dict[str, dict[str, Any]]] = {}
-        gone: dict[int, list[str]] = {}
-        for pid, text in texts.items():
-            by_shard.setdefault(text_shard_of(pid), {})[pid] = text
-        for old in rekeyed:
-            gone.setdefault(text_shard_of(old), []).append(old)
-        for n in sorted(set(by_shard) | set(gone)):
-            self._texts[n].keyed("texts").put_many(by_shard.get(n, {}), delete=gone.get(n, ()))
+        _put_sharded(self._texts, "texts", text_shard_of, texts, rekeyed)
         self._catalog.keyed("papers").put_many(docs, delete=rekeyed)
         if rekeyed:
             aliases = dict(self.get_meta("aliases", {}) or {})
@@ -572,15 +560,8 @@ class Library:
     # ------------------------------------------------------------------ state writes
 
     def _write_states(self, states: Mapping[str, State], deleted: Iterable[str] = ()) -> None:
-        by_shard: dict[int, dict[str, dict[str, Any]]] = {}
-        gone: dict[int, list[str]] = {}
-        for pid, st in states.items():
-            by_shard.setdefault(shard_of(pid), {})[pid] = st.to_dict()
-        for pid in deleted:
-            gone.setdefault(shard_of(pid), []).append(pid)
-        for n in sorted(set(by_shard) | set(gone)):
-            table = self._shards[n].keyed("states")
-            table.put_many(by_shard.get(n, {}), delete=gone.get(n, ()))
+        docs = {pid: st.to_dict() for pid, st in states.items()}
+        _put_sharded(self._shards, "states", shard_of, docs, deleted)
         for pid in deleted:
             self._states.pop(pid, None)
         for pid, st in states.items():
@@ -821,6 +802,24 @@ class Library:
         for listener in list(self.listeners):
             listener(entry)
         return entry
+
+
+def _put_sharded(
+    dbs: list[KeyedDB],
+    table: str,
+    shard: Callable[[str], int],
+    docs: Mapping[str, dict[str, Any]],
+    deleted: Iterable[str],
+) -> None:
+    """Write `docs` and delete `deleted` in the shards they belong to: one write per shard."""
+    by_shard: dict[int, dict[str, dict[str, Any]]] = {}
+    gone: dict[int, list[str]] = {}
+    for pid, doc in docs.items():
+        by_shard.setdefault(shard(pid), {})[pid] = doc
+    for pid in deleted:
+        gone.setdefault(shard(pid), []).append(pid)
+    for n in sorted(set(by_shard) | set(gone)):
+        dbs[n].keyed(table).put_many(by_shard.get(n, {}), delete=gone.get(n, ()))
 
 
 def _entry_from_row(
