@@ -71,7 +71,7 @@ class SearchFinished(Message):
         text: str,
         rows: Sequence[str],
         total: int,
-        title_spans: Callable[[str], Sequence[tuple[int, int]]],
+        title_spans: Callable[[str], Sequence[tuple[int, int]]] | None,
         generation: int,
         all_rows: Callable[[], list[str]],
         *,

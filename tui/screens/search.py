@@ -38,7 +38,7 @@ class ViewResult:
 
     rows: list[str]
     total: int
-    title_spans: SpanLookup
+    title_spans: SpanLookup | None  # None: nothing to highlight
     all_rows: Callable[[], list[str]]
 
 
@@ -51,10 +51,6 @@ def view_query(view_terms: str, text: str) -> Query:
         return typed
     root = view.root if isinstance(typed.root, MatchAll) else And((view.root, typed.root))
     return Query(text=text, root=root, sort=typed.sort, reverse=typed.reverse)
-
-
-def _no_spans(paper_id: str) -> Sequence[tuple[int, int]]:
-    return ()
 
 
 def search_view(
@@ -79,7 +75,7 @@ def search_view(
     result = searcher.search(query, context, limit=FIRST_HITS)
     rows = result.ids
     if not query.words and not query.phrases:
-        return ViewResult(rows, result.total, _no_spans, result.all_ids)
+        return ViewResult(rows, result.total, None, result.all_ids)
     first: dict[str, Hit] = {hit.id: hit for hit in result.hits}
 
     def title_spans(paper_id: str) -> Sequence[tuple[int, int]]:
