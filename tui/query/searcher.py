@@ -233,6 +233,26 @@ class _LiveScan:
 _DONE = object()
 
 
+def _day(paper: Paper) -> str:
+    """The date a paper sorts on (newest first): its listing day, else its arXiv date."""
+    return (paper.listed_on or paper.published or "")[:10]
+
+
+def _votes(paper: Paper) -> int:
+    return paper.upvotes or 0
+
+
+def _title(paper: Paper) -> str:
+    return paper.title.casefold()
+
+
+def _sort_key(key: str) -> Callable[[Paper], Any]:
+    """The first criterion of each order: `title`, `upvotes`, else the date."""
+    if key == "title":
+        return _title
+    return _votes if key == "upvotes" else _day
+
+
 class _BuildCancelled(Exception):
     """The build's `cancelled()` said stop (raised from the pacer, caught by `build`)."""
 
@@ -677,14 +697,9 @@ class Searcher:
         if want <= 0:
             return []
         papers: list[Paper] = self._papers  # type: ignore[assignment]  # members are alive
-        primary: Callable[[int], Any]
+        key_of = _sort_key(key)
+        primary: Callable[[int], Any] = {n: key_of(papers[n]) for n in members}.__getitem__
         edge: Any
-        if key == "title":
-            primary = lambda n: papers[n].title.casefold()  # noqa: E731
-        elif key == "upvotes":
-            primary = lambda n: papers[n].upvotes or 0  # noqa: E731
-        else:
-            primary = lambda n: (papers[n].listed_on or papers[n].published or "")[:10]  # noqa: E731
         if len(members) > 4 * want:
             # Only papers at least as good on the first criterion as the want-th best can make
             # it; the ties at that edge are all kept for the finer criteria to sort out.
@@ -699,9 +714,7 @@ class Searcher:
         if key == "title":
             members.sort(key=primary)
             return members[:want]
-        members.sort(
-            key=lambda n: (papers[n].listed_on or papers[n].published or "")[:10], reverse=True
-        )
+        members.sort(key=lambda n: _day(papers[n]), reverse=True)
         if key == "upvotes":
             members.sort(key=primary, reverse=True)
         return members[:want]
@@ -716,8 +729,7 @@ class Searcher:
             elif key == "upvotes":
                 # Most upvoted first, ties newest first: the date order bucketed by votes.
                 by_date, _rank = self._order("date", False)
-                papers = self._papers
-                votes = [(p.upvotes or 0) if p is not None else 0 for p in papers]
+                votes = [_votes(p) if p is not None else 0 for p in self._papers]
                 order = _bucketed(by_date, votes.__getitem__, reverse=True)
             else:
                 order = self._sorted_numbers(key)
@@ -743,10 +755,10 @@ class Searcher:
             ids = [p.id if p is not None else "" for p in papers]
         if key == "title":
             live.sort(key=ids.__getitem__)
-            titles = [p.title.casefold() if p is not None else "" for p in papers]
+            titles = [_title(p) if p is not None else "" for p in papers]
             live.sort(key=titles.__getitem__)
             return live
-        days = [(p.listed_on or p.published or "")[:10] if p is not None else "" for p in papers]
+        days = [_day(p) if p is not None else "" for p in papers]
         return _bucketed(live, days.__getitem__, reverse=True, then=ids.__getitem__)
 
     def _column(self, name: str) -> tuple[list[Any], list[int], int]:
