@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 
 from tui.commands import PaperdeckCommands
 from tui.screens.help import HelpScreen, help_rows
-from tui.screens.triage import TriageScreen
+from tui.screens.triage.screen import TriageScreen
 
 if TYPE_CHECKING:
     from textual.screen import Screen

@@ -20,7 +20,7 @@ from tui.widgets.text import safe_text
 
 if TYPE_CHECKING:
     from tui.models import Paper, State
-    from tui.screens.triage import TriageScreen
+    from tui.screens.triage.screen import TriageScreen
 
 EXPORT_EXTENSIONS: dict[str, str] = {
     ".json": "json",
@@ -52,7 +52,7 @@ class PaperdeckCommands(Provider):
     """Commands for the triage screen."""
 
     def _triage(self) -> TriageScreen | None:
-        from tui.screens.triage import TriageScreen
+        from tui.screens.triage.screen import TriageScreen
 
         screen = self.screen
         return screen if isinstance(screen, TriageScreen) else None
@@ -71,7 +71,7 @@ class PaperdeckCommands(Provider):
                 continue
             title = binding.tooltip or binding.description  # type: ignore[union-attr]
             yield title, partial(screen.run_action, action), f"key: {binding.key}"  # type: ignore[union-attr]
-        from tui.widgets.sidebar import SMART_VIEWS, View
+        from tui.views import SMART_VIEWS, View
 
         for key, label in SMART_VIEWS:
             yield f"Go to {label}", partial(screen.go_to_view, View("smart", key)), "view"
@@ -97,8 +97,8 @@ def ask_rename_tag(screen: TriageScreen, old: str) -> None:
     """Ask for a new name for tag `old`, then rename it everywhere (one undo step)."""
     from tui.models import normalise_tag
     from tui.screens.prompt import Prompt
-    from tui.screens.writer import WriteJob
-    from tui.widgets.sidebar import View
+    from tui.screens.triage.writer import WriteJob
+    from tui.views import View
 
     def done(new: str | None) -> None:
         if not new or screen.writer is None:

@@ -16,8 +16,8 @@ from tui.models import Paper, State
 
 if TYPE_CHECKING:
     from tui.query import Searcher
-    from tui.screens.first_screen import FirstScreen
     from tui.store import Library
+    from tui.store.startup_cache import StartupPage
 
 
 class TextsLoaded(Message):
@@ -28,7 +28,7 @@ class PreviewLoaded(Message):
     """The store was opened and its start-up cache is current: paint that page while the
     catalog loads (LibraryLoaded follows)."""
 
-    def __init__(self, library: Library, first: FirstScreen, states: Mapping[str, State]) -> None:
+    def __init__(self, library: Library, first: StartupPage, states: Mapping[str, State]) -> None:
         super().__init__()
         self.library = library
         self.first = first

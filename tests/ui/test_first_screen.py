@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 from ui_helpers import RecordingApp, fill_library, make_app, sample_papers, settle, wait_ready
 
 from tui.models import Paper
-from tui.screens.first_screen import cache_path
 from tui.store import Library
+from tui.store.startup_cache import cache_path
 
 IDS = [p.id for p in sample_papers()]
 SIZE = (140, 40)

@@ -17,9 +17,9 @@ from ui_helpers import (
 
 from tui.app import stylesheets
 from tui.models import Paper, State
+from tui.views import View
 from tui.widgets import PaperList
 from tui.widgets.abstract_pane import describe_paper
-from tui.widgets.sidebar import View
 
 
 class ListApp(App[None]):

@@ -7,8 +7,8 @@ from pathlib import Path
 import orjson
 
 from tui.models import Paper
-from tui.screens.first_screen import cache_path, load_first_screen, save_first_screen
 from tui.store import Library
+from tui.store.startup_cache import cache_path, load_startup_page, save_startup_page
 
 INBOX = "is:inbox"
 
@@ -38,8 +38,8 @@ def test_saves_the_first_page_with_texts_and_counts(home: Path) -> None:
         lib.set_status(["arxiv:2611.00004"], "later")
         lib.edit_tags(["arxiv:2611.00001"], add=["idea"])
     lib = opened(home)
-    assert save_first_screen(lib, INBOX)
-    first = load_first_screen(Library.open(home), INBOX)
+    assert save_startup_page(lib, INBOX)
+    first = load_startup_page(Library.open(home), INBOX)
     assert first is not None
     assert first.rows == [f"arxiv:2611.{n:05d}" for n in (3, 2, 1, 0)]  # newest first, no Later
     assert first.total == 4
@@ -54,7 +54,7 @@ def test_not_saved_before_the_texts_are_read(home: Path) -> None:
         lib.upsert_papers(papers(), source="test")
     lib = Library.open(home)
     lib.papers(texts=False)
-    assert not save_first_screen(lib, INBOX)
+    assert not save_startup_page(lib, INBOX)
     assert not cache_path(home).exists()
 
 
@@ -64,41 +64,41 @@ def test_not_saved_when_another_process_changed_the_files(home: Path) -> None:
     lib = opened(home)
     with Library.open(home) as other:
         other.toggle_star(["arxiv:2611.00002"])
-    assert not save_first_screen(lib, INBOX)  # our states are stale now
+    assert not save_startup_page(lib, INBOX)  # our states are stale now
     lib.refresh()
-    assert save_first_screen(lib, INBOX)
+    assert save_startup_page(lib, INBOX)
 
 
 def test_any_later_write_retires_it(home: Path) -> None:
     with Library.open(home) as lib:
         lib.upsert_papers(papers(), source="test")
     lib = opened(home)
-    assert save_first_screen(lib, INBOX)
-    assert load_first_screen(Library.open(home), INBOX) is not None
+    assert save_startup_page(lib, INBOX)
+    assert load_startup_page(Library.open(home), INBOX) is not None
     lib.set_note(["arxiv:2611.00000"], "read this")  # our own write counts too
-    assert load_first_screen(Library.open(home), INBOX) is None
+    assert load_startup_page(Library.open(home), INBOX) is None
 
 
 def test_another_view_or_new_since_or_format_is_not_used(home: Path) -> None:
     with Library.open(home) as lib:
         lib.upsert_papers(papers(), source="test")
     lib = opened(home)
-    assert save_first_screen(lib, INBOX, new_since="2026-11-01T00:00:00Z")
+    assert save_startup_page(lib, INBOX, new_since="2026-11-01T00:00:00Z")
     fresh = Library.open(home)
-    assert load_first_screen(fresh, INBOX, new_since="2026-11-01T00:00:00Z") is not None
-    assert load_first_screen(fresh, INBOX) is None
-    assert load_first_screen(fresh, "is:later", new_since="2026-11-01T00:00:00Z") is None
+    assert load_startup_page(fresh, INBOX, new_since="2026-11-01T00:00:00Z") is not None
+    assert load_startup_page(fresh, INBOX) is None
+    assert load_startup_page(fresh, "is:later", new_since="2026-11-01T00:00:00Z") is None
     path = cache_path(home)
     doc = orjson.loads(path.read_bytes())
     path.write_bytes(orjson.dumps({**doc, "format": 999}))
-    assert load_first_screen(fresh, INBOX, new_since="2026-11-01T00:00:00Z") is None
+    assert load_startup_page(fresh, INBOX, new_since="2026-11-01T00:00:00Z") is None
 
 
 def test_damaged_files_are_ignored(home: Path) -> None:
     with Library.open(home) as lib:
         lib.upsert_papers(papers(), source="test")
     lib = opened(home)
-    assert save_first_screen(lib, INBOX)
+    assert save_startup_page(lib, INBOX)
     path = cache_path(home)
     good = orjson.loads(path.read_bytes())
     fresh = Library.open(home)
@@ -116,18 +116,18 @@ def test_damaged_files_are_ignored(home: Path) -> None:
         orjson.dumps({**good, "rows": [None, 3]}),
     ):
         path.write_bytes(damage)
-        assert load_first_screen(fresh, INBOX) is None
+        assert load_startup_page(fresh, INBOX) is None
         assert not path.exists()  # a damaged cache is removed: the next save starts clean
 
 
 def test_a_cache_from_another_paperdeck_version_is_not_used(home: Path) -> None:
     with Library.open(home) as lib:
         lib.upsert_papers(papers(), source="test")
-    assert save_first_screen(opened(home), INBOX)
+    assert save_startup_page(opened(home), INBOX)
     path = cache_path(home)
     doc = orjson.loads(path.read_bytes())
     path.write_bytes(orjson.dumps({**doc, "version": "0.0.1"}))
-    assert load_first_screen(Library.open(home), INBOX) is None
+    assert load_startup_page(Library.open(home), INBOX) is None
 
 
 def test_saved_from_the_library_itself_after_an_import_in_this_process(home: Path) -> None:
@@ -138,8 +138,8 @@ def test_saved_from_the_library_itself_after_an_import_in_this_process(home: Pat
         id="arxiv:2611.09999", arxiv_id="2611.09999", title="Newest", listed_on="2026-11-30"
     )
     lib.upsert_papers([newest], source="sync")  # as an in-app sync does, before any screen knows
-    assert save_first_screen(lib, INBOX)
-    first = load_first_screen(Library.open(home), INBOX)
+    assert save_startup_page(lib, INBOX)
+    first = load_startup_page(Library.open(home), INBOX)
     assert first is not None
     assert first.rows[0] == newest.id and first.total == 4
 
@@ -150,5 +150,5 @@ def test_a_save_gives_up_quickly_when_another_process_holds_the_lock(home: Path)
     lib = opened(home)
     other = Library.open(home)
     with other.hold():
-        assert not save_first_screen(lib, INBOX)  # after LOCK_WAIT, not the 5 s lock timeout
-    assert save_first_screen(lib, INBOX)
+        assert not save_startup_page(lib, INBOX)  # after LOCK_WAIT, not the 5 s lock timeout
+    assert save_startup_page(lib, INBOX)

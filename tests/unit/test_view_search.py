@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tui.models import Paper
 from tui.query import Searcher
-from tui.screens.search import ViewResult, search_in_steps, view_query
+from tui.query.pages import ViewResult, search_in_steps, view_query
 
 PAPERS = [
     Paper(

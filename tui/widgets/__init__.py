@@ -4,7 +4,7 @@ go down from the screen, messages go up."""
 from tui.widgets.abstract_pane import AbstractPane
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.paper_list import PaperList
-from tui.widgets.sidebar import View, ViewSidebar
+from tui.widgets.sidebar import ViewSidebar
 from tui.widgets.status_header import StatusHeader
 from tui.widgets.sync_indicator import SyncIndicator
 
@@ -14,6 +14,5 @@ __all__ = [
     "PaperList",
     "StatusHeader",
     "SyncIndicator",
-    "View",
     "ViewSidebar",
 ]

@@ -1,14 +1,11 @@
 """The tag sidebar: the smart views (Inbox, Later, Done, Skipped, Starred, All) and every tag,
 each with a live count. Choosing one posts `ViewSidebar.ViewChosen`; the screen filters.
-
-A `View` says which papers it holds, both as a query term (for the core's query language) and
-as a predicate over a State (for counting and for re-checking rows without a search).
+What a view is lives in `tui.views`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
@@ -17,67 +14,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from tui.models import State
+from tui.views import INBOX, SMART_VIEWS, View
 from tui.widgets.text import safe_text
-
-SMART_VIEWS: tuple[tuple[str, str], ...] = (
-    ("inbox", "Inbox"),
-    ("later", "Later"),
-    ("done", "Done"),
-    ("skipped", "Skipped"),
-    ("starred", "Starred"),
-    ("all", "All"),
-)
-"""(key, label) of the smart views, in sidebar order; keys match Library.status_counts()."""
-
-
-@dataclass(frozen=True, slots=True)
-class View:
-    """A slice of the library: a smart view (`kind="smart"`) or a tag (`kind="tag"`)."""
-
-    kind: str
-    key: str
-
-    @property
-    def option_id(self) -> str:
-        return f"{self.kind}:{self.key}"
-
-    @property
-    def label(self) -> str:
-        if self.kind == "tag":
-            return f"#{self.key}"
-        return dict(SMART_VIEWS).get(self.key, self.key)
-
-    @property
-    def query(self) -> str:
-        """The query-language term for this view ('' for All)."""
-        if self.kind == "tag":
-            return f'tag:"{self.key}"' if _needs_quotes(self.key) else f"tag:{self.key}"
-        if self.key == "all":
-            return ""
-        return f"is:{self.key}"
-
-    def holds(self, state: State) -> bool:
-        """Whether a paper with this state belongs to the view."""
-        if self.kind == "tag":
-            return self.key in state.tags
-        if self.key == "all":
-            return True
-        if self.key == "starred":
-            return state.starred
-        return state.status == self.key
-
-    @classmethod
-    def from_option_id(cls, option_id: str) -> View:
-        kind, _, key = option_id.partition(":")
-        return cls(kind, key)
-
-
-INBOX = View("smart", "inbox")
-
-
-def _needs_quotes(text: str) -> bool:
-    return any(ch in text for ch in ' "():') or text.startswith("-")
 
 
 def _row(label: str, count: int, width: int = 20) -> Content:

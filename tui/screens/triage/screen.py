@@ -39,24 +39,23 @@ from tui.messages import (
     TextsLoaded,
 )
 from tui.models import Paper, State
-from tui.screens.bindings import PAPER_ACTIONS, TRIAGE_BINDINGS
-from tui.screens.loader import LibraryLoader
 from tui.screens.note_editor import NoteEditor
-from tui.screens.snapshot import LibrarySnapshot
-from tui.screens.sync_runner import SyncRunner
 from tui.screens.tag_editor import TagEdit, TagEditor
-from tui.screens.threads import run_in_thread
-from tui.screens.writer import StoreWriter, WriteJob
+from tui.screens.triage.bindings import PAPER_ACTIONS, TRIAGE_BINDINGS
+from tui.screens.triage.loader import LibraryLoader
+from tui.screens.triage.sync_runner import SyncRunner
+from tui.screens.triage.threads import run_in_thread
+from tui.screens.triage.writer import StoreWriter, WriteJob
+from tui.snapshot import LibrarySnapshot
+from tui.views import INBOX, View
 from tui.widgets import (
     AbstractPane,
     FilterBar,
     PaperList,
     StatusHeader,
     SyncIndicator,
-    View,
     ViewSidebar,
 )
-from tui.widgets.sidebar import INBOX
 
 if TYPE_CHECKING:
     from tui.config import Config
@@ -243,7 +242,7 @@ class TriageScreen(Screen[None]):
         if self.snapshot is None or self.searcher is None:
             return
         from tui.query import QuerySyntaxError
-        from tui.screens.search import view_query
+        from tui.query.pages import view_query
 
         text = self.filter_bar.text
         try:
@@ -277,7 +276,7 @@ class TriageScreen(Screen[None]):
         query: Query,
         generation: int,
     ) -> None:
-        from tui.screens.search import ViewResult, paused, search_in_steps
+        from tui.query.pages import ViewResult, paused, search_in_steps
 
         worker = get_current_worker()
 
@@ -707,7 +706,7 @@ class TriageScreen(Screen[None]):
             await self.writer.drain()
         library = self.library
         if library is not None and library.texts_loaded:
-            await asyncio.to_thread(self.loader.save_first_screen, library)
+            await asyncio.to_thread(self.loader.save_startup_page, library)
 
 
 def _short_time(value: object) -> str:

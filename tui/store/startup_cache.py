@@ -24,7 +24,7 @@ from tui import __version__
 from tui.atomic import atomic_write_bytes
 from tui.errors import PaperdeckError
 from tui.models import Paper
-from tui.screens.search import search_view, view_query
+from tui.query.pages import search_view, view_query
 
 if TYPE_CHECKING:
     from tui.store import Library
@@ -43,7 +43,7 @@ def cache_path(home: Path) -> Path:
 
 
 @dataclass(slots=True)
-class FirstScreen:
+class StartupPage:
     """The default view's first rows with their papers, its total, and the sidebar counts."""
 
     rows: list[str]
@@ -53,7 +53,7 @@ class FirstScreen:
     tag_counts: dict[str, int]
 
 
-def save_first_screen(library: Library, view_terms: str, *, new_since: str | None = None) -> bool:
+def save_startup_page(library: Library, view_terms: str, *, new_since: str | None = None) -> bool:
     """Record the first page of the view `view_terms` (no filter); False when nothing was saved.
 
     Runs under the library's lock, and only when the papers, texts and states in memory are
@@ -92,9 +92,9 @@ def save_first_screen(library: Library, view_terms: str, *, new_since: str | Non
     return True
 
 
-def load_first_screen(
+def load_startup_page(
     library: Library, view_terms: str, *, new_since: str | None = None
-) -> FirstScreen | None:
+) -> StartupPage | None:
     """The cached first page of `view_terms` if it still matches the library's files, else None.
 
     Never raises: a file that cannot be read or makes no sense is removed (it is only a cache).
@@ -119,7 +119,7 @@ def load_first_screen(
         rows = list(doc["rows"])
         if not all(isinstance(pid, str) and pid in papers for pid in rows):
             raise ValueError("every row must be one of the cached papers")
-        return FirstScreen(
+        return StartupPage(
             rows=rows,
             total=int(doc["total"]),
             papers=papers,

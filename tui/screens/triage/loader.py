@@ -25,7 +25,7 @@ from textual.worker import get_current_worker
 
 from tui.errors import PaperdeckError
 from tui.messages import LibraryFailed, LibraryLoaded, PreviewLoaded, TextsLoaded
-from tui.screens.threads import run_in_thread
+from tui.screens.triage.threads import run_in_thread
 
 if TYPE_CHECKING:
     from tui.query import Searcher
@@ -82,13 +82,13 @@ class LibraryLoader:
 
         self._owner.call_after_refresh(start)
 
-    def save_first_screen(self, library: Library) -> bool:
+    def save_startup_page(self, library: Library) -> bool:
         """Save the start-up cache now, if the library in memory is what is on disk."""
-        from tui.screens.first_screen import save_first_screen
+        from tui.store.startup_cache import save_startup_page
 
         with self._saving:
             new_since = library.get_meta("new_since")
-            return save_first_screen(library, self._view_terms, new_since=new_since)
+            return save_startup_page(library, self._view_terms, new_since=new_since)
 
     # -- in the workers ---------------------------------------------------------------------
 
@@ -110,7 +110,7 @@ class LibraryLoader:
             if preview:
                 self._post_preview(
                     library
-                )  # never fails for the cache's sake: see load_first_screen
+                )  # never fails for the cache's sake: see load_startup_page
             if not _wait(self.full_load, stopped):
                 return
             # Abstracts stay on disk for now: the list paints without them and the index worker
@@ -128,10 +128,10 @@ class LibraryLoader:
         owner.post_message(LibraryLoaded(library, papers, states, searcher))
 
     def _post_preview(self, library: Library) -> None:
-        from tui.screens.first_screen import load_first_screen
+        from tui.store.startup_cache import load_startup_page
 
         new_since = library.get_meta("new_since")
-        first = load_first_screen(library, self._view_terms, new_since=new_since)
+        first = load_startup_page(library, self._view_terms, new_since=new_since)
         if first is not None:
             self._owner.post_message(PreviewLoaded(library, first, dict(library.states())))
 
@@ -155,7 +155,7 @@ class LibraryLoader:
         if not _wait(self.abstract_index, stopped) or not searcher.build(cancelled=stopped):
             return
         gc.freeze()  # the index is millions of long-lived objects too
-        self.save_first_screen(library)  # the next start paints from it at once
+        self.save_startup_page(library)  # the next start paints from it at once
 
 
 def _stopped() -> Callable[[], bool]:

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tui.models import State
-from tui.query import Hit, Query, QueryContext, Searcher, parse
-from tui.query.nodes import And, MatchAll
+from tui.query.nodes import And, MatchAll, Query
+from tui.query.parser import parse
+from tui.query.searcher import Hit, QueryContext, Searcher
 
 SpanLookup = Callable[[str], Sequence[tuple[int, int]]]
 """paper id -> the (start, end) character ranges of its title to highlight."""

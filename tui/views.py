@@ -1,0 +1,71 @@
+"""What a view is: a slice of the library (a smart view such as Inbox or Later, or a tag).
+
+A `View` says which papers it holds as a query term (for the core's query language) and as a
+predicate over a State (for re-checking a row without a search). The sidebar shows them, the
+screen searches them, the palette goes to them, the start-up cache is keyed by one. Plain Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui.models import State
+
+SMART_VIEWS: tuple[tuple[str, str], ...] = (
+    ("inbox", "Inbox"),
+    ("later", "Later"),
+    ("done", "Done"),
+    ("skipped", "Skipped"),
+    ("starred", "Starred"),
+    ("all", "All"),
+)
+"""(key, label) of the smart views, in sidebar order; keys match Library.status_counts()."""
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A slice of the library: a smart view (`kind="smart"`) or a tag (`kind="tag"`)."""
+
+    kind: str
+    key: str
+
+    @property
+    def option_id(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+    @property
+    def label(self) -> str:
+        if self.kind == "tag":
+            return f"#{self.key}"
+        return dict(SMART_VIEWS).get(self.key, self.key)
+
+    @property
+    def query(self) -> str:
+        """The query-language term for this view ('' for All)."""
+        if self.kind == "tag":
+            return f'tag:"{self.key}"' if _needs_quotes(self.key) else f"tag:{self.key}"
+        if self.key == "all":
+            return ""
+        return f"is:{self.key}"
+
+    def holds(self, state: State) -> bool:
+        """Whether a paper with this state belongs to the view."""
+        if self.kind == "tag":
+            return self.key in state.tags
+        if self.key == "all":
+            return True
+        if self.key == "starred":
+            return state.starred
+        return state.status == self.key
+
+    @classmethod
+    def from_option_id(cls, option_id: str) -> View:
+        kind, _, key = option_id.partition(":")
+        return cls(kind, key)
+
+
+INBOX = View("smart", "inbox")
+
+
+def _needs_quotes(text: str) -> bool:
+    return any(ch in text for ch in ' "():') or text.startswith("-")
