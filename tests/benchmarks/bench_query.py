@@ -101,13 +101,14 @@ def peak_mb() -> float:
 
 def cool(searcher: Searcher) -> None:
     """Drop caches a fresh session would not have (long prefixes, typo tables, leaf results)."""
-    index = searcher._index
+    corpus = searcher._corpus
+    index = corpus.index
     if index is not None:
         for field_index in index.fields.values():
             for prefix in [p for p in field_index.prefixes if len(p) > 2]:
                 del field_index.prefixes[prefix]
             field_index._truncations.clear()
-    searcher._leaf_cache.clear()
+    corpus.leaf_cache.clear()
 
 
 def keystroke(searcher: Searcher, text: str, ctx: QueryContext) -> float:

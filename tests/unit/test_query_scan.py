@@ -243,7 +243,7 @@ def test_ready_then_abstracts_ready_flip_in_order() -> None:
     def note(stage: str) -> None:
         seen.append((searcher.ready, searcher.abstracts_ready))
 
-    searcher._on_snapshot = note
+    searcher._builder.on_snapshot = note
     searcher.build()
     # title and authors snapshots before stage 1 is published, abstract after.
     assert seen == [(False, False), (False, False), (True, False)]
@@ -278,7 +278,7 @@ def test_updates_made_while_a_stage_builds_are_not_lost(stage: str) -> None:
         )
         searcher.remove(["p3"])
 
-    searcher._on_snapshot = meddle
+    searcher._builder.on_snapshot = meddle
     searcher.build()
     assert searcher.abstracts_ready
     assert ids(searcher, "title:widgets") == {"p1"}
@@ -315,7 +315,7 @@ def test_searches_during_a_background_build_match_the_final_answers(library: lis
 def test_concurrent_builds_do_the_work_once() -> None:
     searcher = Searcher(small_library())
     snapshots: list[str] = []
-    searcher._on_snapshot = snapshots.append
+    searcher._builder.on_snapshot = snapshots.append
     threads = [threading.Thread(target=searcher.build) for _ in range(3)]
     for thread in threads:
         thread.start()

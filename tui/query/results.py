@@ -1,0 +1,133 @@
+"""What a search answers with, and what it runs against: `QueryContext` (the user's states and
+the clock), `Hit` (one paper, its score and highlight spans), `SearchResult` (the hits asked for,
+the total, every id on demand) and `LazySpans` (spans computed field by field on first access,
+since a list pane reads only titles and the abstract is the costly field).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from tui.models import Paper, State
+
+
+@dataclass
+class QueryContext:
+    """What a query is evaluated against besides the papers.
+
+    `states`: the user's states by paper id (only touched papers; others are inbox).
+    `now`: the clock relative dates count from (its calendar date is "today").
+    `new_since`: ISO time of the previous sync; `is:new` is `first_seen >= new_since`
+    (every paper counts as new when it is None).
+    `states_version`: optional token that changes whenever `states` changes (a counter the
+    store bumps on each triage write, say). When given, state terms (`is:`, `tag:`,
+    `has:note`) are cached per token instead of walking `states` on every keystroke.
+    """
+
+    states: Mapping[str, State] = field(default_factory=dict)
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    new_since: str | None = None
+    states_version: object = None
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+SpanMap = Mapping[str, list[tuple[int, int]]]
+SPAN_FIELDS: tuple[str, ...] = ("title", "authors", "abstract")
+
+
+class LazySpans(Mapping[str, list[tuple[int, int]]]):
+    """Highlight spans computed field by field on first access (a list pane reads only
+    "title"; the abstract, the costly one, only for the paper on screen). Keys are the fields
+    that have spans, like a plain dict of the non-empty ones."""
+
+    __slots__ = ("_compute", "_done")
+
+    def __init__(self, compute: Callable[[str], list[tuple[int, int]]]) -> None:
+        self._compute = compute
+        self._done: dict[str, list[tuple[int, int]]] = {}
+
+    def _field(self, name: str) -> list[tuple[int, int]]:
+        found = self._done.get(name)
+        if found is None:
+            found = self._done[name] = self._compute(name) if name in SPAN_FIELDS else []
+        return found
+
+    def __getitem__(self, name: str) -> list[tuple[int, int]]:
+        found = self._field(name)
+        if not found:
+            raise KeyError(name)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([name for name in SPAN_FIELDS if self._field(name)])
+
+    def __len__(self) -> int:
+        return sum(1 for name in SPAN_FIELDS if self._field(name))
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+class Hit:
+    """One matching paper: its id, relevance score and highlight spans.
+
+    `spans` maps "title" / "authors" / "abstract" to sorted, non-overlapping (start, end)
+    character ranges into `paper.title`, `", ".join(paper.authors)` and `paper.abstract`; only
+    fields with spans are keys. For search results it is a `LazySpans` (read-only mapping that
+    computes each field on first access): use `hit.spans.get("title", [])`.
+    """
+
+    __slots__ = ("id", "score", "spans")
+
+    def __init__(self, id: str, score: float, spans: SpanMap | None = None) -> None:
+        self.id = id
+        self.score = score
+        self.spans: SpanMap = spans if spans is not None else {}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Hit):
+            return NotImplemented
+        return (self.id, self.score, dict(self.spans)) == (other.id, other.score, dict(other.spans))
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.score))
+
+    def __repr__(self) -> str:
+        return f"Hit(id={self.id!r}, score={self.score!r})"
+
+
+class SearchResult:
+    """The hits asked for (`limit`), in order, and how many papers matched in all (`total`)."""
+
+    __slots__ = ("_all_ids", "hits", "total")
+
+    def __init__(
+        self, hits: list[Hit], total: int, all_ids: Callable[[], list[str]] | None = None
+    ) -> None:
+        self.hits = hits
+        self.total = total
+        self._all_ids = all_ids
+
+    @property
+    def ids(self) -> list[str]:
+        """The ids of `hits`."""
+        return [hit.id for hit in self.hits]
+
+    def all_ids(self) -> list[str]:
+        """Every matching id in order (a list view scrolling past `hits` wants these). Computed on
+        demand against the library as it is now."""
+        if self._all_ids is None or len(self.hits) == self.total:
+            return self.ids
+        return self._all_ids()
+
+    def __repr__(self) -> str:
+        return f"SearchResult(total={self.total}, hits={len(self.hits)})"
+
+
+Highlighter = Callable[[Paper, str], list[tuple[int, int]]]
+"""(paper, field name) -> the sorted, merged spans of a query in that field."""
