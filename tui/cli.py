@@ -13,7 +13,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -104,18 +103,21 @@ def _search(
     lib: Library, words: Sequence[str], limit: int | None = None, *, texts: bool = True
 ) -> list[Paper]:
     """The papers matching the query; abstracts are read only if `texts` or the query needs them."""
-    from tui.query import QueryContext, Searcher, parse
+    from tui.query import Searcher, parse
+    from tui.query.pages import run_query
 
     query = parse(" ".join(words))
-    ctx = QueryContext(
-        states=lib.states(),
-        now=datetime.now(UTC),
-        new_since=lib.get_meta("new_since"),
-        states_version=lib.states_version,
-    )
+    states, new_since, version = lib.states(), lib.get_meta("new_since"), lib.states_version
     papers = lib.papers(texts=texts or query.needs_texts)
-    result = Searcher(papers.values()).search(query, ctx, limit=limit)
-    return [papers[hit.id] for hit in result.hits]
+    result = run_query(
+        Searcher(papers.values()),
+        states,
+        query,
+        limit=limit,
+        new_since=new_since,
+        states_version=version,
+    )
+    return [papers[paper_id] for paper_id in result.rows]
 
 
 def _row(paper: Paper, state: State) -> str:

@@ -1,11 +1,14 @@
 """`search_in_steps`: a quick answer from titles and authors while abstracts are not indexed,
-then the real one; one answer once they are. Real Searcher, real papers; no Textual."""
+then the real one; one answer once they are. `run_query`, the one way a query meets the library.
+Real Searcher, real papers; no Textual."""
 
 from __future__ import annotations
 
-from tui.models import Paper
-from tui.query import Searcher
-from tui.query.pages import ViewResult, search_in_steps, view_query
+from datetime import UTC, datetime
+
+from tui.models import Paper, State
+from tui.query import QueryContext, Searcher, parse
+from tui.query.pages import FIRST_HITS, ViewResult, run_query, search_in_steps, view_query
 
 PAPERS = [
     Paper(
@@ -67,3 +70,43 @@ def test_one_answer_when_abstracts_are_indexed_or_not_asked_for() -> None:
     half.build(abstracts=False)
     assert run(half, "title:flows")[0] == [(["arxiv:2"], False)]  # no abstract in the query
     assert run(half, "abstract:sampling")[0] == [(["arxiv:1"], False)]  # only abstracts
+
+
+def library(count: int) -> list[Paper]:
+    return [
+        Paper(
+            id=f"arxiv:{n}",
+            arxiv_id=str(n),
+            title=f"Diffusion paper {n}" if n % 2 else f"Graph paper {n}",
+            listed_on=f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}",
+            upvotes=n % 7,
+        )
+        for n in range(count)
+    ]
+
+
+def test_run_query_answers_what_the_searcher_does_first_hits_or_all() -> None:
+    papers = library(FIRST_HITS * 3)
+    searcher = Searcher(papers)
+    states = {"arxiv:3": State(status="later"), "arxiv:5": State(starred=True)}
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    for text in ("diffusion", "paper sort:upvotes", "-is:later", "is:starred OR graph"):
+        query = parse(text)
+        whole = searcher.search(query, QueryContext(states=states, now=now), limit=None)
+        first = run_query(searcher, states, query, now=now)
+        every = run_query(searcher, states, query, limit=None, now=now)
+        assert first.rows == whole.ids[:FIRST_HITS] and first.total == whole.total
+        assert every.rows == whole.ids and every.total == whole.total
+        assert first.all_rows() == every.all_rows() == whole.ids
+
+
+def test_run_query_highlights_titles_of_first_rows_and_beyond() -> None:
+    papers = library(FIRST_HITS * 3)
+    searcher = Searcher(papers)
+    result = run_query(searcher, {}, parse("diffusion"))
+    assert result.title_spans is not None
+    assert result.title_spans(result.rows[0]) == [(0, 9)]
+    beyond = [pid for pid in result.all_rows() if pid not in result.rows]
+    assert beyond and result.title_spans(beyond[-1]) == [(0, 9)]
+    assert not result.title_spans("arxiv:0")  # a graph paper: nothing to light up
+    assert run_query(searcher, {}, parse("is:inbox")).title_spans is None

@@ -8,8 +8,9 @@
     result = searcher.search(q, ctx, limit=200)   # -> SearchResult(hits=[Hit(id, score, spans)], total)
 
 The language is DESIGN.md section 4 (details in `tui.query.parser`, `tui.query.dates` and
-`tui.query.text`); the engine and its speed in `tui.query.searcher`, the index in
-`tui.query.index`, index-free search in `tui.query.scan`.
+`tui.query.text`); the engine's face in `tui.query.searcher`, evaluation and its speed in
+`tui.query.evaluate`, the index in `tui.query.index` (built by `tui.query.build`), index-free
+search in `tui.query.scan`.
 """
 
 from tui.query.nodes import Query

@@ -1,5 +1,5 @@
 """Evaluating one query over a corpus: `Evaluation` (which papers match, their scores, their
-order, and a highlighter for their spans), written against `Corpus`, the few things it reads.
+order, and a highlighter for their spans), written against `CorpusView`, the few things it reads of the library.
 
 How it stays fast at 100k papers:
 
@@ -69,7 +69,7 @@ from tui.query.text import (
 _LEAF_CACHE_SIZE = 256
 
 
-class Corpus(Protocol):
+class CorpusView(Protocol):
     """What an evaluation reads of the library (`tui.query.corpus.Corpus` is the one in use).
 
     `papers[n]` is paper number n (None once removed), `numbers` maps ids to numbers, `alive` is
@@ -101,7 +101,7 @@ class Evaluation:
     """One evaluation of one query against `corpus` (hold the corpus's lock while it runs):
     bitmaps per node, word levels, scores, order."""
 
-    def __init__(self, corpus: Corpus, ctx: QueryContext) -> None:
+    def __init__(self, corpus: CorpusView, ctx: QueryContext) -> None:
         self.corpus = corpus
         self.ctx = ctx
         self.size = corpus.size

@@ -1,6 +1,6 @@
 """The parsed form of a query: a tree of small immutable nodes, and the `Query` that holds it.
 
-The parser (`tui.query.parser`) builds these; the searcher (`tui.query.searcher`) evaluates them.
+The parser (`tui.query.parser`) builds these; `tui.query.evaluate` evaluates them.
 Every node records the character offset it came from (`position`, 0-based) for diagnostics; the
 offset is left out of equality so tests and caches compare nodes by meaning alone.
 """

@@ -1,4 +1,6 @@
-"""Running a view + filter through the core's query language, off the UI thread.
+"""Running a query over the library: `run_query` is the one way the screen (a view + filter,
+off the UI thread), the start-up cache and the CLI search, so they build the query's context
+and read its answer alike.
 
 The view (Inbox, a tag, …) and the typed filter are parsed separately and joined with AND at
 the tree level, so a filter such as `a OR b` cannot swallow the view's condition.
@@ -9,7 +11,7 @@ holding the GIL) is a separate step the caller runs afterwards, and only when th
 stopped typing. While abstracts are not indexed yet (the first seconds at 100k papers), a
 scan of them costs 0.15-0.5 s: `search_in_steps` answers from titles and authors first and
 scans abstracts only once the typing pauses. Title highlights are computed lazily, for the rows
-the list actually draws.
+the list actually draws (a search of the whole library for the CLI computes none).
 Plain Python, no Textual.
 """
 
@@ -54,16 +56,20 @@ def view_query(view_terms: str, text: str) -> Query:
     return Query(text=text, root=root, sort=typed.sort, reverse=typed.reverse)
 
 
-def search_view(
+def run_query(
     searcher: Searcher,
     states: Mapping[str, State],
     query: Query,
     *,
+    limit: int | None = FIRST_HITS,
     new_since: str | None = None,
     states_version: object = None,
     now: datetime | None = None,
 ) -> ViewResult:
-    """The papers matching `query`, in the query's order (the first FIRST_HITS of them).
+    """Run `query` over the library `searcher` holds, as the user's `states` and the clock (`now`,
+    else the current time) see it: the papers matching, in the query's order, the first `limit`
+    of them (all when None). The one place a query meets the library - the screen's keystrokes,
+    the start-up cache and the CLI all come here.
 
     `states_version` must change whenever `states` does; with it the searcher caches state
     terms such as the view's `is:inbox` across keystrokes."""
@@ -73,13 +79,17 @@ def search_view(
         new_since=new_since,
         states_version=states_version,
     )
-    result = searcher.search(query, context, limit=FIRST_HITS)
+    result = searcher.search(query, context, limit=limit)
     rows = result.ids
     if not query.words and not query.phrases:
         return ViewResult(rows, result.total, None, result.all_ids)
-    first: dict[str, Hit] = {hit.id: hit for hit in result.hits}
+    hits = result.hits
+    first: dict[str, Hit] = {}
 
     def title_spans(paper_id: str) -> Sequence[tuple[int, int]]:
+        if not first and hits:
+            # Built on first use: a CLI search of every paper never draws a highlight.
+            first.update((hit.id, hit) for hit in hits)
         hit = first.get(paper_id)
         spans = hit.spans if hit is not None else searcher.spans(paper_id, query, context)
         return spans.get("title", ())
@@ -120,9 +130,7 @@ def search_in_steps(
     """
 
     def answer(q: Query, partial: bool) -> ViewResult | None:
-        result = search_view(
-            searcher, states, q, new_since=new_since, states_version=states_version
-        )
+        result = run_query(searcher, states, q, new_since=new_since, states_version=states_version)
         if stopped():
             return None
         report(result, partial)

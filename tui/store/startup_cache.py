@@ -24,7 +24,7 @@ from tui import __version__
 from tui.atomic import atomic_write_bytes
 from tui.errors import PaperdeckError
 from tui.models import Paper
-from tui.query.pages import search_view, view_query
+from tui.query.pages import run_query, view_query
 
 if TYPE_CHECKING:
     from tui.store import Library
@@ -68,9 +68,8 @@ def save_startup_page(library: Library, view_terms: str, *, new_since: str | Non
             if not library.in_step_with_disk():
                 return False
             states = library.states()
-            searcher = Searcher(library.papers())
             query = view_query(view_terms, "")
-            result = search_view(searcher, states, query, new_since=new_since)
+            result = run_query(Searcher(library.papers()), states, query, new_since=new_since)
             papers = [library.get(pid) for pid in result.rows]
             doc: dict[str, Any] = {
                 "format": FORMAT,
