@@ -21,6 +21,7 @@ CORE_MODULES = [
     "tui.config",
     "tui.views",
     "tui.snapshot",
+    "tui.search_session",
     "tui.store",
     "tui.store.startup_cache",
     "tui.query",
