@@ -74,6 +74,10 @@ class TriageScreen(Screen[None]):
         (0, "-narrow"),
         (110, "-wide"),
     ]
+    VERTICAL_BREAKPOINTS = [  # noqa: RUF012 (Screen declares it as a plain attribute)
+        (0, "-short"),
+        (20, "-tall"),
+    ]
 
     BINDINGS = TRIAGE_BINDINGS
 
@@ -97,6 +101,8 @@ class TriageScreen(Screen[None]):
         self.view: View = INBOX
         self.marked: set[str] = set()
         self.search = SearchSession()
+        self._keep: str | None = None
+        """The paper the cursor should land on when the next answer comes (refresh)."""
         self._new_since: str | None = None
         self.sync_runner = SyncRunner(self)
         self.results_ready = False
@@ -286,8 +292,11 @@ class TriageScreen(Screen[None]):
         answer = message.answer
         if not self.search.accept(answer):
             return  # a newer search is on its way
-        keep = self.paper_list.current_id
+        keep = self._keep or self.paper_list.current_id
+        if not answer.partial:
+            self._keep = None
         self.paper_list.busy = False
+        self.paper_list.empty_message = self._empty_message()
         self.paper_list.set_rows(answer.rows, answer.title_spans, keep=keep, total=answer.total)
         self.filter_bar.release_echo()  # the typed text and its results in the same frame
         self.partial = answer.partial
@@ -296,6 +305,13 @@ class TriageScreen(Screen[None]):
             self.loader.start_index(self.library, self.searcher)  # once the list is on screen
         self.results_ready = True
         self._refresh_availability()
+
+    def _empty_message(self) -> str:
+        if self.filter_bar.text:
+            return "No papers match the filter. esc clears it."
+        if self.view.key == "inbox" and self.view.kind == "smart":
+            return "Inbox zero: every paper is decided. S syncs new ones; 6 shows all."
+        return f"Nothing in {self.view.label} yet."
 
     def on_rows_completed(self, message: RowsCompleted) -> None:
         if not self.search.is_current(message.request.generation):
@@ -327,8 +343,24 @@ class TriageScreen(Screen[None]):
         self.paper_list.focus()
 
     def go_to_view(self, view: View) -> None:
-        """Show a smart view or tag (the command palette's "go to tag")."""
+        """Show a smart view or tag (the command palette's "go to tag", the keys 1-6)."""
         self.sidebar.choose(view)
+
+    def action_show_view(self, key: str) -> None:
+        self.go_to_view(View("smart", key))
+
+    def action_refresh(self) -> None:
+        """Search the view again, so papers decided since leave it; the cursor stays on its
+        paper, or moves to the next one still in the view."""
+        if self.snapshot is None:
+            return
+        rows = self.paper_list.rows
+        cursor = self.paper_list.cursor
+        snapshot = self.snapshot
+        self._keep = next(
+            (pid for pid in rows[cursor:] if self.view.holds(snapshot.state(pid))), None
+        )
+        self._run_search()
 
     # -- cursor and panes ---------------------------------------------------------------------
 
@@ -342,6 +374,7 @@ class TriageScreen(Screen[None]):
         self._refresh_availability()
 
     def on_paper_list_activated(self, message: PaperList.Activated) -> None:
+        self.add_class("-reading")  # a short terminal shows the abstract in the list's place
         self.abstract.focus()
 
     def _show_current(self) -> None:
@@ -597,7 +630,10 @@ class TriageScreen(Screen[None]):
 
     def action_back(self) -> None:
         if self.abstract.has_focus_within:
+            self.remove_class("-reading")
             self.paper_list.focus()
+        elif self.marked:
+            self.action_clear_marks()
         elif self.filter_bar.text:
             self.filter_bar.set_text("")
             self.paper_list.focus()
