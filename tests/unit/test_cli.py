@@ -22,6 +22,7 @@ CORE_MODULES = [
     "tui.views",
     "tui.snapshot",
     "tui.search_session",
+    "tui.preferences",
     "tui.store",
     "tui.store.startup_cache",
     "tui.query",
