@@ -2,7 +2,8 @@
 
 `run_app(home, config, notice)` is what plain `paperdeck` calls. The triage screen does the
 work; this module finds the stylesheets, applies the user's `[keymap]` and theme, opens web
-links safely (http/https only, no shell), and makes sure queued writes finish before exit.
+links safely (http/https only, no shell), remembers the theme picked in the palette, saves
+screenshots where they can be saved, and makes sure queued writes finish before exit.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from tui.commands import PaperdeckCommands
+from tui.preferences import load_preferences, remember
 from tui.screens.help import HelpScreen, help_rows
 from tui.screens.triage.screen import TriageScreen
 
 if TYPE_CHECKING:
     from textual.screen import Screen
+    from textual.theme import Theme
 
     from tui.config import Config
 
@@ -105,8 +108,45 @@ class PaperdeckApp(App[int]):
                 self.notify(
                     f"unknown theme {config.theme!r} in config", severity="warning", markup=False
                 )
+        chosen = load_preferences(self.home).get("theme")
+        if chosen in self.available_themes:
+            self.theme = chosen  # the palette's last choice outlives config's default
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.notice:
             self.notify(self.notice, markup=False, timeout=8)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        home, name = self.home, theme.name
+
+        def write() -> None:
+            problem = remember(home, "theme", name)
+            if problem is not None:
+                self.call_from_thread(self.notify, problem, severity="warning", markup=False)
+
+        self.run_worker(write, thread=True, group="preferences", exit_on_error=False)
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """Save an SVG of the screen (the palette's "Screenshot"): in the Downloads folder when
+        there is one, else the current folder; say where, or why not. (Textual's own saves to
+        Downloads only and reports a missing folder as a bare "Failed to save screenshot".)"""
+        folder = Path(path).expanduser() if path else screenshot_folder()
+        try:
+            saved = self.save_screenshot(filename, str(folder), time_format)
+        except OSError as exc:
+            self.notify(
+                f"Could not save the screenshot in {folder}: {exc.strerror or exc}",
+                title="Screenshot",
+                severity="error",
+                markup=False,
+            )
+            return None
+        self.notify(f"Saved the screenshot to {saved}", title="Screenshot", markup=False)
+        return saved
 
     def open_web_link(self, url: str) -> bool:
         """Open `url` in the browser (in a thread; no shell); refuse anything but http(s)."""
@@ -124,6 +164,15 @@ class PaperdeckApp(App[int]):
     async def action_quit(self) -> None:
         await self.triage.shutdown()
         self.exit(0)
+
+
+def screenshot_folder() -> Path:
+    """The user's Downloads folder if it exists (Textual's default, which fails without it),
+    else the current folder."""
+    from platformdirs import user_downloads_path
+
+    downloads = user_downloads_path()
+    return downloads if downloads.is_dir() else Path.cwd()
 
 
 def known_binding_ids() -> set[str]:

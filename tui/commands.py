@@ -120,17 +120,21 @@ def ask_export(screen: TriageScreen) -> None:
     default = str(Path.cwd() / f"paperdeck-{name}.md")
     hint = "format from the extension: " + " ".join(EXPORT_EXTENSIONS) + " · esc cancels"
 
+    def check(path: str) -> str | None:
+        target = Path(path).expanduser()
+        if target.suffix.lower() not in EXPORT_EXTENSIONS:
+            known = " ".join(EXPORT_EXTENSIONS)
+            return f"{target.name}: unknown extension (use {known})"
+        if target.is_dir():
+            return f"{target} is a folder: add a file name"
+        return None
+
     def done(path: str | None) -> None:
         snapshot = screen.snapshot
         if not path or snapshot is None:
             return
         target = Path(path).expanduser()
-        fmt = EXPORT_EXTENSIONS.get(target.suffix.lower())
-        if fmt is None:
-            screen.app.notify(
-                f"{target.name}: unknown extension; {hint}", severity="error", markup=False
-            )
-            return
+        fmt = EXPORT_EXTENSIONS[target.suffix.lower()]
         papers = [snapshot.papers[pid] for pid in screen.paper_list.rows]
         states = dict(snapshot.states)
         screen.run_worker(
@@ -140,7 +144,7 @@ def ask_export(screen: TriageScreen) -> None:
             exit_on_error=False,
         )
 
-    screen.app.push_screen(Prompt("Export the papers shown to:", default, hint), done)
+    screen.app.push_screen(Prompt("Export the papers shown to:", default, hint, check=check), done)
 
 
 def _export(

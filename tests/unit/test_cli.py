@@ -21,6 +21,8 @@ CORE_MODULES = [
     "tui.config",
     "tui.views",
     "tui.snapshot",
+    "tui.search_session",
+    "tui.preferences",
     "tui.store",
     "tui.store.startup_cache",
     "tui.query",

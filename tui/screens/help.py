@@ -1,4 +1,5 @@
-"""Help (`?`): every paperdeck key, read from the live bindings (keymap included).
+"""Help (`?`): every paperdeck key, read from the live bindings (keymap included), and the
+query language in brief.
 
 The rows come from the screen's active bindings at the moment help opens, so a key remapped
 in `config.toml` shows its new key; keys that cannot act right now (no marks to clear) are dimmed.
@@ -59,11 +60,36 @@ def help_rows(app: App[Any], screen: Screen[Any]) -> list[HelpRow]:
     return rows
 
 
+QUERY_HELP: tuple[tuple[str, str], ...] = (
+    ("diffusion solver", "fuzzy words, all must match"),
+    ('"exact phrase"', "case-insensitive substring"),
+    ("title:flow  author:lu  abs:sde", "one field (also id: cat:)"),
+    ("tag:llm  source:arxiv", "a tag (exact); where it came from"),
+    ("is:starred  is:later  is:done", "your decisions (also is:inbox is:skipped)"),
+    ("is:unread  is:new", "never opened; new since the last sync"),
+    ("has:code  has:note", "a code link; a note"),
+    ("upvotes:>50  stars:>=100", "numbers: > >= < <= = and ranges 10..50"),
+    ("date:>=2026-11-01  date:<7d", "dates, absolute or relative"),
+    ("listed:today  listed:this-week", "the day on Daily Papers"),
+    ("-tag:old  -word  NOT x", "negation"),
+    ("a OR b  (a OR b) c", "alternatives and grouping"),
+    ("sort:date  sort:upvotes  sort:title", "order (relevance when there are words)"),
+)
+"""The query language in brief (DESIGN.md section 4); every example parses (tests check)."""
+
+
 class HelpScreen(ModalScreen[None]):
-    """A scrollable table of keys; any of esc, q or ? closes it."""
+    """A scrollable table of keys and of the query language; esc, q or ? closes it, j/k and
+    the page keys scroll it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "Close", id="help_close"),
+        Binding("j,down", "scroll('down')", "Down", show=False, id="help_down"),
+        Binding("k,up", "scroll('up')", "Up", show=False, id="help_up"),
+        Binding("space,pagedown", "scroll('page_down')", "Page down", show=False, id="help_pgdn"),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False, id="help_pgup"),
+        Binding("g,home", "scroll('home')", "Top", show=False, id="help_top"),
+        Binding("G,end", "scroll('end')", "Bottom", show=False, id="help_bottom"),
     ]
 
     def __init__(self, rows: Iterable[HelpRow]) -> None:
@@ -81,13 +107,20 @@ class HelpScreen(ModalScreen[None]):
             )
             for row in self.rows
         ]
+        form_width = max(len(form) for form, _ in QUERY_HELP) + 2
+        query_lines = [
+            Content.assemble((form.ljust(form_width), "bold $text-accent"), meaning)
+            for form, meaning in QUERY_HELP
+        ]
         with Vertical(id="help-dialog", classes="dialog"):
             yield Label(Content.styled("paperdeck keys", "bold"), id="help-title")
             with VerticalScroll(id="help-body"):
                 yield Static(Content("\n").join(lines), id="help-table")
+                yield Label(Content.styled("Query language (/)", "bold"), id="help-query-title")
+                yield Static(Content("\n").join(query_lines), id="help-query")
             yield Static(
                 Content.styled(
-                    'Remap any key in config.toml: [keymap] <binding id> = "key" · esc closes',
+                    'Remap keys in config.toml: [keymap] <id> = "key" · j/k scroll · esc closes',
                     "$text-muted",
                 ),
                 id="help-footer",
@@ -95,3 +128,15 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_scroll(self, where: str) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        moves = {
+            "down": body.scroll_down,
+            "up": body.scroll_up,
+            "page_down": body.scroll_page_down,
+            "page_up": body.scroll_page_up,
+            "home": body.scroll_home,
+            "end": body.scroll_end,
+        }
+        moves[where](animate=False)

@@ -1,7 +1,12 @@
-"""A one-line question (rename a tag, export the view to a file): returns the answer or None."""
+"""A one-line question (rename a tag, export the view to a file): returns the answer or None.
+
+An optional `check` refuses an answer with a reason: the reason shows under the input and the
+question stays open, so a typo costs one edit, not the whole dialog.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -21,11 +26,19 @@ class Prompt(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="prompt_cancel"),
     ]
 
-    def __init__(self, question: str, value: str = "", hint: str = "") -> None:
+    def __init__(
+        self,
+        question: str,
+        value: str = "",
+        hint: str = "",
+        *,
+        check: Callable[[str], str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.question = question
         self.value = value
         self.hint = hint
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-dialog", classes="dialog"):
@@ -35,6 +48,12 @@ class Prompt(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         value = event.value.strip()
+        problem = self.check(value) if value and self.check is not None else None
+        if problem is not None:
+            self.query_one("#prompt-help", Static).update(
+                Content.assemble((safe_text(problem), "$text-error"), " · esc cancels")
+            )
+            return
         self.dismiss(value or None)
 
     def action_cancel(self) -> None:

@@ -43,6 +43,10 @@ STATUS_GLYPHS: Mapping[str, str] = {"inbox": " ", "later": "◆", "done": "✓",
 """One cell per status, shown after the star so a decision is visible in the row."""
 
 
+NOTE_GLYPH = "✎"
+"""Shown before a row's tags when the paper has a note."""
+
+
 def short_authors(authors: Sequence[str]) -> str:
     """`A` / `A, B` / `A et al.`: the first author(s) as a row shows them."""
     if not authors:
@@ -387,10 +391,13 @@ class PaperList(ScrollView, can_focus=True):
 
         date_w, votes_w = 11, 6
         rest = width - 6 - date_w - votes_w
-        authors_w = min(24, max(14, width // 6)) if rest >= 54 else 0
+        # Authors show from a ~47-column list (a 120-column terminal); the title gives way first.
+        authors_w = min(24, max(12, rest // 4)) if rest >= 30 else 0
         main_w = max(8, rest - authors_w)
         # Tags follow the title inside its column, so they only take room where there are some.
         tags = safe_text(" ".join(f"#{t}" for t in state.tags))
+        if state.note:
+            tags = f"{NOTE_GLYPH} {tags}".rstrip()
         tags_w = min(cell_len(tags) + 1, main_w * 2 // 5) if tags else 0
 
         segments = [

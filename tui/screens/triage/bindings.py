@@ -1,16 +1,34 @@
 """The triage keys of DESIGN.md §2 as Textual bindings. Every binding's id is its action name,
 and `config.toml` may remap any of them by that id (`[keymap] star = "f"`).
 
-Movement keys live on the list (tui/widgets/paper_list.py); help, palette and quit on the app.
+`1`-`6` go to the smart views (ids `view_inbox` ... `view_all`). Movement keys live on the list (tui/widgets/paper_list.py); help, palette and quit on the app.
 """
 
 from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+from tui.views import SMART_VIEWS
+
 
 def _key(key: str, action: str, description: str, tooltip: str, show: bool = False) -> Binding:
     return Binding(key, action, description, show=show, tooltip=tooltip, id=action)
+
+
+VIEWS_GROUP = Binding.Group("Views", compact=True)
+"""The footer shows the view keys as one item: `123456 Views`."""
+
+
+def _view_key(key: str, view: str, label: str) -> Binding:
+    return Binding(
+        key,
+        f"show_view('{view}')",
+        label,
+        show=True,
+        tooltip=f"Go to {label}",
+        id=f"view_{view}",
+        group=VIEWS_GROUP,
+    )
 
 
 TRIAGE_BINDINGS: list[BindingType] = [
@@ -23,7 +41,8 @@ TRIAGE_BINDINGS: list[BindingType] = [
     _key("n", "note", "Note", "Edit the note"),
     _key("space", "mark", "Mark", "Mark / unmark, then next"),
     _key("asterisk", "mark_all", "Mark all", "Mark every paper in the view"),
-    _key("ctrl+space", "clear_marks", "Unmark", "Clear all marks"),
+    # Many terminals (tmux among them) send NUL for ctrl+space, which Textual reports as ctrl+@.
+    _key("ctrl+space,ctrl+@", "clear_marks", "Unmark", "Clear all marks (esc too)"),
     _key("u", "undo", "Undo", "Undo the last action", show=True),
     _key("ctrl+r", "redo", "Redo", "Redo what was undone"),
     _key("o", "open", "Open", "Open the abstract page in the browser"),
@@ -31,9 +50,11 @@ TRIAGE_BINDINGS: list[BindingType] = [
     _key("y", "copy_link", "Copy link", "Copy the link"),
     _key("Y", "copy_bibtex", "BibTeX", "Copy BibTeX"),
     _key("slash", "filter", "Filter", "Filter with the query language", show=True),
-    _key("escape", "back", "Back", "Back to the list; clear the filter"),
+    _key("escape", "back", "Back", "Back; clear the marks, then the filter"),
+    _key("R", "refresh", "Refresh", "Search again: decided papers leave"),
     _key("S", "sync", "Sync", "Sync now (in the background)"),
     _key("b", "toggle_sidebar", "Sidebar", "Show / hide the sidebar"),
+    *(_view_key(str(n), key, label) for n, (key, label) in enumerate(SMART_VIEWS, start=1)),
 ]
 
 PAPER_ACTIONS = frozenset(

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -46,6 +47,7 @@ from tui.screens.triage.loader import LibraryLoader
 from tui.screens.triage.sync_runner import SyncRunner
 from tui.screens.triage.threads import run_in_thread
 from tui.screens.triage.writer import StoreWriter, WriteJob
+from tui.search_session import SearchSession
 from tui.snapshot import LibrarySnapshot
 from tui.views import INBOX, View
 from tui.widgets import (
@@ -59,17 +61,9 @@ from tui.widgets import (
 
 if TYPE_CHECKING:
     from tui.config import Config
-    from tui.query import Query, Searcher
+    from tui.query import Searcher
+    from tui.search_session import SearchRequest
     from tui.store import JournalEntry, Library
-
-
-REST_DELAY = 0.15
-"""Wait this long (seconds) after the first rows before computing the rest (typing pause)."""
-
-SCAN_DELAY = 0.12
-"""While abstracts are not indexed yet, wait this long (seconds) after the quick answer
-(titles and authors) before scanning them: 0.15-0.5 s of work at 100k papers, only worth it
-once the typing pauses."""
 
 
 class TriageScreen(Screen[None]):
@@ -80,8 +74,21 @@ class TriageScreen(Screen[None]):
         (0, "-narrow"),
         (110, "-wide"),
     ]
+    VERTICAL_BREAKPOINTS = [  # noqa: RUF012 (Screen declares it as a plain attribute)
+        (0, "-short"),
+        (20, "-tall"),
+    ]
 
     BINDINGS = TRIAGE_BINDINGS
+
+    # What the footer shows depends on these: each refreshes the bindings when it changes.
+    loaded = var(False, bindings=True)
+    """The library (or the start-up cache's page of it) is in."""
+    partial = var(False, bindings=True)
+    """The list shows a quick answer that has not looked in abstracts yet."""
+    has_current = var(False, bindings=True)
+    has_marks = var(False, bindings=True)
+    syncing = var(False, bindings=True)
 
     def __init__(self, home: Path, config: Config | None = None) -> None:
         super().__init__(id="triage")
@@ -93,21 +100,17 @@ class TriageScreen(Screen[None]):
         self.writer: StoreWriter | None = None
         self.view: View = INBOX
         self.marked: set[str] = set()
-        self._generation = 0
-        self._all_rows: Callable[[], list[str]] | None = None
+        self.search = SearchSession()
+        self._keep: str | None = None
+        """The paper the cursor should land on when the next answer comes (refresh)."""
         self._new_since: str | None = None
         self.sync_runner = SyncRunner(self)
-        self._availability: tuple[bool, ...] = ()
         self.results_ready = False
         """True once the list first showed results (from the start-up cache or a search)."""
-        self.partial = False
-        """True while the list shows a quick answer that has not looked in abstracts yet."""
         self.preview = False
         """True while the list shows the start-up cache's page and the catalog still loads."""
         self._preview_changes: dict[str, State] = {}
         self.loader = LibraryLoader(self, home, INBOX.query)
-        self.scan_delay = SCAN_DELAY
-        """See SCAN_DELAY (tests lengthen it to look at the quick answer)."""
 
     @property
     def workers_busy(self) -> bool:
@@ -241,103 +244,79 @@ class TriageScreen(Screen[None]):
             return
         if self.snapshot is None or self.searcher is None:
             return
-        from tui.query import QuerySyntaxError
-        from tui.query.pages import view_query
+        request = self._search_request()
+        if request is None:
+            return
+        run_in_thread(self, partial(self._search, self.searcher, request), "search")
 
-        text = self.filter_bar.text
+    def _search_request(self, *, replace: bool = True) -> SearchRequest | None:
+        """A search of the view and filter as they are now (None: the filter is wrong, and the
+        filter bar says where); `replace`: it replaces the search the list shows."""
+        from tui.query import QuerySyntaxError
+
+        if self.snapshot is None:
+            return None
+        snapshot = self.snapshot
         try:
-            query = view_query(self.view.query, text)
+            request = self.search.request(
+                self.view.query,
+                self.filter_bar.text,
+                states=snapshot.frozen_states(),
+                states_version=snapshot.version,  # with the states: the searcher caches on both
+                texts_loaded=self.library is not None and self.library.texts_loaded,
+                new_since=self._new_since,
+                replace=replace,
+            )
         except QuerySyntaxError as exc:
             self._search_failed(exc.message, exc.position)
-            return
+            return None
         self.filter_bar.clear_error()
-        self._generation += 1
-        snapshot = self.snapshot
-        run_in_thread(
-            self,
-            partial(
-                self._search,
-                self.searcher,
-                snapshot.frozen_states(),
-                snapshot.version,  # read with the states: the searcher caches on the pair
-                self.library is not None and self.library.texts_loaded,
-                query,
-                self._generation,
-            ),
-            "search",
-        )
+        return request
 
-    def _search(
-        self,
-        searcher: Searcher,
-        states: Mapping[str, State],
-        version: int,
-        texts_loaded: bool,
-        query: Query,
-        generation: int,
-    ) -> None:
-        from tui.query.pages import ViewResult, paused, search_in_steps
-
+    def _search(self, searcher: Searcher, request: SearchRequest) -> None:
         worker = get_current_worker()
-
-        def stopped() -> bool:
-            return worker.is_cancelled
-
-        def report(result: ViewResult, partial: bool) -> None:
-            self.post_message(
-                SearchFinished(
-                    query.text,
-                    result.rows,
-                    result.total,
-                    result.title_spans,
-                    generation,
-                    result.all_rows,
-                    partial=partial,
-                )
-            )
-
         try:
-            result = search_in_steps(
+            rows = self.search.run(
                 searcher,
-                states,
-                query,
-                report=report,
-                stopped=stopped,
-                scan_delay=self.scan_delay,
-                texts_loaded=texts_loaded,
-                new_since=self._new_since,
-                states_version=version,
+                request,
+                report=lambda answer: self.post_message(SearchFinished(answer)),
+                stopped=lambda: worker.is_cancelled,
             )
         except PaperdeckError as exc:
-            self.post_message(SearchFailed(query.text, exc.message, None))
+            self.post_message(SearchFailed(request.query.text, exc.message, None))
             return
-        if result is None or result.total <= len(result.rows):
-            return
-        # The full id list costs ~0.1 s of GIL at 100k: only once the typing has paused.
-        if paused(REST_DELAY, stopped):
-            return
-        rows = result.all_rows()
-        if not stopped():
-            self.post_message(RowsCompleted(rows, generation))
+        if rows is not None:
+            self.post_message(RowsCompleted(rows, request))
 
     def on_search_finished(self, message: SearchFinished) -> None:
-        if message.generation != self._generation:
+        answer = message.answer
+        if not self.search.accept(answer):
             return  # a newer search is on its way
-        keep = self.paper_list.current_id
+        keep = self._keep or self.paper_list.current_id
+        if not answer.partial:
+            self._keep = None
         self.paper_list.busy = False
-        self.paper_list.set_rows(message.rows, message.title_spans, keep=keep, total=message.total)
+        self.paper_list.empty_message = self._empty_message()
+        self.paper_list.set_rows(answer.rows, answer.title_spans, keep=keep, total=answer.total)
         self.filter_bar.release_echo()  # the typed text and its results in the same frame
-        self.partial = message.partial
-        self._all_rows = None if message.partial else message.all_rows
+        self.partial = answer.partial
         self._show_view_counts()
         if self.library is not None and self.searcher is not None:
             self.loader.start_index(self.library, self.searcher)  # once the list is on screen
         self.results_ready = True
         self._refresh_availability()
 
+    def _empty_message(self) -> str:
+        if self.filter_bar.text:
+            return "No papers match the filter. esc clears it."
+        if self.view.key == "inbox" and self.view.kind == "smart":
+            return "Inbox zero: every paper is decided. S syncs new ones; 6 shows all."
+        return f"Nothing in {self.view.label} yet."
+
     def on_rows_completed(self, message: RowsCompleted) -> None:
-        if message.generation == self._generation:
-            self.paper_list.complete_rows(message.rows)
+        if not self.search.is_current(message.request.generation):
+            return
+        self.paper_list.complete_rows(message.rows)
 
     def on_search_failed(self, message: SearchFailed) -> None:
         self._search_failed(message.message, message.position)
@@ -364,8 +343,24 @@ class TriageScreen(Screen[None]):
         self.paper_list.focus()
 
     def go_to_view(self, view: View) -> None:
-        """Show a smart view or tag (the command palette's "go to tag")."""
+        """Show a smart view or tag (the command palette's "go to tag", the keys 1-6)."""
         self.sidebar.choose(view)
+
+    def action_show_view(self, key: str) -> None:
+        self.go_to_view(View("smart", key))
+
+    def action_refresh(self) -> None:
+        """Search the view again, so papers decided since leave it; the cursor stays on its
+        paper, or moves to the next one still in the view."""
+        if self.snapshot is None:
+            return
+        rows = self.paper_list.rows
+        cursor = self.paper_list.cursor
+        snapshot = self.snapshot
+        self._keep = next(
+            (pid for pid in rows[cursor:] if self.view.holds(snapshot.state(pid))), None
+        )
+        self._run_search()
 
     # -- cursor and panes ---------------------------------------------------------------------
 
@@ -379,6 +374,7 @@ class TriageScreen(Screen[None]):
         self._refresh_availability()
 
     def on_paper_list_activated(self, message: PaperList.Activated) -> None:
+        self.add_class("-reading")  # a short terminal shows the abstract in the list's place
         self.abstract.focus()
 
     def _show_current(self) -> None:
@@ -404,17 +400,12 @@ class TriageScreen(Screen[None]):
         )
 
     def _refresh_availability(self) -> None:
-        """Refresh the footer only when what can run changed (a refresh costs a re-layout)."""
-        availability = (
-            self.snapshot is not None,
-            self.partial,
-            self.paper_list.current_id is not None,
-            bool(self.marked),
-            self.sync_runner.running,
-        )
-        if availability != self._availability:
-            self._availability = availability
-            self.refresh_bindings()
+        """Bring the footer's reactives up to date (each refreshes it only when it changed: a
+        refresh costs a re-layout)."""
+        self.loaded = self.snapshot is not None
+        self.has_current = self.paper_list.current_id is not None
+        self.has_marks = bool(self.marked)
+        self.syncing = self.sync_runner.running
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         loaded = self.snapshot is not None
@@ -559,9 +550,12 @@ class TriageScreen(Screen[None]):
         self.paper_list.advance()
 
     def action_mark_all(self) -> None:
-        if not self.paper_list.complete and self._all_rows is not None:
-            self.paper_list.complete_rows(self._all_rows())  # the user asked for every row
-        self._set_marked(set(self.paper_list.rows))
+        """Mark exactly the papers that match the view and the filter now (the list may still
+        show rows decided since it was searched)."""
+        request = self._search_request(replace=False) if self.searcher is not None else None
+        if request is None or self.searcher is None:
+            return
+        self._set_marked(set(self.search.every_match(self.searcher, request)))
 
     def action_clear_marks(self) -> None:
         self._set_marked(set())
@@ -636,7 +630,10 @@ class TriageScreen(Screen[None]):
 
     def action_back(self) -> None:
         if self.abstract.has_focus_within:
+            self.remove_class("-reading")
             self.paper_list.focus()
+        elif self.marked:
+            self.action_clear_marks()
         elif self.filter_bar.text:
             self.filter_bar.set_text("")
             self.paper_list.focus()

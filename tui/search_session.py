@@ -1,0 +1,179 @@
+"""The list's search conversation: which answer is current, whether it is partial, and the
+steps one keystroke's search takes in its worker. Plain Python, no Textual.
+
+Each keystroke (or view change, or refresh) starts a new *generation*; answers from an older
+one are dropped when they arrive, so a slow search never overwrites a newer one. One search
+runs in steps (`run`): a quick answer when abstracts are not indexed yet, the real answer, then
+— only once the typing has paused — every row of the view in order, which costs a large
+fraction of a second of GIL at 100k papers and is not worth paying per keystroke.
+
+The interface starts a search with `request` (on the UI thread: it parses the filter and
+freezes what the search reads), runs `run` in a worker, and hands what the worker reports back
+to `accept` / `accept_rows` on the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from tui.models import State
+from tui.query.nodes import Query
+from tui.query.pages import (
+    SpanLookup,
+    ViewResult,
+    paused,
+    search_in_steps,
+    search_view,
+    view_query,
+)
+from tui.query.searcher import Searcher
+
+REST_DELAY = 0.15
+"""Wait this long (seconds) after the first rows before computing the rest (typing pause)."""
+
+SCAN_DELAY = 0.12
+"""While abstracts are not indexed yet, wait this long (seconds) after the quick answer
+(titles and authors) before scanning them: a good part of a second of work at 100k papers,
+only worth it once the typing pauses."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """One search, with everything it reads frozen at the moment it was asked for."""
+
+    query: Query
+    generation: int
+    states: Mapping[str, State]
+    states_version: int
+    texts_loaded: bool
+    new_since: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchAnswer:
+    """The first rows of a search (ids in display order) out of `total` matches.
+
+    `partial`: a quick first answer that did not look in abstracts (they are still being
+    indexed); the real one follows for the same generation. `all_rows` computes every row
+    (slow at 100k: off the UI thread, or when the user asked for every row)."""
+
+    request: SearchRequest
+    rows: Sequence[str]
+    total: int
+    title_spans: SpanLookup | None
+    all_rows: Callable[[], list[str]]
+    partial: bool
+
+    @property
+    def generation(self) -> int:
+        return self.request.generation
+
+
+class SearchSession:
+    """Keeps track of the current search generation and what its answer was."""
+
+    def __init__(self, *, scan_delay: float = SCAN_DELAY, rest_delay: float = REST_DELAY) -> None:
+        self.scan_delay = scan_delay
+        """See SCAN_DELAY (tests lengthen it to look at the quick answer)."""
+        self.rest_delay = rest_delay
+        self.generation = 0
+        self.partial = False
+        """True while the current answer has not looked in abstracts yet."""
+        self._all_rows: Callable[[], list[str]] | None = None
+
+    def request(
+        self,
+        view_terms: str,
+        text: str,
+        *,
+        states: Mapping[str, State],
+        states_version: int,
+        texts_loaded: bool,
+        new_since: str | None,
+        replace: bool = True,
+    ) -> SearchRequest:
+        """A new search; `replace`: it makes every older one stale (not for `every_match`,
+        which leaves what the list shows alone). Raises QuerySyntaxError for a filter that
+        does not parse, before anything changes."""
+        query = view_query(view_terms, text)
+        if replace:
+            self.generation += 1
+        return SearchRequest(
+            query=query,
+            generation=self.generation,
+            states=states,
+            states_version=states_version,
+            texts_loaded=texts_loaded,
+            new_since=new_since,
+        )
+
+    def run(
+        self,
+        searcher: Searcher,
+        request: SearchRequest,
+        *,
+        report: Callable[[SearchAnswer], object],
+        stopped: Callable[[], bool],
+    ) -> list[str] | None:
+        """The worker's part: `report` gets each answer; returns every row of the final answer
+        once the typing has paused (None when there is nothing more to add, or `stopped()`
+        said a newer search replaced this one). Raises PaperdeckError from the core."""
+
+        def answer(result: ViewResult, partial: bool) -> None:
+            report(
+                SearchAnswer(
+                    request=request,
+                    rows=result.rows,
+                    total=result.total,
+                    title_spans=result.title_spans,
+                    all_rows=result.all_rows,
+                    partial=partial,
+                )
+            )
+
+        result = search_in_steps(
+            searcher,
+            request.states,
+            request.query,
+            report=answer,
+            stopped=stopped,
+            scan_delay=self.scan_delay,
+            texts_loaded=request.texts_loaded,
+            new_since=request.new_since,
+            states_version=request.states_version,
+        )
+        if result is None or result.total <= len(result.rows):
+            return None
+        if paused(self.rest_delay, stopped):
+            return None
+        rows = result.all_rows()
+        return None if stopped() else rows
+
+    def every_match(self, searcher: Searcher, request: SearchRequest) -> list[str]:
+        """Every paper that matches `request` now, in order, at once (for `*`: the list may
+        still show rows decided since it was searched; up to a few tenths of a second at 100k
+        papers, paid once, when the user asks for every row)."""
+        result = search_view(
+            searcher,
+            request.states,
+            request.query,
+            new_since=request.new_since,
+            states_version=request.states_version,
+        )
+        return result.all_rows()
+
+    def is_current(self, generation: int) -> bool:
+        return generation == self.generation
+
+    def accept(self, answer: SearchAnswer) -> bool:
+        """Take an answer that arrived on the UI thread; False when it is stale (drop it)."""
+        if not self.is_current(answer.generation):
+            return False
+        self.partial = answer.partial
+        self._all_rows = None if answer.partial else answer.all_rows
+        return True
+
+    def every_row(self) -> list[str] | None:
+        """Every row of the current answer (None while it is partial)."""
+        return None if self._all_rows is None else self._all_rows()
