@@ -23,8 +23,8 @@ from tui.query.pages import (
     SpanLookup,
     ViewResult,
     paused,
+    run_query,
     search_in_steps,
-    search_view,
     view_query,
 )
 from tui.query.searcher import Searcher
@@ -154,14 +154,15 @@ class SearchSession:
         """Every paper that matches `request` now, in order, at once (for `*`: the list may
         still show rows decided since it was searched; up to a few tenths of a second at 100k
         papers, paid once, when the user asks for every row)."""
-        result = search_view(
+        result = run_query(
             searcher,
             request.states,
             request.query,
+            limit=None,
             new_since=request.new_since,
             states_version=request.states_version,
         )
-        return result.all_rows()
+        return list(result.rows)
 
     def is_current(self, generation: int) -> bool:
         return generation == self.generation
