@@ -12,13 +12,15 @@ from pathlib import Path
 import bibtexparser
 import pytest
 from bibtexparser.middlewares import LatexDecodingMiddleware
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from tui.errors import UsageError
 from tui.escaping import escape_bibtex
 from tui.export import FORMATS, bibtex_entry, citation_key, export_papers, unique_keys
-from tui.models import Paper, State, clean_text
+from tui.models import Paper, State, clean_multiline, clean_text
 
 DPM = Paper(
     id="arxiv:2206.00927",
@@ -120,14 +122,13 @@ def decode_bibtex(text: str) -> list[dict[str, str]]:
 
 # TeX reads these input ligatures as dashes and curly quotes, and so does pylatexenc; and
 # pylatexenc decodes LaTeX's `\textasciicircum` as U+02C6 MODIFIER LETTER CIRCUMFLEX ACCENT.
-_TYPESET = (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"), ("?`", "¿"), ("!`", "¡"))
+_TYPESET = {"---": "—", "--": "–", "``": "“", "''": "”", "?`": "¿", "!`": "¡"}
+_LIGATURE = re.compile("|".join(map(re.escape, _TYPESET)))  # longest first, left to right
 
 
 def typeset(text: str) -> str:
     """`text` as LaTeX typesets it: the form a decoded BibTeX title is compared in."""
-    for ligature, char in _TYPESET:
-        text = text.replace(ligature, char)
-    return text.replace("\u02c6", "^")
+    return _LIGATURE.sub(lambda m: _TYPESET[m.group(0)], text).replace("\u02c6", "^")
 
 
 def _md_tokens(text: str) -> list[Token]:
@@ -656,3 +657,37 @@ def test_every_format_can_be_written_as_utf8_even_with_a_lone_surrogate(fmt: str
     out.encode("utf-8")  # would raise UnicodeEncodeError (a traceback in `paperdeck export`)
     assert "half \ufffd a pair" in out
     bibtex_entry(broken).encode("utf-8")
+
+
+# ----- any text at all: properties over Markdown and TeX syntax soup ---------------------------
+
+_SYNTAX = [*"ab _*`[]()<>!#&;$\\{}~^%-+=|:/.\"'1 é\n", "http://", "&amp;", "<b>", "--", "``"]
+syntax_soup = st.lists(st.sampled_from([*_SYNTAX, "''", "1. ", "- ", "```"]), max_size=20).map(
+    "".join
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(syntax_soup)
+def test_markdown_any_title_renders_as_itself_and_any_note_stays_inert(text: str) -> None:
+    title = clean_text(text) or "x"
+    linked = Paper(id="arxiv:2601.00001", arxiv_id="2601.00001", title=title)
+    bare = Paper(id="title:x", title=title)
+    states = {bare.id: State(status="skipped", note=text)}
+    out = export_papers([linked, bare], states, "md")
+    tokens = _md_tokens(out)
+    assert rendered_links(out) == [(linked.abs_url, title)]
+    assert not [t.type for t in tokens if t.type in ("image", "html_inline", "html_block")]
+    rendered = [t for t in tokens if t.type == "inline"][-1].children or []
+    assert "".join(t.content for t in rendered) == title  # the skipped, link-less item
+    fences = [t.content for t in tokens if t.type == "fence"]
+    assert fences == ([clean_multiline(text) + "\n"] if clean_multiline(text) else [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(syntax_soup)
+def test_bibtex_any_title_reads_back_through_bibtexparser(text: str) -> None:
+    entry = bibtex_entry(Paper(id="title:x", title=text, authors=["Ada Lovelace"]))
+    parse_bibtex(entry)
+    (fields,) = decode_bibtex(entry)
+    assert typeset(fields["title"]) == typeset(clean_text(text))
