@@ -4,18 +4,23 @@ Owns the text formats a user takes elsewhere (`paperdeck export`, the TUI's `Y` 
 Everything here is pure: papers and states in, one string out. Titles, authors and abstracts come
 from the network, so every format escapes them for its own syntax:
 
-- Markdown escapes its special characters and only links `http(s)` URLs.
+- Markdown (`escape_markdown`) escapes only what would be syntax, so titles read as they are,
+  and only links `http(s)` URLs. The user's note is a fenced block: shown as typed, never live.
+  Done papers are ticked to-dos, later and inbox open ones; skipped ones are plain items.
 - CSV guards against formula injection: a cell starting with `= + - @` (or a tab or carriage
   return) gets a leading apostrophe, so a spreadsheet shows it as text instead of running it.
-- BibTeX escapes `& % $ # _ { } ~ ^ \\` with commands that keep braces balanced (BibTeX counts
-  `\\{` as an opening brace, so literal braces become `\\textbraceleft{}`), and keeps non-ASCII
-  characters as UTF-8: biber, and LaTeX since 2018 (UTF-8 is the default input encoding), read
-  them as they are. Citation keys are plain ASCII (`lu2022dpmsolver`), folded from the first
-  author's surname, the year and the first significant title word, and made unique in a batch
-  with `a`, `b`, ... suffixes.
+- BibTeX (`escape_bibtex`) keeps TeX maths as maths and the rest as literal text that
+  bibtexparser 2 reads back as it was; tags go into `keywords`, the user's note into
+  `annote` (never `note`, which styles print). Non-ASCII characters stay UTF-8: biber, and LaTeX
+  since 2018 (UTF-8 is the default input encoding), read them as they are. Citation keys are
+  plain ASCII (`lu2022dpmsolver`), folded from the first author's surname, the year and the
+  first significant title word, and made unique in a batch with `a`, `b`, ... suffixes.
 - RIS writes one value per line, newlines folded to spaces.
+- JSON keeps every value exactly; DEL, C1, bidi and invisible format characters are written as
+  `\\uXXXX` escapes, so the file is inert when printed to a terminal.
 
-Every format ends with a newline; CSV and RIS lines end with `\\n`.
+Control characters never appear in any format; a lone surrogate becomes U+FFFD, so every
+export can be written as UTF-8. Every format ends with a newline; CSV and RIS lines end with `\\n`.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from typing import Any
 from urllib.parse import quote
 
 from tui.errors import UsageError
+from tui.escaping import escape_bibtex, escape_markdown
 from tui.models import DEFAULT_STATE, Paper, State, clean_multiline, clean_text
 
 FORMATS: tuple[str, ...] = ("json", "md", "csv", "bibtex", "ris")
@@ -56,24 +62,13 @@ _MD_GROUPS: tuple[tuple[str, str], ...] = (
     ("done", "Done"),
     ("skipped", "Skipped"),
 )
-# `&` (entities), `#` (tags in Obsidian & co), `$` (maths) and `|` (tables) as well as the usual.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|~$&])")
+# Characters a JSON export writes as `\uXXXX` (only ever inside strings, so the data is the same).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+# Lone surrogates (a broken file or feed) cannot be written as UTF-8: every export shows U+FFFD.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-_BIBTEX_ESCAPES: dict[str, str] = {
-    "\\": r"\textbackslash{}",
-    "{": r"\textbraceleft{}",
-    "}": r"\textbraceright{}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-}
-_BIBTEX_SPECIAL = re.compile(r"[\\{}~^&%$#_]")
 _BIBTEX_MONTHS = (
     "jan",
     "feb",
@@ -128,7 +123,7 @@ def export_papers(papers: Sequence[Paper], states: Mapping[str, State], fmt: str
     writer = writers.get(fmt)
     if writer is None:
         raise UsageError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    return writer(list(papers), states)
+    return _SURROGATE.sub("\ufffd", writer(list(papers), states))
 
 
 def _state_of(states: Mapping[str, State], paper: Paper) -> State:
@@ -175,17 +170,19 @@ def paper_record(paper: Paper, state: State) -> dict[str, Any]:
     return record
 
 
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group(0)):04x}"
+
+
 def _export_json(papers: list[Paper], states: Mapping[str, State]) -> str:
     records = [paper_record(paper, _state_of(states, paper)) for paper in papers]
-    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(records, ensure_ascii=False, indent=2)
+    # `json` escapes only C0 controls; DEL, C1 controls, bidi controls and line separators are
+    # written as `\\uXXXX` too, so the file is inert in a terminal and loads back to the same data.
+    return _JSON_UNSAFE.sub(_json_escape, text) + "\n"
 
 
 # ----- Markdown -----------------------------------------------------------------------------
-
-
-def escape_markdown(text: str) -> str:
-    """Backslash-escape every character Markdown could read as syntax."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def _md_url(url: str) -> str:
@@ -204,23 +201,39 @@ def _author_credit(authors: Sequence[str]) -> str:
     return f"{names[0]} et al."
 
 
+def _md_note(note: str) -> list[str]:
+    """The user's note as a fenced code block inside the list item: shown exactly as typed, and
+    inert in every Markdown flavour (no link, image, HTML, autolink or wiki link can come alive)."""
+    longest = max((len(run) for run in re.findall(r"`+", note)), default=0)
+    fence = "`" * max(3, longest + 1)
+    body = [f"  {line}" if line else "" for line in note.splitlines()]
+    return [f"  {fence}", *body, f"  {fence}"]
+
+
 def _markdown_line(paper: Paper, state: State) -> list[str]:
-    box = "[x]" if state.status == "done" else "[ ]"
-    title = escape_markdown(clean_text(paper.title))
+    # A to-do list: done is ticked, later and inbox are open; a skipped paper is no to-do at all,
+    # so it is a plain item (under "Skipped") that task plugins do not count as open.
+    box = {"done": "[x] ", "skipped": ""}.get(state.status, "[ ] ")
     url = _web_url(paper.abs_url)
-    parts = [f"- {box} [{title}]({_md_url(url)})" if url else f"- {box} {title}"]
+    if url:
+        head = f"[{escape_markdown(clean_text(paper.title))}]({_md_url(url)})"
+    else:
+        head = escape_markdown(clean_text(paper.title), line_start=not box)
+    parts = [f"- {box}{head}"]
     credit = escape_markdown(_author_credit(paper.authors))
     year = _year(paper)
-    byline = " ".join(part for part in (credit, f"({year})" if year else "") if part)
-    if byline:
-        parts.append(f"— {byline}")
+    if credit:
+        parts.append(f"— {credit}")
+    if year:
+        parts.append(f"({year})")
     if state.starred:
         parts.append("★")
-    parts.extend(f"#{escape_markdown(tag)}" for tag in sorted(state.tags))
+    tags = (clean_text(tag) for tag in sorted(state.tags))
+    parts.extend(f"#{escape_markdown(tag)}" for tag in tags if tag)
     lines = [" ".join(parts)]
     note = clean_multiline(state.note)
     if note:
-        lines.extend(f"  > {line}".rstrip() for line in note.splitlines())
+        lines.extend(_md_note(note))
     return lines
 
 
@@ -269,20 +282,15 @@ def _export_csv(papers: list[Paper], states: Mapping[str, State]) -> str:
             "" if paper.upvotes is None else paper.upvotes,
             state.status,
             "true" if state.starred else "false",
-            ";".join(sorted(state.tags)),
-            state.note,
-            paper.abs_url or "",
+            ";".join(tag for tag in sorted(map(clean_text, state.tags)) if tag),
+            clean_multiline(state.note),
+            _web_url(paper.abs_url) or "",
         ]
         writer.writerow([_csv_cell(cell) for cell in row])
     return buffer.getvalue()
 
 
 # ----- BibTeX -------------------------------------------------------------------------------
-
-
-def escape_bibtex(text: str) -> str:
-    """Escape LaTeX specials so the value is literal text with balanced braces."""
-    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_ESCAPES[m.group(0)], clean_text(text))
 
 
 def _ascii_word(text: str) -> str:
@@ -351,8 +359,11 @@ def _bib_url(url: str) -> str:
     return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
 
 
-def bibtex_entry(paper: Paper, key: str | None = None) -> str:
-    """One `@misc` entry for `paper` (key from `citation_key` unless given), ending in a newline."""
+def bibtex_entry(paper: Paper, key: str | None = None, state: State | None = None) -> str:
+    """One `@misc` entry for `paper` (key from `citation_key` unless given), ending in a newline.
+
+    With the user's `state`, its tags go into `keywords` and its note into `annote`.
+    """
     fields: list[tuple[str, str]] = [("title", f"{{{escape_bibtex(paper.title)}}}")]
     authors = [name for name in paper.authors if clean_text(name)]
     if authors:
@@ -375,18 +386,29 @@ def bibtex_entry(paper: Paper, key: str | None = None) -> str:
         fields.append(("url", _bib_url(url)))
     if paper.journal_ref:
         fields.append(("note", escape_bibtex(paper.journal_ref)))
+    if state is not None:
+        tags = [escape_bibtex(tag) for tag in sorted(state.tags) if clean_text(tag)]
+        if tags:
+            fields.append(("keywords", ", ".join(tags)))
+        # `annote`, not `note`: styles print `note` in the reference list, and a private note
+        # does not belong in someone's paper (Zotero and JabRef read `annote` as the note).
+        if clean_text(state.note):
+            fields.append(("annote", escape_bibtex(state.note)))
     lines = [f"@misc{{{key or citation_key(paper)},"]
     for name, value in fields:
         # Month macros are bare words; every other value is brace-delimited.
         rendered = value if name == "month" else f"{{{value}}}"
         lines.append(f"  {name} = {rendered},")
     lines.append("}")
-    return "\n".join(lines) + "\n"
+    return _SURROGATE.sub("\ufffd", "\n".join(lines) + "\n")
 
 
 def _export_bibtex(papers: list[Paper], states: Mapping[str, State]) -> str:
     keys = unique_keys(papers)
-    return "\n".join(bibtex_entry(paper, key) for paper, key in zip(papers, keys, strict=True))
+    return "\n".join(
+        bibtex_entry(paper, key, _state_of(states, paper))
+        for paper, key in zip(papers, keys, strict=True)
+    )
 
 
 # ----- RIS ----------------------------------------------------------------------------------
@@ -421,8 +443,8 @@ def _export_ris(papers: list[Paper], states: Mapping[str, State]) -> str:
             lines.append(_ris_line("DO", paper.doi))
         if paper.abstract:
             lines.append(_ris_line("AB", paper.abstract))
-        lines.extend(_ris_line("KW", tag) for tag in sorted(state.tags))
-        if state.note:
+        lines.extend(_ris_line("KW", tag) for tag in sorted(state.tags) if clean_text(tag))
+        if clean_text(state.note):
             lines.append(_ris_line("N1", state.note))
         lines.append("ER  - ")
         lines.append("")
