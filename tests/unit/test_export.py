@@ -549,7 +549,8 @@ def test_bibtex_carries_tags_as_keywords_and_the_note_as_annote() -> None:
     assert "keywords" not in parse_bibtex(bibtex_entry(DPM))[0][2]  # no state, no user fields
 
 
-SAMPLE = Path("/work/shared/data/arxiv-sample.jsonl.gz")
+SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "arxiv-sample.jsonl.gz"
+"""The real arXiv sample beside the checkout (../shared/data), as on every machine and in CI."""
 
 
 @pytest.mark.skipif(not SAMPLE.exists(), reason=f"real arXiv sample not found at {SAMPLE}")
