@@ -26,70 +26,150 @@ from tui.store import JournalEntry, Library
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line and exit code 2."""
+    """argparse, but a usage mistake is one line and exit code 2, and every option is recorded
+    (`option_arity`: option string -> takes a value) so `split_argv` can tell options apart
+    from query terms and tag edits that start with `-`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.option_arity: dict[str, bool] = {"-h": False, "--help": False}
+        self.commands: dict[str, _Parser] = {}
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"paperdeck: {message} (see `paperdeck --help`)\n")
 
+    def option(self, *names: str, **kwargs: Any) -> None:
+        """`add_argument` for an option, remembering whether it takes a value."""
+        takes_value = kwargs.get("action") not in ("store_true", "store_false", "version")
+        self.option_arity.update(dict.fromkeys(names, takes_value))
+        self.add_argument(*names, **kwargs)
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every command."""
+
+def _command(sub: Any, name: str, **kwargs: Any) -> _Parser:
+    parser: _Parser = sub.add_parser(name, **kwargs)
+    return parser
+
+
+def build_parser() -> _Parser:
+    """The argument parser for every command (run argv through `split_argv` first)."""
     parser = _Parser(
         prog="paperdeck",
         description="A keyboard-first terminal reader for research papers.",
-        epilog="Run `paperdeck` with no command to open the app.",
+        epilog=(
+            "Run `paperdeck` with no command to open the app. Words after a command that start "
+            "with `-` are query terms or tag edits (`list -tag:old`, `tag ID -name`); "
+            "`--` ends the options."
+        ),
     )
-    parser.add_argument("--home", metavar="DIR", help="library folder (default: $PAPERDECK_HOME)")
-    parser.add_argument("--version", action="version", version=f"paperdeck {__version__}")
+    parser.option("--home", metavar="DIR", help="library folder (default: $PAPERDECK_HOME)")
+    parser.option("--version", action="version", version=f"paperdeck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    p = sub.add_parser("import", help="import saved pages, HF JSON, arXiv Atom or RSS files")
+    p = _command(sub, "import", help="import saved pages, HF JSON, arXiv Atom or RSS files")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    p.option("--dry-run", action="store_true", help="report what would change, write nothing")
 
-    p = sub.add_parser("list", help="list papers matching a query")
+    p = _command(sub, "list", help="list papers matching a query")
     p.add_argument("query", nargs="*", help="query (see README: fuzzy words, tag:, is:, ...)")
-    p.add_argument("--json", action="store_true", help="print JSON (papers with their state)")
-    p.add_argument("--limit", type=int, metavar="N", help="at most N papers")
+    p.option("--json", action="store_true", help="print JSON (papers with their state)")
+    p.option("--limit", type=int, metavar="N", help="at most N papers")
 
-    p = sub.add_parser("show", help="show one paper in full")
+    p = _command(sub, "show", help="show one paper in full")
     p.add_argument("id")
-    p.add_argument("--json", action="store_true")
+    p.option("--json", action="store_true")
 
     for name, text in (("star", "star papers"), ("unstar", "unstar papers")):
-        p = sub.add_parser(name, help=text)
+        p = _command(sub, name, help=text)
         p.add_argument("ids", nargs="+", metavar="ID")
 
-    p = sub.add_parser("tag", help="add (+name) and remove (-name) tags: tag ID... +a -b")
+    p = _command(sub, "tag", help="add (+name) and remove (-name) tags: tag ID... +a -b")
     p.add_argument("args", nargs="+", metavar="ID|+TAG|-TAG")
 
-    p = sub.add_parser("rename-tag", help="rename a tag everywhere (merges into an existing one)")
+    p = _command(sub, "rename-tag", help="rename a tag everywhere (merges into an existing one)")
     p.add_argument("old")
     p.add_argument("new")
 
-    p = sub.add_parser("status", help=f"set status: {', '.join(STATUSES)}")
+    p = _command(sub, "status", help=f"set status: {', '.join(STATUSES)}")
     p.add_argument("status")
     p.add_argument("ids", nargs="+", metavar="ID")
 
-    p = sub.add_parser("note", help="set the note of a paper ('' clears it)")
+    p = _command(sub, "note", help="set the note of a paper ('' clears it)")
     p.add_argument("id")
     p.add_argument("text")
 
-    sub.add_parser("undo", help="undo the last action")
-    sub.add_parser("redo", help="redo the last undone action")
+    _command(sub, "undo", help="undo the last action")
+    _command(sub, "redo", help="redo the last undone action")
 
-    p = sub.add_parser("export", help="export papers matching a query")
-    p.add_argument("--format", "-f", required=True, metavar="FORMAT", help="|".join(EXPORT_FORMATS))
+    p = _command(sub, "export", help="export papers matching a query")
+    p.option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help=f"{'|'.join(EXPORT_FORMATS)} (bib = bibtex); default: from the -o file's extension",
+    )
     p.add_argument("query", nargs="*")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.option("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
-    sub.add_parser("stats", help="library summary")
+    _command(sub, "stats", help="library summary")
 
-    p = sub.add_parser("sync", help="pull new papers from the configured feeds")
-    p.add_argument("--dry-run", action="store_true", help="show what would change")
-    p.add_argument("--list", metavar="PATH", help="sync only the reading list with PATH")
-    p.add_argument("--feed", action="append", metavar="NAME", help="only this feed (repeatable)")
+    p = _command(sub, "sync", help="pull new papers from the configured feeds")
+    p.option("--dry-run", action="store_true", help="show what would change")
+    p.option("--list", metavar="PATH", help="sync only the reading list with PATH")
+    p.option("--feed", action="append", metavar="NAME", help="only this feed (repeatable)")
+    for name, command in sub.choices.items():
+        parser.commands[name] = command
     return parser
+
+
+GLOBAL_OPTIONS_AFTER_COMMAND = frozenset({"--home"})
+"""Global options that may also come after the command (`paperdeck stats --home X`)."""
+
+
+def split_argv(parser: _Parser, argv: Sequence[str]) -> list[str]:
+    """Rewrite argv so argparse sees `[global options] COMMAND [options] -- [words]`.
+
+    After the command, only the command's own options (and `--home`) are options, with their
+    values; every other word is positional even when it starts with `-`: a query term such as
+    `-tag:llm` or a tag removal such as `-name`. An unknown `--word` stays an option, so argparse
+    reports the typo rather than searching for it. A `--` typed by the user ends the options.
+    """
+    tokens = list(argv)
+    front: list[str] = []
+    i = 0
+    while i < len(tokens) and tokens[i].startswith("-") and tokens[i] != "--":
+        name, has_value, _ = tokens[i].partition("=")
+        front.append(tokens[i])
+        i += 1
+        if parser.option_arity.get(name) and not has_value and i < len(tokens):
+            front.append(tokens[i])
+            i += 1
+    if i >= len(tokens) or tokens[i] not in parser.commands:
+        return tokens  # no command (the app), `--`, or an unknown one: argparse says which
+    command = parser.commands[tokens[i]]
+    options: list[str] = []
+    words: list[str] = []
+    rest = iter(tokens[i + 1 :])
+    for token in rest:
+        name, has_value, _ = token.partition("=")
+        if token == "--":
+            words.extend(rest)
+            break
+        if name in command.option_arity:
+            target, takes_value = options, command.option_arity[name]
+        elif name in GLOBAL_OPTIONS_AFTER_COMMAND:
+            target, takes_value = front, True
+        elif token.startswith("--"):
+            target, takes_value = options, False
+        else:
+            words.append(token)
+            continue
+        value = next(rest, None) if takes_value and not has_value else None
+        if value is not None and value.startswith("-"):
+            # Glued on, so argparse takes `--limit -5` or `-o -` as a value, not an option.
+            target.append(f"{name}={value}" if name.startswith("--") else f"{name}{value}")
+        else:
+            target.extend([token] if value is None else [token, value])
+    return [*front, tokens[i], *options, *(["--", *words] if words else [])]
 
 
 # ---------------------------------------------------------------------- helpers
@@ -266,11 +346,55 @@ def cmd_undo(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+FORMAT_ALIASES = {"bib": "bibtex"}
+"""Other names `--format` accepts."""
+
+EXTENSION_FORMATS = {
+    ".bib": "bibtex",
+    ".bibtex": "bibtex",
+    ".ris": "ris",
+    ".csv": "csv",
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
+}
+"""The format an `-o FILE` extension implies when `--format` is not given."""
+
+
+def export_format(fmt: str | None, output: str | None) -> str:
+    """The export format from `--format` and the `-o` file name; UsageError when neither says,
+    when they disagree, or when the format is unknown. `--format` wins over an extension that
+    implies no format (`--format md -o notes.txt`)."""
+    named = FORMAT_ALIASES.get(fmt.lower(), fmt.lower()) if fmt is not None else None
+    if named is not None and named not in EXPORT_FORMATS:
+        choices = ", ".join([*EXPORT_FORMATS, *FORMAT_ALIASES])
+        raise UsageError(f"unknown export format {fmt!r}; choose one of: {choices}")
+    suffix = Path(output).suffix.lower() if output else ""
+    implied = EXTENSION_FORMATS.get(suffix)
+    if named is not None:
+        if implied is not None and implied != named:
+            raise UsageError(
+                f"--format {fmt} contradicts the file name {output} ({suffix} is {implied}); "
+                "change one of them"
+            )
+        return named
+    if implied is not None:
+        return implied
+    known = ", ".join(EXTENSION_FORMATS)
+    if output:
+        raise UsageError(
+            f"cannot tell the export format from {output}: give --format "
+            f"or use one of the extensions {known}"
+        )
+    raise UsageError(f"export needs --format ({'|'.join(EXPORT_FORMATS)}) or -o FILE ({known})")
+
+
 def cmd_export(lib: Library, args: argparse.Namespace) -> int:
     from tui.export import export_papers
 
+    fmt = export_format(args.format, args.output)
     papers = _search(lib, args.query)
-    text = export_papers(papers, lib.states(), args.format)
+    text = export_papers(papers, lib.states(), fmt)
     if args.output:
         out = Path(args.output)
         try:
@@ -396,13 +520,25 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
 }
 
 
+CREATES_LIBRARY = frozenset({"import", "sync"})
+"""Commands that may start a library in a folder that does not exist yet (so does the app).
+Any other command on a missing home says there is no library there and writes nothing: a
+mistyped `--home` must not leave empty libraries about, nor look like an empty one."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `paperdeck` command; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(split_argv(parser, sys.argv[1:] if argv is None else argv))
     try:
         home = data_home(args.home)
         if args.command is None:
             return run_app_command(home, args)
+        if args.command not in CREATES_LIBRARY and not home.exists():
+            raise PaperdeckError(
+                f"no library at {home} (`paperdeck --home {home} import FILE` starts one; "
+                "plain `paperdeck` starts one with the demo papers)"
+            )
         with Library.open(home) as lib:
             return COMMANDS[args.command](lib, args)
     except PaperdeckError as exc:
