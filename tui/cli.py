@@ -14,9 +14,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from tui import __version__
+from tui.cli_args import CommandParser, add_command, export_format, split_argv
 from tui.errors import PaperdeckError, UsageError
 from tui.export import FORMATS as EXPORT_FORMATS
 from tui.export import paper_record
@@ -25,34 +26,9 @@ from tui.paths import config_file, data_home
 from tui.store import JournalEntry, Library
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line and exit code 2, and every option is recorded
-    (`option_arity`: option string -> takes a value) so `split_argv` can tell options apart
-    from query terms and tag edits that start with `-`."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.option_arity: dict[str, bool] = {"-h": False, "--help": False}
-        self.commands: dict[str, _Parser] = {}
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"paperdeck: {message} (see `paperdeck --help`)\n")
-
-    def option(self, *names: str, **kwargs: Any) -> None:
-        """`add_argument` for an option, remembering whether it takes a value."""
-        takes_value = kwargs.get("action") not in ("store_true", "store_false", "version")
-        self.option_arity.update(dict.fromkeys(names, takes_value))
-        self.add_argument(*names, **kwargs)
-
-
-def _command(sub: Any, name: str, **kwargs: Any) -> _Parser:
-    parser: _Parser = sub.add_parser(name, **kwargs)
-    return parser
-
-
-def build_parser() -> _Parser:
+def build_parser() -> CommandParser:
     """The argument parser for every command (run argv through `split_argv` first)."""
-    parser = _Parser(
+    parser = CommandParser(
         prog="paperdeck",
         description="A keyboard-first terminal reader for research papers.",
         epilog=(
@@ -63,44 +39,44 @@ def build_parser() -> _Parser:
     )
     parser.option("--home", metavar="DIR", help="library folder (default: $PAPERDECK_HOME)")
     parser.option("--version", action="version", version=f"paperdeck {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
 
-    p = _command(sub, "import", help="import saved pages, HF JSON, arXiv Atom or RSS files")
+    p = add_command(sub, "import", help="import saved pages, HF JSON, arXiv Atom or RSS files")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.option("--dry-run", action="store_true", help="report what would change, write nothing")
 
-    p = _command(sub, "list", help="list papers matching a query")
+    p = add_command(sub, "list", help="list papers matching a query")
     p.add_argument("query", nargs="*", help="query (see README: fuzzy words, tag:, is:, ...)")
     p.option("--json", action="store_true", help="print JSON (papers with their state)")
     p.option("--limit", type=int, metavar="N", help="at most N papers")
 
-    p = _command(sub, "show", help="show one paper in full")
+    p = add_command(sub, "show", help="show one paper in full")
     p.add_argument("id")
     p.option("--json", action="store_true")
 
     for name, text in (("star", "star papers"), ("unstar", "unstar papers")):
-        p = _command(sub, name, help=text)
+        p = add_command(sub, name, help=text)
         p.add_argument("ids", nargs="+", metavar="ID")
 
-    p = _command(sub, "tag", help="add (+name) and remove (-name) tags: tag ID... +a -b")
+    p = add_command(sub, "tag", help="add (+name) and remove (-name) tags: tag ID... +a -b")
     p.add_argument("args", nargs="+", metavar="ID|+TAG|-TAG")
 
-    p = _command(sub, "rename-tag", help="rename a tag everywhere (merges into an existing one)")
+    p = add_command(sub, "rename-tag", help="rename a tag everywhere (merges into an existing one)")
     p.add_argument("old")
     p.add_argument("new")
 
-    p = _command(sub, "status", help=f"set status: {', '.join(STATUSES)}")
+    p = add_command(sub, "status", help=f"set status: {', '.join(STATUSES)}")
     p.add_argument("status")
     p.add_argument("ids", nargs="+", metavar="ID")
 
-    p = _command(sub, "note", help="set the note of a paper ('' clears it)")
+    p = add_command(sub, "note", help="set the note of a paper ('' clears it)")
     p.add_argument("id")
     p.add_argument("text")
 
-    _command(sub, "undo", help="undo the last action")
-    _command(sub, "redo", help="redo the last undone action")
+    add_command(sub, "undo", help="undo the last action")
+    add_command(sub, "redo", help="redo the last undone action")
 
-    p = _command(sub, "export", help="export papers matching a query")
+    p = add_command(sub, "export", help="export papers matching a query")
     p.option(
         "--format",
         "-f",
@@ -110,66 +86,15 @@ def build_parser() -> _Parser:
     p.add_argument("query", nargs="*")
     p.option("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
-    _command(sub, "stats", help="library summary")
+    add_command(sub, "stats", help="library summary")
 
-    p = _command(sub, "sync", help="pull new papers from the configured feeds")
+    p = add_command(sub, "sync", help="pull new papers from the configured feeds")
     p.option("--dry-run", action="store_true", help="show what would change")
     p.option("--list", metavar="PATH", help="sync only the reading list with PATH")
     p.option("--feed", action="append", metavar="NAME", help="only this feed (repeatable)")
     for name, command in sub.choices.items():
         parser.commands[name] = command
     return parser
-
-
-GLOBAL_OPTIONS_AFTER_COMMAND = frozenset({"--home"})
-"""Global options that may also come after the command (`paperdeck stats --home X`)."""
-
-
-def split_argv(parser: _Parser, argv: Sequence[str]) -> list[str]:
-    """Rewrite argv so argparse sees `[global options] COMMAND [options] -- [words]`.
-
-    After the command, only the command's own options (and `--home`) are options, with their
-    values; every other word is positional even when it starts with `-`: a query term such as
-    `-tag:llm` or a tag removal such as `-name`. An unknown `--word` stays an option, so argparse
-    reports the typo rather than searching for it. A `--` typed by the user ends the options.
-    """
-    tokens = list(argv)
-    front: list[str] = []
-    i = 0
-    while i < len(tokens) and tokens[i].startswith("-") and tokens[i] != "--":
-        name, has_value, _ = tokens[i].partition("=")
-        front.append(tokens[i])
-        i += 1
-        if parser.option_arity.get(name) and not has_value and i < len(tokens):
-            front.append(tokens[i])
-            i += 1
-    if i >= len(tokens) or tokens[i] not in parser.commands:
-        return tokens  # no command (the app), `--`, or an unknown one: argparse says which
-    command = parser.commands[tokens[i]]
-    options: list[str] = []
-    words: list[str] = []
-    rest = iter(tokens[i + 1 :])
-    for token in rest:
-        name, has_value, _ = token.partition("=")
-        if token == "--":
-            words.extend(rest)
-            break
-        if name in command.option_arity:
-            target, takes_value = options, command.option_arity[name]
-        elif name in GLOBAL_OPTIONS_AFTER_COMMAND:
-            target, takes_value = front, True
-        elif token.startswith("--"):
-            target, takes_value = options, False
-        else:
-            words.append(token)
-            continue
-        value = next(rest, None) if takes_value and not has_value else None
-        if value is not None and value.startswith("-"):
-            # Glued on, so argparse takes `--limit -5` or `-o -` as a value, not an option.
-            target.append(f"{name}={value}" if name.startswith("--") else f"{name}{value}")
-        else:
-            target.extend([token] if value is None else [token, value])
-    return [*front, tokens[i], *options, *(["--", *words] if words else [])]
 
 
 # ---------------------------------------------------------------------- helpers
@@ -344,49 +269,6 @@ def cmd_undo(lib: Library, args: argparse.Namespace) -> int:
         return 0
     _say(f"{args.command}: {entry.label}")
     return 0
-
-
-FORMAT_ALIASES = {"bib": "bibtex"}
-"""Other names `--format` accepts."""
-
-EXTENSION_FORMATS = {
-    ".bib": "bibtex",
-    ".bibtex": "bibtex",
-    ".ris": "ris",
-    ".csv": "csv",
-    ".md": "md",
-    ".markdown": "md",
-    ".json": "json",
-}
-"""The format an `-o FILE` extension implies when `--format` is not given."""
-
-
-def export_format(fmt: str | None, output: str | None) -> str:
-    """The export format from `--format` and the `-o` file name; UsageError when neither says,
-    when they disagree, or when the format is unknown. `--format` wins over an extension that
-    implies no format (`--format md -o notes.txt`)."""
-    named = FORMAT_ALIASES.get(fmt.lower(), fmt.lower()) if fmt is not None else None
-    if named is not None and named not in EXPORT_FORMATS:
-        choices = ", ".join([*EXPORT_FORMATS, *FORMAT_ALIASES])
-        raise UsageError(f"unknown export format {fmt!r}; choose one of: {choices}")
-    suffix = Path(output).suffix.lower() if output else ""
-    implied = EXTENSION_FORMATS.get(suffix)
-    if named is not None:
-        if implied is not None and implied != named:
-            raise UsageError(
-                f"--format {fmt} contradicts the file name {output} ({suffix} is {implied}); "
-                "change one of them"
-            )
-        return named
-    if implied is not None:
-        return implied
-    known = ", ".join(EXTENSION_FORMATS)
-    if output:
-        raise UsageError(
-            f"cannot tell the export format from {output}: give --format "
-            f"or use one of the extensions {known}"
-        )
-    raise UsageError(f"export needs --format ({'|'.join(EXPORT_FORMATS)}) or -o FILE ({known})")
 
 
 def cmd_export(lib: Library, args: argparse.Namespace) -> int:
