@@ -94,6 +94,9 @@ def build_parser() -> CommandParser:
     p.option("--feed", action="append", metavar="NAME", help="only this feed (repeatable)")
     for name, command in sub.choices.items():
         parser.commands[name] = command
+        # `paperdeck stats --home X` as well as `paperdeck --home X stats`; SUPPRESS keeps the
+        # command from resetting a --home given before it.
+        command.option("--home", metavar="DIR", default=argparse.SUPPRESS, help="library folder")
     return parser
 
 

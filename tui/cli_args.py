@@ -46,14 +46,10 @@ def add_command(sub: Any, name: str, **kwargs: Any) -> CommandParser:
     return parser
 
 
-GLOBAL_OPTIONS_AFTER_COMMAND = frozenset({"--home"})
-"""Global options that may also come after the command (`paperdeck stats --home X`)."""
-
-
 def split_argv(parser: CommandParser, argv: Sequence[str]) -> list[str]:
     """Rewrite argv so argparse sees `[global options] COMMAND [options] -- [words]`.
 
-    After the command, only the command's own options (and `--home`) are options, with their
+    After the command, only the command's own options (`--home` among them) are options, with their
     values; every other word is positional even when it starts with `-`: a query term such as
     `-tag:llm` or a tag removal such as `-name`. An unknown `--word` stays an option, so argparse
     reports the typo rather than searching for it. A `--` typed by the user ends the options.
@@ -79,21 +75,16 @@ def split_argv(parser: CommandParser, argv: Sequence[str]) -> list[str]:
         if token == "--":
             words.extend(rest)
             break
-        if name in command.option_arity:
-            target, takes_value = options, command.option_arity[name]
-        elif name in GLOBAL_OPTIONS_AFTER_COMMAND:
-            target, takes_value = front, True
-        elif token.startswith("--"):
-            target, takes_value = options, False
-        else:
+        if not (name in command.option_arity or token.startswith("--")):
             words.append(token)
             continue
+        takes_value = command.option_arity.get(name, False)
         value = next(rest, None) if takes_value and not has_value else None
         if value is not None and value.startswith("-"):
             # Glued on, so argparse takes `--limit -5` or `-o -` as a value, not an option.
-            target.append(f"{name}={value}" if name.startswith("--") else f"{name}{value}")
+            options.append(f"{name}={value}" if name.startswith("--") else f"{name}{value}")
         else:
-            target.extend([token] if value is None else [token, value])
+            options.extend([token] if value is None else [token, value])
     return [*front, tokens[i], *options, *(["--", *words] if words else [])]
 
 

@@ -233,3 +233,10 @@ def test_home_that_is_a_file(
         assert f"PAPERDECK_HOME {a_file} is not a folder" in one_line_error(err)
     assert code == 2
     assert a_file.read_text() == "mine\n"
+
+
+def test_home_after_the_command_needs_a_value(
+    seeded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "list", "diffusion", "--home")
+    assert code == 2 and "--home" in one_line_error(err) and out == ""
