@@ -9,7 +9,7 @@ import pytest
 
 from tui.cli import main
 from tui.query import Searcher, parse
-from tui.query.pages import search_view
+from tui.query.pages import run_query
 from tui.store import Library
 
 
@@ -47,7 +47,7 @@ def test_after_a_sync_the_papers_it_brought_are_new(
 def test_views_count_nothing_new_before_the_first_sync(imported: Library) -> None:
     searcher = Searcher(imported.papers().values())
     states = imported.states()
-    assert search_view(searcher, states, parse("is:new"), new_since=None).total == 0
+    assert run_query(searcher, states, parse("is:new"), new_since=None).total == 0
     since = min(p.first_seen for p in imported.papers().values())
-    result = search_view(searcher, states, parse("is:new"), new_since=since)
+    result = run_query(searcher, states, parse("is:new"), new_since=since)
     assert result.total == len(imported.papers())
