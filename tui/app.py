@@ -216,13 +216,16 @@ def keymap_warnings(keymap: Mapping[str, str]) -> list[str]:
     clashes: dict[str, set[str]] = {}
     for scope in binding_scopes():
         holders: dict[str, set[str]] = {}
+        moved: set[str] = set()  # ids the keymap gives keys other than their defaults
         for binding in _bindings(scope):
             assert binding.id is not None
-            keys = keymap.get(binding.id, binding.key)
-            for key in _key_set(keys):
+            keys = _key_set(keymap.get(binding.id, binding.key))
+            if keys != _key_set(binding.key):
+                moved.add(binding.id)
+            for key in keys:
                 holders.setdefault(key, set()).add(binding.id)
         for key, ids in holders.items():
-            if len(ids) > 1 and ids & set(keymap):  # defaults that share a key do so on purpose
+            if len(ids) > 1 and ids & moved:  # defaults that share a key do so on purpose
                 clashes.setdefault(key, set()).update(ids)
     for key, ids in sorted(clashes.items()):
         warnings.append(

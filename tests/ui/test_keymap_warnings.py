@@ -44,5 +44,7 @@ async def test_a_remapped_key_clashing_with_a_movement_key(library_home: Path) -
 
 
 async def test_swapped_keys_and_dialog_keys_are_no_conflict(library_home: Path) -> None:
-    # star and skip trade keys; the note editor's own escape does not clash with the list's.
-    assert await _warnings(library_home, {"star": "x", "skip": "s", "note_cancel": "escape"}) == []
+    # star and skip trade keys; the note editor's own escape does not clash with the list's;
+    # quit named with its default key changes nothing (help's own q closes help, as before).
+    keymap = {"star": "x", "skip": "s", "note_cancel": "escape", "quit": "q"}
+    assert await _warnings(library_home, keymap) == []
