@@ -1,7 +1,8 @@
 """The paperdeck Textual app: wiring only — styles, keymap, theme, the triage screen, quitting.
 
 `run_app(home, config, notice)` is what plain `paperdeck` calls. The triage screen does the
-work; this module finds the stylesheets, applies the user's `[keymap]` and theme, opens web
+work; this module finds the stylesheets, applies the user's `[keymap]` (warning, one line each,
+about ids that name no binding and keys given to two live bindings) and theme, opens web
 links safely (http/https only, no shell), remembers the theme picked in the palette, saves
 screenshots where they can be saved, and makes sure queued writes finish before exit.
 """
@@ -9,7 +10,7 @@ screenshots where they can be saved, and makes sure queued writes finish before 
 from __future__ import annotations
 
 import webbrowser
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
@@ -93,14 +94,9 @@ class PaperdeckApp(App[int]):
     def on_mount(self) -> None:
         config = self.config
         if config is not None and config.keymap:
-            unknown = sorted(set(config.keymap) - known_binding_ids())
             self.set_keymap(dict(config.keymap))
-            if unknown:
-                self.notify(
-                    f"[keymap] ignores unknown binding ids: {', '.join(unknown)} (see ? for ids)",
-                    severity="warning",
-                    markup=False,
-                )
+            for warning in keymap_warnings(config.keymap):
+                self.notify(warning, severity="warning", markup=False, timeout=12)
         if config is not None and config.theme:
             if config.theme in self.available_themes:
                 self.theme = config.theme
@@ -175,23 +171,68 @@ def screenshot_folder() -> Path:
     return downloads if downloads.is_dir() else Path.cwd()
 
 
-def known_binding_ids() -> set[str]:
-    """Every binding id a `[keymap]` may name."""
+def binding_scopes() -> list[tuple[type, ...]]:
+    """The classes whose bindings are live together: the app and the triage screen with the
+    focused pane, or the app and one dialog. A key bound twice within one scope is a conflict."""
     from tui.screens.note_editor import NoteEditor
     from tui.screens.prompt import Prompt
     from tui.screens.tag_editor import TagEditor
     from tui.widgets import AbstractPane, PaperList, ViewSidebar
 
-    classes: Iterable[type] = (
-        PaperdeckApp, TriageScreen, PaperList, AbstractPane, ViewSidebar,
-        TagEditor, NoteEditor, Prompt, HelpScreen,
-    )  # fmt: skip
-    ids: set[str] = set()
+    panes = [(PaperdeckApp, TriageScreen, pane) for pane in (PaperList, AbstractPane, ViewSidebar)]
+    dialogs = [(PaperdeckApp, dialog) for dialog in (TagEditor, NoteEditor, Prompt, HelpScreen)]
+    return [*panes, *dialogs]
+
+
+def _bindings(classes: Iterable[type]) -> list[Binding]:
+    found: list[Binding] = []
     for cls in classes:
-        for binding in getattr(cls, "BINDINGS", []):
-            if isinstance(binding, Binding) and binding.id:
-                ids.add(binding.id)
-    return ids
+        found.extend(b for b in getattr(cls, "BINDINGS", []) if isinstance(b, Binding) and b.id)
+    return found
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id a `[keymap]` may name, read from the bindings themselves."""
+    return {b.id for scope in binding_scopes() for b in _bindings(scope) if b.id}
+
+
+def _key_set(keys: str) -> set[str]:
+    """The keys of a binding or keymap string ("x, delete"), named the way Textual names them."""
+    return {b.key for b in Binding.make_bindings([Binding(keys, "keys")])}
+
+
+def keymap_warnings(keymap: Mapping[str, str]) -> list[str]:
+    """One line per problem in a `[keymap]`: ids that name no binding (with the known ones),
+    and keys the keymap gives to two bindings that are live at the same time."""
+    warnings: list[str] = []
+    known = known_binding_ids()
+    unknown = sorted(set(keymap) - known)
+    if unknown:
+        names = ", ".join(unknown)
+        warnings.append(
+            f"[keymap] unknown binding id{'s' if len(unknown) > 1 else ''} {names} ignored; "
+            f"known ids: {', '.join(sorted(known))}"
+        )
+    clashes: dict[str, set[str]] = {}
+    for scope in binding_scopes():
+        holders: dict[str, set[str]] = {}
+        moved: set[str] = set()  # ids the keymap gives keys other than their defaults
+        for binding in _bindings(scope):
+            assert binding.id is not None
+            keys = _key_set(keymap.get(binding.id, binding.key))
+            if keys != _key_set(binding.key):
+                moved.add(binding.id)
+            for key in keys:
+                holders.setdefault(key, set()).add(binding.id)
+        for key, ids in holders.items():
+            if len(ids) > 1 and ids & moved:  # defaults that share a key do so on purpose
+                clashes.setdefault(key, set()).update(ids)
+    for key, ids in sorted(clashes.items()):
+        warnings.append(
+            f"[keymap] {key!r} is bound to {' and '.join(sorted(ids))}; only one of them will "
+            "work, give the others another key"
+        )
+    return warnings
 
 
 def run_app(home: Path, config: Config | None = None, notice: str | None = None) -> int:

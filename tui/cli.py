@@ -14,9 +14,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from tui import __version__
+from tui.cli_args import CommandParser, add_command, export_format, split_argv
 from tui.errors import PaperdeckError, UsageError
 from tui.export import FORMATS as EXPORT_FORMATS
 from tui.export import paper_record
@@ -25,70 +26,77 @@ from tui.paths import config_file, data_home
 from tui.store import JournalEntry, Library
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line and exit code 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"paperdeck: {message} (see `paperdeck --help`)\n")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every command."""
-    parser = _Parser(
+def build_parser() -> CommandParser:
+    """The argument parser for every command (run argv through `split_argv` first)."""
+    parser = CommandParser(
         prog="paperdeck",
         description="A keyboard-first terminal reader for research papers.",
-        epilog="Run `paperdeck` with no command to open the app.",
+        epilog=(
+            "Run `paperdeck` with no command to open the app. Words after a command that start "
+            "with `-` are query terms or tag edits (`list -tag:old`, `tag ID -name`); "
+            "`--` ends the options."
+        ),
     )
-    parser.add_argument("--home", metavar="DIR", help="library folder (default: $PAPERDECK_HOME)")
-    parser.add_argument("--version", action="version", version=f"paperdeck {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.option("--home", metavar="DIR", help="library folder (default: $PAPERDECK_HOME)")
+    parser.option("--version", action="version", version=f"paperdeck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
 
-    p = sub.add_parser("import", help="import saved pages, HF JSON, arXiv Atom or RSS files")
+    p = add_command(sub, "import", help="import saved pages, HF JSON, arXiv Atom or RSS files")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    p.option("--dry-run", action="store_true", help="report what would change, write nothing")
 
-    p = sub.add_parser("list", help="list papers matching a query")
+    p = add_command(sub, "list", help="list papers matching a query")
     p.add_argument("query", nargs="*", help="query (see README: fuzzy words, tag:, is:, ...)")
-    p.add_argument("--json", action="store_true", help="print JSON (papers with their state)")
-    p.add_argument("--limit", type=int, metavar="N", help="at most N papers")
+    p.option("--json", action="store_true", help="print JSON (papers with their state)")
+    p.option("--limit", type=int, metavar="N", help="at most N papers")
 
-    p = sub.add_parser("show", help="show one paper in full")
+    p = add_command(sub, "show", help="show one paper in full")
     p.add_argument("id")
-    p.add_argument("--json", action="store_true")
+    p.option("--json", action="store_true")
 
     for name, text in (("star", "star papers"), ("unstar", "unstar papers")):
-        p = sub.add_parser(name, help=text)
+        p = add_command(sub, name, help=text)
         p.add_argument("ids", nargs="+", metavar="ID")
 
-    p = sub.add_parser("tag", help="add (+name) and remove (-name) tags: tag ID... +a -b")
+    p = add_command(sub, "tag", help="add (+name) and remove (-name) tags: tag ID... +a -b")
     p.add_argument("args", nargs="+", metavar="ID|+TAG|-TAG")
 
-    p = sub.add_parser("rename-tag", help="rename a tag everywhere (merges into an existing one)")
+    p = add_command(sub, "rename-tag", help="rename a tag everywhere (merges into an existing one)")
     p.add_argument("old")
     p.add_argument("new")
 
-    p = sub.add_parser("status", help=f"set status: {', '.join(STATUSES)}")
+    p = add_command(sub, "status", help=f"set status: {', '.join(STATUSES)}")
     p.add_argument("status")
     p.add_argument("ids", nargs="+", metavar="ID")
 
-    p = sub.add_parser("note", help="set the note of a paper ('' clears it)")
+    p = add_command(sub, "note", help="set the note of a paper ('' clears it)")
     p.add_argument("id")
     p.add_argument("text")
 
-    sub.add_parser("undo", help="undo the last action")
-    sub.add_parser("redo", help="redo the last undone action")
+    add_command(sub, "undo", help="undo the last action")
+    add_command(sub, "redo", help="redo the last undone action")
 
-    p = sub.add_parser("export", help="export papers matching a query")
-    p.add_argument("--format", "-f", required=True, metavar="FORMAT", help="|".join(EXPORT_FORMATS))
+    p = add_command(sub, "export", help="export papers matching a query")
+    p.option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help=f"{'|'.join(EXPORT_FORMATS)} (bib = bibtex); default: from the -o file's extension",
+    )
     p.add_argument("query", nargs="*")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.option("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
-    sub.add_parser("stats", help="library summary")
+    add_command(sub, "stats", help="library summary")
 
-    p = sub.add_parser("sync", help="pull new papers from the configured feeds")
-    p.add_argument("--dry-run", action="store_true", help="show what would change")
-    p.add_argument("--list", metavar="PATH", help="sync only the reading list with PATH")
-    p.add_argument("--feed", action="append", metavar="NAME", help="only this feed (repeatable)")
+    p = add_command(sub, "sync", help="pull new papers from the configured feeds")
+    p.option("--dry-run", action="store_true", help="show what would change")
+    p.option("--list", metavar="PATH", help="sync only the reading list with PATH")
+    p.option("--feed", action="append", metavar="NAME", help="only this feed (repeatable)")
+    for name, command in sub.choices.items():
+        parser.commands[name] = command
+        # `paperdeck stats --home X` as well as `paperdeck --home X stats`; SUPPRESS keeps the
+        # command from resetting a --home given before it.
+        command.option("--home", metavar="DIR", default=argparse.SUPPRESS, help="library folder")
     return parser
 
 
@@ -269,8 +277,9 @@ def cmd_undo(lib: Library, args: argparse.Namespace) -> int:
 def cmd_export(lib: Library, args: argparse.Namespace) -> int:
     from tui.export import export_papers
 
+    fmt = export_format(args.format, args.output)
     papers = _search(lib, args.query)
-    text = export_papers(papers, lib.states(), args.format)
+    text = export_papers(papers, lib.states(), fmt)
     if args.output:
         out = Path(args.output)
         try:
@@ -396,13 +405,25 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
 }
 
 
+CREATES_LIBRARY = frozenset({"import", "sync"})
+"""Commands that may start a library in a folder that does not exist yet (so does the app).
+Any other command on a missing home says there is no library there and writes nothing: a
+mistyped `--home` must not leave empty libraries about, nor look like an empty one."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `paperdeck` command; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(split_argv(parser, sys.argv[1:] if argv is None else argv))
     try:
         home = data_home(args.home)
         if args.command is None:
             return run_app_command(home, args)
+        if args.command not in CREATES_LIBRARY and not home.exists():
+            raise PaperdeckError(
+                f"no library at {home} (`paperdeck --home {home} import FILE` starts one; "
+                "plain `paperdeck` starts one with the demo papers)"
+            )
         with Library.open(home) as lib:
             return COMMANDS[args.command](lib, args)
     except PaperdeckError as exc:

@@ -9,7 +9,8 @@ The format (every key is optional)::
     theme = "textual-dark"                  # a Textual theme name
     reading_list = "~/Sync/paperdeck.json"  # the reading list file `paperdeck sync` also merges
 
-    [keymap]                                # binding id -> keys (comma-separated alternatives)
+    [keymap]                                # binding id -> keys (comma-separated alternatives);
+                                            # the app warns about unknown ids and clashes
     star = "s"
     skip = "x,delete"
 

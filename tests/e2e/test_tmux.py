@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
+import sysconfig
 import time
 import uuid
 from pathlib import Path
@@ -18,8 +20,19 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
+
+def installed_command(name: str) -> str | None:
+    """`name` as installed next to the running interpreter (the venv's `bin`, whether or not
+    it is on PATH), else in the interpreter's scripts folder, else on PATH."""
+    for folder in (Path(sys.executable).parent, Path(sysconfig.get_path("scripts"))):
+        for candidate in (folder / name, folder / f"{name}.exe"):
+            if candidate.is_file():
+                return str(candidate)
+    return shutil.which(name)
+
+
 TMUX = shutil.which("tmux")
-PAPERDECK = shutil.which("paperdeck")
+PAPERDECK = installed_command("paperdeck")
 
 
 SOCKET = f"paperdeck-e2e-{uuid.uuid4().hex[:8]}"  # a private tmux server, not the user's

@@ -116,18 +116,94 @@ def test_ratelimit_header_reset_is_waited_for(server: FixtureServer) -> None:
     assert second.time - first.time >= 0.9
 
 
+class FakeClock:
+    """A monotonic clock that only moves when something sleeps on it (or a test advances it)."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class StampingTransport(httpx.BaseTransport):
+    """The real network transport, noting the fake clock's time as each request goes out."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.sent: list[float] = []
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(self.clock())
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
 def test_arxiv_requests_are_spaced_by_the_configured_delay(server: FixtureServer) -> None:
     server.route("/api/query", Reply.text("<feed/>"))
-    delay = 0.3
-    with client_for(server, arxiv_delay=delay) as client:
+    clock = FakeClock()
+    url = f"{server.url}/api/query"
+    limiter = PrefixRateLimiter([url], 3.0, clock=clock, sleep=clock.sleep)
+    network = StampingTransport(clock)
+    transport = RetryTransport(network, retries=0, backoff=0, max_wait=0, limiter=limiter)
+    with httpx.Client(transport=transport) as client:
         for _ in range(3):
-            client.get(f"{server.url}/api/query")
-    times = [r.time for r in server.requests_for("/api/query")]
-    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
-    assert len(gaps) == 2
-    # The client spaces its sends by `delay`; the server stamps arrivals, which a loaded machine
-    # can shift by a few milliseconds either way, hence the small allowance.
-    assert all(gap >= delay - 0.03 for gap in gaps), gaps
+            assert client.get(url).status_code == 200
+        clock.now += 10.0  # a pause longer than the delay: the next request goes at once
+        client.get(url)
+    assert len(server.requests_for("/api/query")) == 4
+    assert clock.sleeps == [3.0, 3.0]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(network.sent)]
+    assert gaps == [3.0, 3.0, 10.0]
+
+
+def test_rate_limiter_counts_time_already_passed() -> None:
+    clock = FakeClock()
+    limiter = PrefixRateLimiter(["https://export.arxiv.org/"], 3.0, clock=clock, sleep=clock.sleep)
+    limiter.wait("https://export.arxiv.org/api/query?a")
+    clock.now += 1.25
+    limiter.wait("https://export.arxiv.org/api/query?b")
+    limiter.wait("https://huggingface.co/api/daily_papers")  # not arXiv: never waits
+    limiter.wait("https://export.arxiv.org/api/query?c")
+    assert clock.sleeps == [1.75, 3.0]
+
+
+def test_rate_limiter_gives_concurrent_callers_distinct_slots() -> None:
+    clock = FakeClock()
+    lock = threading.Lock()
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:  # each thread sleeps its own wait; time stands still
+        with lock:
+            slept.append(seconds)
+
+    limiter = PrefixRateLimiter(["https://export.arxiv.org/"], 3.0, clock=clock, sleep=sleep)
+    threads = [
+        threading.Thread(target=limiter.wait, args=("https://export.arxiv.org/api/query",))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(slept) == [3.0, 6.0, 9.0]
+
+
+def test_the_real_rate_limiter_sleep_wakes_on_cancel() -> None:
+    cancel = threading.Event()
+    limiter = PrefixRateLimiter(["https://export.arxiv.org/"], 30.0, cancel=cancel)
+    limiter.wait("https://export.arxiv.org/api/query")
+    threading.Timer(0.05, cancel.set).start()
+    with pytest.raises(SyncCancelled):
+        limiter.wait("https://export.arxiv.org/api/query")
 
 
 def test_rate_limiter_applies_only_under_arxiv_urls() -> None:

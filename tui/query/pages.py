@@ -33,6 +33,15 @@ SpanLookup = Callable[[str], Sequence[tuple[int, int]]]
 FIRST_HITS = 200
 """Hits materialised with the result (their spans are ready first); more rows use the lookup."""
 
+NOTHING_NEW = "\U0010ffff"
+"""A `new_since` that no `first_seen` time reaches (it sorts after every string of text)."""
+
+
+def new_marker(new_since: str | None) -> str:
+    """The library's `meta.new_since` as `QueryContext.new_since`. A library that never synced
+    has none, and then nothing is new (a context without a marker would count every paper)."""
+    return NOTHING_NEW if new_since is None else new_since
+
 
 @dataclass(slots=True)
 class ViewResult:
@@ -71,12 +80,14 @@ def run_query(
     of them (all when None). The one place a query meets the library - the screen's keystrokes,
     the start-up cache and the CLI all come here.
 
+    `new_since` is the library's marker as stored: None (never synced) means nothing is new.
+
     `states_version` must change whenever `states` does; with it the searcher caches state
     terms such as the view's `is:inbox` across keystrokes."""
     context = QueryContext(
         states=states,
         now=now or datetime.now(UTC),
-        new_since=new_since,
+        new_since=new_marker(new_since),
         states_version=states_version,
     )
     result = searcher.search(query, context, limit=limit)

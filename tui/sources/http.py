@@ -42,7 +42,8 @@ class PrefixRateLimiter:
     """Keeps requests whose URL starts with one of `prefixes` at least `interval` seconds apart.
 
     Thread-safe: callers take turns, each reserving the next free slot under the lock and then
-    sleeping outside it.
+    sleeping outside it. `clock` (seconds, monotonic) and `sleep(seconds)` are the real ones
+    unless a test hands in a clock of its own; the default sleep wakes early on `cancel`.
     """
 
     def __init__(
@@ -51,12 +52,15 @@ class PrefixRateLimiter:
         interval: float,
         *,
         cancel: threading.Event | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.prefixes = tuple(p for p in prefixes if p)
         self.interval = interval
-        self._next_slot = 0.0
+        self._next_slot: float | None = None
         self._lock = threading.Lock()
-        self._cancel = cancel
+        self._clock = clock
+        self._sleep = sleep if sleep is not None else (lambda seconds: _sleep(seconds, cancel))
 
     def applies_to(self, url: str) -> bool:
         return self.interval > 0 and url.startswith(self.prefixes)
@@ -66,10 +70,11 @@ class PrefixRateLimiter:
         if not self.applies_to(url):
             return
         with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next_slot)
+            now = self._clock()
+            slot = now if self._next_slot is None else max(now, self._next_slot)
             self._next_slot = slot + self.interval
-        _sleep(slot - now, self._cancel)
+        if slot > now:
+            self._sleep(slot - now)
 
 
 class RetryTransport(httpx.BaseTransport):
