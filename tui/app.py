@@ -9,6 +9,9 @@ screenshots where they can be saved, and makes sure queued writes finish before 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import webbrowser
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -87,11 +90,13 @@ class PaperdeckApp(App[int]):
         self.notice = notice
         self.url_opener = url_opener
         self.triage = TriageScreen(home, config)
+        self._closing = False
 
     def get_default_screen(self) -> Screen[object]:
         return self.triage  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        self._handle_closing_signals()
         config = self.config
         if config is not None and config.keymap:
             self.set_keymap(dict(config.keymap))
@@ -152,14 +157,31 @@ class PaperdeckApp(App[int]):
         self.run_worker(lambda: opener(url), thread=True, group="browser", exit_on_error=False)
         return True
 
+    def _handle_closing_signals(self) -> None:
+        """Closing the terminal (SIGHUP) or `kill` (SIGTERM) quits like `q`: every decision on
+        screen is written first. (Without this the process died with writes still queued.)"""
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self._closing_signal, number)
+
+    def _closing_signal(self, number: int) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        self.call_next(self._quit, 128 + number)
+
+    async def _quit(self, code: int) -> None:
+        await self.triage.shutdown()
+        self.exit(code)
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(help_rows(self, self.screen)))
 
     async def action_quit(self) -> None:
-        await self.triage.shutdown()
-        self.exit(0)
+        await self._quit(0)
 
 
 def screenshot_folder() -> Path:

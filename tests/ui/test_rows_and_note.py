@@ -73,3 +73,24 @@ async def test_esc_twice_discards_and_esc_without_changes_closes_at_once(
         assert not isinstance(app.screen, NoteEditor)
     with Library.open(library_home) as lib:
         assert lib.state(PAPERS[0].id).note == ""
+
+
+async def test_tag_editor_shows_the_tags_marked_papers_carry_with_counts(
+    library_home: Path,
+) -> None:
+    from tui.screens.tag_editor import TagEditor
+
+    with Library.open(library_home) as lib:
+        lib.edit_tags([PAPERS[0].id, PAPERS[1].id], add=["diffusion"])
+        lib.edit_tags([PAPERS[1].id], add=["sampling"])
+    app = make_app(library_home)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("space", "space", "space")  # mark papers 0, 1 and 2
+        await pilot.press("t")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, TagEditor)
+        shown = str(editor.query_one("#tag-current").render())
+        assert "diffusion (2 of 3)" in shown and "sampling (1 of 3)" in shown
+        assert "(none)" not in shown

@@ -7,7 +7,7 @@ screen returns a `TagEdit` (or None on esc) and never touches the store itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -92,20 +92,42 @@ class TagEditor(ModalScreen[TagEdit | None]):
         Binding("tab", "complete", "Complete", id="tag_editor_complete", priority=True),
     ]
 
-    def __init__(self, target: str, current: Sequence[str], known: Sequence[str]) -> None:
+    def __init__(
+        self,
+        target: str,
+        current: Sequence[str] | Mapping[str, int],
+        known: Sequence[str],
+        *,
+        papers: int = 1,
+    ) -> None:
+        """`current`: the tags the `papers` targets carry now, with how many of them carry
+        each (a plain list: every target carries each)."""
         super().__init__()
         self.target = target
-        self.current = list(current)
+        counts = current if isinstance(current, Mapping) else dict.fromkeys(current, papers)
+        self.current: dict[str, int] = dict(sorted(counts.items()))
+        self.papers = papers
         self.suggester = TagSuggester(known)
+
+    def current_text(self) -> str:
+        """`a, b` for one paper; `a (all 5), b (2 of 5)` for several."""
+        if not self.current:
+            return "(none)"
+        if self.papers <= 1:
+            return ", ".join(self.current)
+        return ", ".join(
+            f"{tag} (all {n})" if n >= self.papers else f"{tag} ({n} of {self.papers})"
+            for tag, n in self.current.items()
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tag-dialog", classes="dialog"):
             yield Label(
                 Content.assemble(("Tags for ", "bold"), safe_text(self.target)), id="tag-title"
             )
-            current = ", ".join(self.current) if self.current else "(none)"
             yield Static(
-                Content.assemble(("current: ", "$text-muted"), safe_text(current)), id="tag-current"
+                Content.assemble(("current: ", "$text-muted"), safe_text(self.current_text())),
+                id="tag-current",
             )
             yield Input(
                 placeholder="tag, other-tag, -remove-this",

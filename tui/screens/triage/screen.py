@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
 from functools import cached_property, partial
@@ -507,7 +508,7 @@ class TriageScreen(Screen[None]):
         ids = self._targets()
         if not ids:
             return
-        current = self.snapshot.state(ids[0]).tags if len(ids) == 1 else []
+        current = Counter(tag for pid in ids for tag in self.snapshot.state(pid).tags)
         known = sorted(self.snapshot.tag_counts())
 
         def done(edit: TagEdit | None) -> None:
@@ -519,7 +520,8 @@ class TriageScreen(Screen[None]):
                 lambda lib, targets: lib.edit_tags(targets, add=edit.add, remove=edit.remove),
             )
 
-        self.app.push_screen(TagEditor(self._describe_targets(ids), current, known), done)
+        editor = TagEditor(self._describe_targets(ids), current, known, papers=len(ids))
+        self.app.push_screen(editor, done)
 
     def action_note(self) -> None:
         if self.snapshot is None:
