@@ -90,7 +90,7 @@ class PaperdeckApp(App[int]):
         self.notice = notice
         self.url_opener = url_opener
         self.triage = TriageScreen(home, config)
-        self._closing = False
+        self._quitting_on_signal = False
 
     def get_default_screen(self) -> Screen[object]:
         return self.triage  # type: ignore[return-value]
@@ -166,14 +166,14 @@ class PaperdeckApp(App[int]):
                 loop.add_signal_handler(number, self._closing_signal, number)
 
     def _closing_signal(self, number: int) -> None:
-        if self._closing:
+        if self._quitting_on_signal:
             return
-        self._closing = True
-        self.call_next(self._quit, 128 + number)
+        self._quitting_on_signal = True
+        self.call_later(self._quit, 128 + number)  # call_next waits for a message that may not come
 
     async def _quit(self, code: int) -> None:
         await self.triage.shutdown()
-        self.exit(code)
+        self.exit(code, return_code=code)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
