@@ -215,6 +215,49 @@ def test_state_shards_stay_small(lib: Library, home: Path) -> None:
     assert len(list((home / "state").glob("*.json"))) == 1
 
 
+def test_shard_counts_are_recorded_and_a_library_made_with_others_finds_its_states(
+    home: Path,
+) -> None:
+    ids = [f"arxiv:2601.{n:05d}" for n in range(40)]
+    with Library(home, state_shards=8, text_shards=4) as made:
+        made.upsert_papers(
+            [paper(f"Paper {n}", pid[6:], abstract=f"About {n}.") for n, pid in enumerate(ids)],
+            source="test",
+        )
+        made.set_starred(ids, True)
+    meta = json.loads((home / "meta.json").read_text())
+    assert meta["meta"]["shards"]["value"] == {"state": 8, "texts": 4}
+    assert {p.name for p in (home / "state").glob("*.json")} <= {f"{n:02d}.json" for n in range(8)}
+    assert len(list((home / "texts").glob("*.json"))) <= 4
+    with Library.open(home) as lib:  # opened with the default counts asked for
+        assert lib.shard_counts == {"state": 8, "texts": 4}
+        assert all(lib.state(pid).starred for pid in ids)
+        assert lib.get(ids[7]) is not None and lib.papers()[ids[7]].abstract == "About 7."
+        lib.set_status([ids[3]], "done")
+        shard = home / "state" / f"{lib.state_shard(ids[3]):02d}.json"
+        assert json.loads(shard.read_text())["states"][ids[3]]["status"] == "done"
+    holding = [f for f in (home / "state").glob("*.json") if ids[3] in f.read_text()]
+    assert holding == [shard]  # written where it was read from, not beside it
+    with Library.open(home) as lib:
+        assert lib.state(ids[3]).status == "done" and lib.state(ids[3]).starred
+
+
+def test_a_library_from_before_shard_counts_gets_todays_recorded(lib: Library, home: Path) -> None:
+    lib.set_starred(["arxiv:2206.00927"], True)
+    lib.close()
+    meta_file = home / "meta.json"
+    data = json.loads(meta_file.read_text())
+    del data["meta"]["shards"]
+    meta_file.write_text(json.dumps(data))
+    with Library(home, state_shards=8, text_shards=2) as again:  # not a new library
+        assert again.shard_counts == {"state": 64, "texts": 16}
+        assert again.state("arxiv:2206.00927").starred
+    assert json.loads(meta_file.read_text())["meta"]["shards"]["value"] == {
+        "state": 64,
+        "texts": 16,
+    }
+
+
 # ---------------------------------------------------------------- several processes
 
 
