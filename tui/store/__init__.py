@@ -1,7 +1,8 @@
 """The local store: TinyDB files for the catalog, the user's state and the undo journal."""
 
+from tui.store.catalog import UpsertResult
 from tui.store.journal import JournalEntry
-from tui.store.library import Library, UpsertResult
+from tui.store.library import Library
 from tui.store.states import shard_of
 
 __all__ = ["JournalEntry", "Library", "UpsertResult", "shard_of"]

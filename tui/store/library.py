@@ -25,7 +25,6 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +44,12 @@ from tui.models import (
     STATUSES,
     Paper,
     State,
-    normalise_title,
     now_ts,
-    paper_key,
     split_arxiv_id,
     utc_stamp,
 )
 from tui.paths import data_home
+from tui.store.catalog import DEFAULT_TEXT_SHARDS, Catalog, UpsertResult
 from tui.store.db import (
     CorruptFileError,
     KeyedDB,
@@ -63,16 +61,12 @@ from tui.store.db import (
 )
 from tui.store.journal import Journal, JournalEntry, revert_fields
 from tui.store.lock import DEFAULT_TIMEOUT, LibraryLock
-from tui.store.merge import Layered, compact, differs, match, merge_paper, sanitised
-from tui.store.states import DEFAULT_STATE_SHARDS, StateShards, put_sharded, shard_index
+from tui.store.merge import match
+from tui.store.states import DEFAULT_STATE_SHARDS, StateShards, shard_index
 
 SCHEMA_VERSION = 1
-DEFAULT_TEXT_SHARDS = 16
-"""The texts shard count of a new library (and of every library made before counts were
-recorded)."""
 SHARDS_META = "shards"
 """The meta key recording `{"state": N, "texts": M}`, written when the library is created."""
-TEXT_FIELDS = ("abstract", "ai_summary")
 MIGRATIONS: dict[str, dict[int, Migration]] = {}
 """Per file kind, `{n: function turning a version-n file's data into version n + 1}`."""
 
@@ -100,15 +94,6 @@ def _shard_count(value: object, default: int) -> int:
     )
 
 
-@dataclass(slots=True)
-class UpsertResult:
-    """What an import or sync did to the catalog (ids in each list)."""
-
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-
-
 class Library:
     """A paperdeck home: read papers and state, import, triage, undo. Thread-safe."""
 
@@ -132,18 +117,20 @@ class Library:
             raise StoreError(f"cannot create library folder {home}: {exc.strerror}") from None
         self._lock = LibraryLock(home / ".lock", timeout=lock_timeout)
         self._mutex = threading.RLock()
-        new = not any(
-            home / name for name in ("catalog.json", "meta.json") if (home / name).exists()
-        )
+        new = not any((home / name).exists() for name in ("catalog.json", "meta.json"))
         new = new and not any((home / "state").glob("*.json"))
         self._meta = self._open("meta.json", "meta")
         counts = self._shard_counts(new, state_shards, text_shards)
         # The two big files are read when the papers are first asked for, not here.
-        self._catalog = self._open("catalog.json", "catalog", eager=False)
         (home / "texts").mkdir(exist_ok=True)
-        self._texts: list[KeyedDB] = [
-            self._open(f"texts/{n:02d}.json", "texts", eager=False) for n in range(counts["texts"])
-        ]
+        self._catalog = Catalog(
+            self._open("catalog.json", "catalog", eager=False),
+            [
+                self._open(f"texts/{n:02d}.json", "texts", eager=False)
+                for n in range(counts["texts"])
+            ],
+            self._read_table,
+        )
         self._journal = Journal(
             home / "journal",
             self._open("journal.json", "journal"),
@@ -154,11 +141,6 @@ class Library:
             [self._open(f"state/{n:02d}.json", "state") for n in range(counts["state"])],
             self._read_table,
         )
-        self._papers: dict[str, Paper] | None = None
-        self._texts_loaded = False
-        # Built on first use (an import, an id to resolve), not at start-up: 50 ms at 100k.
-        self._by_arxiv: dict[str, str] | None = None
-        self._by_title: dict[str, str] | None = None
 
     def _shard_counts(self, new: bool, state_shards: int, text_shards: int) -> dict[str, int]:
         """The shard counts recorded in meta; recorded now if missing (the given ones for a new
@@ -190,7 +172,7 @@ class Library:
     @property
     def shard_counts(self) -> dict[str, int]:
         """`{"state": N, "texts": M}`: how many state and texts shard files this library has."""
-        return {"state": len(self._states.files), "texts": len(self._texts)}
+        return {"state": len(self._states.files), "texts": len(self._catalog.texts)}
 
     def state_shard(self, paper_id: str) -> int:
         """The number of the state shard file (`state/NN.json`) holding a paper's state."""
@@ -209,9 +191,8 @@ class Library:
 
     def close(self) -> None:
         """Release file handles (the library holds no lock between writes)."""
-        for db in (self._catalog, *self._texts, self._meta, self._journal.index):
-            db.close()
-        for db in self._states.files:
+        self._catalog.close()
+        for db in (self._meta, self._journal.index, *self._states.files):
             db.close()
 
     def __enter__(self) -> Library:
@@ -262,38 +243,13 @@ class Library:
         except CorruptFileError as exc:
             raise _set_aside(exc) from None
 
-    def _load_catalog(self, *, texts: bool) -> dict[str, Paper]:
-        with paused_gc(keep=True):
-            table = self._read_table(self._catalog, "papers")
-            papers = {pid: Paper.from_dict(doc) for pid, doc in table.items()}
-        # The parsed file stays cached in the storage otherwise: twice the memory for a file
-        # that only import and sync write (they re-read it under the lock anyway).
-        self._catalog.file.forget()
-        self._by_arxiv = None
-        self._by_title = None
-        self._texts_loaded = False
-        if texts:
-            self._fill_texts(papers)
-        return papers
-
-    def _fill_texts(self, papers: Mapping[str, Paper]) -> None:
-        for db in self._texts:
-            with paused_gc(keep=True):
-                for pid, text in self._read_table(db, "texts").items():
-                    paper = papers.get(pid)
-                    if paper is not None:
-                        paper.abstract = text.get("abstract", "")
-                        paper.ai_summary = text.get("ai_summary")
-            db.file.forget()
-        self._texts_loaded = True
-
     def hold(self, timeout: float | None = None) -> AbstractContextManager[None]:
         """Keep every other process (and thread) from writing while the block runs; `timeout`
         bounds the wait (default: the library's lock timeout), then LockTimeoutError."""
         return self._write(timeout)
 
     def _view_files(self) -> list[KeyedDB]:
-        return [self._catalog, *self._texts, *self._states.files]
+        return [*self._catalog.files, *self._states.files]
 
     def in_step_with_disk(self) -> bool:
         """True when the papers, texts and states in memory are exactly what the files hold: all
@@ -316,11 +272,7 @@ class Library:
         `load_texts()` in the background.
         """
         with self._mutex:
-            if self._papers is None:
-                self._papers = self._load_catalog(texts=texts)
-            elif texts and not self._texts_loaded:
-                self._fill_texts(self._papers)
-            return self._papers
+            return self._catalog.papers(texts=texts)
 
     def load_texts(self) -> None:
         """Fill in every paper's abstract and AI summary (no-op when already loaded)."""
@@ -329,21 +281,14 @@ class Library:
     @property
     def texts_loaded(self) -> bool:
         """True once abstracts and AI summaries are in the `Paper` objects."""
-        return self._papers is not None and self._texts_loaded
+        return self._catalog.texts_loaded
 
     def __len__(self) -> int:
         return len(self.papers(texts=False))
 
     def is_empty(self) -> bool:
         """True when the catalog holds no paper."""
-        if self._papers is not None:
-            return not self._papers
-        path = self.home / "catalog.json"
-        if not path.exists():
-            return True
-        if path.stat().st_size > 4096:
-            return False  # an empty catalog is a few dozen bytes: no need to parse 50 MB here
-        return not self._read_table(self._catalog, "papers")
+        return self._catalog.is_empty(self.home / "catalog.json")
 
     def get(self, paper_id: str) -> Paper | None:
         """The paper with this catalog id, or None."""
@@ -364,7 +309,7 @@ class Library:
             return aliases[raw]
         split = split_arxiv_id(raw)
         if split:
-            pid = self._arxiv_ids().get(split[0])
+            pid = self._catalog.arxiv_ids().get(split[0])
             if pid:
                 return pid
         raise UnknownPaperError(f"no paper with id {raw!r} in the library at {self.home}")
@@ -382,7 +327,8 @@ class Library:
                     return self.resolve(text)
                 except UnknownPaperError:
                     pass
-        return match(paper, self._arxiv_ids(), self._titles() if by_title else {}, papers)
+        titles = self._catalog.titles() if by_title else {}
+        return match(paper, self._catalog.arxiv_ids(), titles, papers)
 
     def state(self, paper_id: str) -> State:
         """A copy of the user's state for a paper (the default state if untouched)."""
@@ -444,104 +390,21 @@ class Library:
         it. User state is otherwise never touched. One atomic write per file.
         """
         with self._write(), paused_gc():
-            if self._papers is not None and (
-                self._catalog.file.changed_on_disk()
-                or any(db.file.changed_on_disk() for db in self._texts)
-            ):
-                self._papers = None
+            self._catalog.forget_if_changed()
             self._states.refresh()
-            papers = self.papers()
-            result = UpsertResult()
-            now = utc_stamp()
-            staged: dict[str, Paper] = {}
-            rekeyed: dict[str, str] = {}
-            staged_arxiv: dict[str, str] = {}
-            staged_title: dict[str, str] = {}
-            added: set[str] = set()
-            by_arxiv = Layered(staged_arxiv, self._arxiv_ids())
-            by_title = Layered(staged_title, self._titles())
-            for raw in incoming:
-                paper = sanitised(raw)
-                target = match(paper, by_arxiv, by_title, papers)
-                if target is None:
-                    fresh = Paper.from_dict(paper.to_dict())
-                    fresh.id = paper_key(fresh.arxiv_id, fresh.title)
-                    fresh.first_seen = fresh.first_seen or now
-                    fresh.last_synced = now
-                    if source and source not in fresh.sources:
-                        fresh.sources.append(source)
-                    staged[fresh.id] = fresh
-                    result.added.append(fresh.id)
-                    added.add(fresh.id)
-                    if fresh.arxiv_id:
-                        staged_arxiv[fresh.arxiv_id] = fresh.id
-                    staged_title[normalise_title(fresh.title)] = fresh.id
-                    continue
-                current = staged.get(target) or papers[target]
-                merged = merge_paper(current, paper, source)
-                if merged.arxiv_id and target.startswith("title:"):
-                    new_id = paper_key(merged.arxiv_id, merged.title)
-                    if new_id not in papers and new_id not in staged:
-                        rekeyed[target] = new_id
-                        merged.id = new_id
-                        staged.pop(target, None)
-                        target = new_id
-                if differs(current, merged) or target != current.id:
-                    merged.last_synced = now
-                    staged[target] = merged
-                    if merged.arxiv_id:
-                        staged_arxiv[merged.arxiv_id] = target
-                    staged_title[normalise_title(merged.title)] = target
-                    if current.id not in added and target not in added:
-                        result.updated.append(target)
-                elif target not in staged:
-                    result.unchanged.append(target)
-            result.updated = [pid for pid in dict.fromkeys(result.updated) if pid not in added]
-            if dry_run or not staged:
-                return result
-            self._commit_catalog(staged, rekeyed)
-            return result
-
-    def _arxiv_ids(self) -> dict[str, str]:
-        """arXiv id (without version) -> paper id."""
-        if self._by_arxiv is None:
-            papers = self.papers(texts=False)
-            self._by_arxiv = {p.arxiv_id: pid for pid, p in papers.items() if p.arxiv_id}
-        return self._by_arxiv
-
-    def _titles(self) -> dict[str, str]:
-        if self._by_title is None:
-            self._by_title = {
-                normalise_title(p.title): pid for pid, p in self.papers(texts=False).items()
-            }
-        return self._by_title
-
-    def _commit_catalog(self, staged: dict[str, Paper], rekeyed: dict[str, str]) -> None:
-        docs: dict[str, dict[str, Any]] = {}
-        texts: dict[str, dict[str, Any]] = {}
-        for pid, paper in staged.items():
-            doc = paper.to_dict()
-            texts[pid] = {k: doc.pop(k) for k in TEXT_FIELDS if doc.get(k)}
-            docs[pid] = compact(doc)
-        # Texts first: a crash between the two writes leaves only unused texts behind.
-        put_sharded(self._texts, "texts", texts, rekeyed)
-        self._catalog.keyed("papers").put_many(docs, delete=rekeyed)
-        if rekeyed:
-            aliases = dict(self.get_meta("aliases", {}) or {})
-            aliases.update(rekeyed)
-            self._meta.keyed("meta").put("aliases", {"value": aliases})
-            states = self._states.states
-            moved = {new: states[old] for old, new in rekeyed.items() if old in states}
-            if moved:
-                self._states.write(moved, deleted=[o for o in rekeyed if o in states])
-        papers = self.papers(texts=False)
-        for old in rekeyed:
-            papers.pop(old, None)
-        papers.update(staged)
-        for pid, paper in staged.items():
-            if paper.arxiv_id:
-                self._arxiv_ids()[paper.arxiv_id] = pid
-            self._titles()[normalise_title(paper.title)] = pid
+            staged = self._catalog.stage(incoming, source, utc_stamp())
+            if dry_run or not staged.papers:
+                return staged.result
+            self._catalog.commit(staged)
+            if staged.rekeyed:
+                aliases = dict(self.get_meta("aliases", {}) or {})
+                aliases.update(staged.rekeyed)
+                self._meta.keyed("meta").put("aliases", {"value": aliases})
+                states = self._states.states
+                moved = {new: states[old] for old, new in staged.rekeyed.items() if old in states}
+                if moved:
+                    self._states.write(moved, deleted=[o for o in staged.rekeyed if o in states])
+            return staged.result
 
     # ------------------------------------------------------------------ triage
 
