@@ -49,7 +49,6 @@ class Applied:
     ids: list[str]
     changed: list[str]
     bulk: bool
-    marks_cleared: bool = False
 
 
 @dataclass(slots=True)
@@ -102,7 +101,7 @@ class TriageSession:
         self.submit(action_job(action, ids, rollback))
         if bulk:
             self.marked = set()
-        return Applied(ids, changed, bulk, marks_cleared=bulk)
+        return Applied(ids, changed, bulk)
 
     def act_everywhere(self, action: Action) -> list[str]:
         """Apply an action that picks its own papers (renaming a tag) to those the snapshot

@@ -450,9 +450,9 @@ class TriageScreen(Screen[None]):
         if applied is None:
             return
         self._show_changed(applied.changed)
-        if applied.marks_cleared:
-            self._show_marks()
-        elif advance and not applied.bulk:
+        if applied.bulk:
+            self._show_marks()  # a bulk action clears the marks
+        elif advance:
             self.paper_list.advance()
 
     def _show_changed(self, changed: list[str]) -> None:
