@@ -16,7 +16,7 @@ import pytest
 
 from tui.errors import LockTimeoutError, StoreError, UnknownPaperError, UsageError
 from tui.models import Paper, State
-from tui.store import Library, shard_of
+from tui.store import Library
 from tui.store.db import CorruptFileError, open_db
 from tui.store.lock import LibraryLock
 
@@ -208,7 +208,7 @@ def test_undo_only_reverts_the_fields_it_changed(lib: Library) -> None:
 def test_state_shards_stay_small(lib: Library, home: Path) -> None:
     pid = "arxiv:2206.00927"
     lib.set_starred([pid], True)
-    shard = home / "state" / f"{shard_of(pid):02d}.json"
+    shard = home / "state" / f"{lib.state_shard(pid):02d}.json"
     data = json.loads(shard.read_text())
     assert data["states"][pid]["starred"] is True
     assert data["_meta"]["schema"] == {"kind": "state", "version": 1}
@@ -370,7 +370,7 @@ def test_corrupt_catalog_is_moved_aside_and_reported(lib: Library, home: Path) -
 
 def test_corrupt_state_shard_is_reported_not_emptied(lib: Library, home: Path) -> None:
     lib.set_starred(["arxiv:2206.00927"], True)
-    shard = home / "state" / f"{shard_of('arxiv:2206.00927'):02d}.json"
+    shard = home / "state" / f"{lib.state_shard('arxiv:2206.00927'):02d}.json"
     shard.write_bytes(b"\x00\xff garbage")
     with pytest.raises(StoreError, match="could not be read"):
         Library.open(home)

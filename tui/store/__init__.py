@@ -3,6 +3,5 @@
 from tui.store.catalog import UpsertResult
 from tui.store.journal import JournalEntry
 from tui.store.library import Library
-from tui.store.states import shard_of
 
-__all__ = ["JournalEntry", "Library", "UpsertResult", "shard_of"]
+__all__ = ["JournalEntry", "Library", "UpsertResult"]

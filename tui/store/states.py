@@ -27,11 +27,6 @@ def shard_index(paper_id: str, count: int) -> int:
     return zlib.crc32(paper_id.encode("utf-8")) % count
 
 
-def shard_of(paper_id: str, count: int = DEFAULT_STATE_SHARDS) -> int:
-    """The state shard a paper's state lives in, for a library with `count` state shards."""
-    return shard_index(paper_id, count)
-
-
 def put_sharded(
     dbs: list[KeyedDB],
     table: str,
