@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tui import __version__
+from tui.actions import EditTags, RenameTag, SetNote, SetStar, SetStatus
 from tui.cli_args import CommandParser, add_command, export_format, split_argv
 from tui.errors import PaperdeckError, UsageError
 from tui.export import FORMATS as EXPORT_FORMATS
@@ -234,7 +235,7 @@ def cmd_show(lib: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_star(lib: Library, args: argparse.Namespace) -> int:
-    _report(lib.set_starred(_resolve_all(lib, args.ids), args.command == "star"))
+    _report(lib.run(SetStar(args.command == "star"), _resolve_all(lib, args.ids)))
     return 0
 
 
@@ -244,24 +245,22 @@ def cmd_tag(lib: Library, args: argparse.Namespace) -> int:
     remove = [a[1:] for a in args.args if a.startswith("-")]
     if not ids or not (add or remove):
         raise UsageError("usage: paperdeck tag ID... +name -name (at least one id and one tag)")
-    _report(lib.edit_tags(_resolve_all(lib, ids), add=add, remove=remove))
+    _report(lib.run(EditTags(tuple(add), tuple(remove)), _resolve_all(lib, ids)))
     return 0
 
 
 def cmd_rename_tag(lib: Library, args: argparse.Namespace) -> int:
-    _report(lib.rename_tag(args.old, args.new))
+    _report(lib.run(RenameTag(args.old, args.new)))
     return 0
 
 
 def cmd_status(lib: Library, args: argparse.Namespace) -> int:
-    if args.status not in STATUSES:
-        raise UsageError(f"unknown status {args.status!r}; use one of {', '.join(STATUSES)}")
-    _report(lib.set_status(_resolve_all(lib, args.ids), args.status))
+    _report(lib.run(SetStatus(args.status), _resolve_all(lib, args.ids)))
     return 0
 
 
 def cmd_note(lib: Library, args: argparse.Namespace) -> int:
-    _report(lib.set_note([lib.resolve(args.id)], args.text))
+    _report(lib.run(SetNote(args.text), [lib.resolve(args.id)]))
     return 0
 
 

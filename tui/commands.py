@@ -95,17 +95,11 @@ class PaperdeckCommands(Provider):
 
 def ask_rename_tag(screen: TriageScreen, old: str) -> None:
     """Ask for a new name for tag `old`, then rename it everywhere (one undo step)."""
-    from tui.models import normalise_tag
     from tui.screens.prompt import Prompt
-    from tui.screens.triage.writer import WriteJob
-    from tui.views import View
 
     def done(new: str | None) -> None:
-        if not new or screen.writer is None:
-            return
-        screen.writer.submit(WriteJob(lambda lib: lib.rename_tag(old, new), (), {}))
-        if screen.view == View("tag", old):
-            screen.go_to_view(View("tag", normalise_tag(new)))
+        if new:
+            screen.rename_tag(old, new)
 
     hint = "enter renames (an existing name merges the two) · esc cancels"
     screen.app.push_screen(Prompt(f"Rename tag #{old} to:", old, hint), done)

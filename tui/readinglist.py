@@ -69,7 +69,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.atomic import atomic_write_bytes
-from tui.errors import InputFormatError, StoreError, UnknownPaperError, UsageError
+from tui.errors import InputFormatError, StoreError, UsageError
 from tui.models import (
     STATUSES,
     Paper,
@@ -77,7 +77,6 @@ from tui.models import (
     clean_multiline,
     clean_text,
     normalise_tag,
-    normalise_title,
     split_arxiv_id,
 )
 
@@ -513,31 +512,11 @@ def reading_list_from_library(lib: Library) -> ReadingList:
     return out
 
 
-class _CatalogLocator:
-    """Finds the catalog id a reading-list entry refers to: id, alias, arXiv id, then title."""
-
-    def __init__(self, lib: Library) -> None:
-        self._lib = lib
-        self._by_title: dict[str, str] | None = None
-
-    def forget(self) -> None:
-        self._by_title = None
-
-    def find(self, paper: Paper) -> str | None:
-        papers = self._lib.papers()
-        if paper.id in papers:
-            return paper.id
-        for text in (paper.id, paper.arxiv_id):
-            if text:
-                try:
-                    return self._lib.resolve(text)
-                except UnknownPaperError:
-                    pass
-        if paper.arxiv_id:
-            return None  # an arXiv paper the catalog lacks; a title match could be another paper
-        if self._by_title is None:
-            self._by_title = {normalise_title(p.title): pid for pid, p in papers.items()}
-        return self._by_title.get(normalise_title(paper.title))
+def _locate(lib: Library, paper: Paper) -> str | None:
+    """The catalog id a reading-list entry refers to: id, alias, arXiv id, then title. An entry
+    with an arXiv id the catalog lacks is not matched by title (the title could be another
+    paper's): it is imported instead, and the import's merge rules decide."""
+    return lib.locate(paper, by_title=not paper.arxiv_id)
 
 
 def _state_key(state: State) -> dict[str, Any]:
@@ -560,17 +539,15 @@ def sync_reading_list(
     old_text = None if result.created else _read_file(file)
     from_file = parse_reading_list(old_text, file) if old_text is not None else ReadingList()
 
-    locator = _CatalogLocator(lib)
-    missing = [e.paper for e in from_file.entries.values() if locator.find(e.paper) is None]
+    missing = [e.paper for e in from_file.entries.values() if _locate(lib, e.paper) is None]
     if missing:
         upserted = lib.upsert_papers(missing, source=SOURCE_NAME, dry_run=dry_run)
         result.papers_added = len(upserted.added)
-        locator.forget()
 
     # Re-key the file's entries onto catalog ids (a paper may have gained its arXiv id here).
     rekeyed = ReadingList()
     for entry in from_file.entries.values():
-        pid = locator.find(entry.paper) or entry.paper.id
+        pid = _locate(lib, entry.paper) or entry.paper.id
         moved = ReadingListEntry(entry.paper, entry.state)
         moved.paper.id = pid
         if pid in rekeyed.entries:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import cast
+from typing import TYPE_CHECKING
 
-from tui.models import DEFAULT_STATE, STATUSES, Paper, State, normalise_tag
+from tui.models import DEFAULT_STATE, STATUSES, Paper, State, now_ts
+
+if TYPE_CHECKING:
+    from tui.actions import Action
 
 
 class LibrarySnapshot:
@@ -94,25 +97,10 @@ class LibrarySnapshot:
 
     # -- optimistic guesses (the store's answer overrides them) ---------------------------------
 
-    def guess(self, ids: Iterable[str], action: str, argument: object = None) -> dict[str, State]:
-        """The states `ids` will have after `action`, computed like the store computes them."""
+    def guess(self, ids: Iterable[str], action: Action) -> dict[str, State]:
+        """The states `ids` will have after `action`: the very call the store makes
+        (`Library.run`), on the states as this copy has them."""
         wanted = [pid for pid in dict.fromkeys(ids) if pid in self.papers]
-        out: dict[str, State] = {}
-        if action == "toggle_star":
-            star = not all(self.state(pid).starred for pid in wanted)
-            action, argument = "starred", star
-        for pid in wanted:
-            new = self.state(pid).copy()
-            if action == "status":
-                new.status = str(argument)
-            elif action == "starred":
-                new.starred = bool(argument)
-            elif action == "tags":
-                add, remove = cast("tuple[Iterable[str], Iterable[str]]", argument)
-                tags = set(new.tags) | {normalise_tag(t) for t in add}
-                tags -= {normalise_tag(t) for t in remove}
-                new.tags = sorted(t for t in tags if t)
-            elif action == "note":
-                new.note = str(argument)
-            out[pid] = new
-        return out
+        settled = action.settle(self.state(pid) for pid in wanted)
+        now = now_ts()
+        return {pid: settled.apply(self.state(pid), now) for pid in wanted}

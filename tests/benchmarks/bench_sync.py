@@ -106,7 +106,7 @@ def main() -> None:
                 start = time.perf_counter()
                 result = lib.upsert_papers(batch, source="hf-daily")
                 merge_times.append(time.perf_counter() - start)
-                counts = result.summary("hf-daily")
+                counts = f"+{len(result.added)} new, {len(result.updated)} updated"
             shutil.rmtree(home)
         print(f"merge {len(batch)} into {library_size}:       {median_s(merge_times)}  [{counts}]")
 

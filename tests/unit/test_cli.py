@@ -23,6 +23,8 @@ CORE_MODULES = [
     "tui.snapshot",
     "tui.search_session",
     "tui.preferences",
+    "tui.actions",
+    "tui.triage_session",
     "tui.store",
     "tui.store.startup_cache",
     "tui.query",

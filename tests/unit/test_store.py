@@ -16,7 +16,7 @@ import pytest
 
 from tui.errors import LockTimeoutError, StoreError, UnknownPaperError, UsageError
 from tui.models import Paper, State
-from tui.store import Library, shard_of
+from tui.store import Library
 from tui.store.db import CorruptFileError, open_db
 from tui.store.lock import LibraryLock
 
@@ -208,11 +208,54 @@ def test_undo_only_reverts_the_fields_it_changed(lib: Library) -> None:
 def test_state_shards_stay_small(lib: Library, home: Path) -> None:
     pid = "arxiv:2206.00927"
     lib.set_starred([pid], True)
-    shard = home / "state" / f"{shard_of(pid):02d}.json"
+    shard = home / "state" / f"{lib.state_shard(pid):02d}.json"
     data = json.loads(shard.read_text())
     assert data["states"][pid]["starred"] is True
     assert data["_meta"]["schema"] == {"kind": "state", "version": 1}
     assert len(list((home / "state").glob("*.json"))) == 1
+
+
+def test_shard_counts_are_recorded_and_a_library_made_with_others_finds_its_states(
+    home: Path,
+) -> None:
+    ids = [f"arxiv:2601.{n:05d}" for n in range(40)]
+    with Library(home, state_shards=8, text_shards=4) as made:
+        made.upsert_papers(
+            [paper(f"Paper {n}", pid[6:], abstract=f"About {n}.") for n, pid in enumerate(ids)],
+            source="test",
+        )
+        made.set_starred(ids, True)
+    meta = json.loads((home / "meta.json").read_text())
+    assert meta["meta"]["shards"]["value"] == {"state": 8, "texts": 4}
+    assert {p.name for p in (home / "state").glob("*.json")} <= {f"{n:02d}.json" for n in range(8)}
+    assert len(list((home / "texts").glob("*.json"))) <= 4
+    with Library.open(home) as lib:  # opened with the default counts asked for
+        assert lib.shard_counts == {"state": 8, "texts": 4}
+        assert all(lib.state(pid).starred for pid in ids)
+        assert lib.get(ids[7]) is not None and lib.papers()[ids[7]].abstract == "About 7."
+        lib.set_status([ids[3]], "done")
+        shard = home / "state" / f"{lib.state_shard(ids[3]):02d}.json"
+        assert json.loads(shard.read_text())["states"][ids[3]]["status"] == "done"
+    holding = [f for f in (home / "state").glob("*.json") if ids[3] in f.read_text()]
+    assert holding == [shard]  # written where it was read from, not beside it
+    with Library.open(home) as lib:
+        assert lib.state(ids[3]).status == "done" and lib.state(ids[3]).starred
+
+
+def test_a_library_from_before_shard_counts_gets_todays_recorded(lib: Library, home: Path) -> None:
+    lib.set_starred(["arxiv:2206.00927"], True)
+    lib.close()
+    meta_file = home / "meta.json"
+    data = json.loads(meta_file.read_text())
+    del data["meta"]["shards"]
+    meta_file.write_text(json.dumps(data))
+    with Library(home, state_shards=8, text_shards=2) as again:  # not a new library
+        assert again.shard_counts == {"state": 64, "texts": 16}
+        assert again.state("arxiv:2206.00927").starred
+    assert json.loads(meta_file.read_text())["meta"]["shards"]["value"] == {
+        "state": 64,
+        "texts": 16,
+    }
 
 
 # ---------------------------------------------------------------- several processes
@@ -234,7 +277,7 @@ def test_other_process_changes_are_seen_and_not_overwritten(lib: Library, home: 
     lib.set_status(["arxiv:2206.00927"], "later")
     state = Library.open(home).state("arxiv:2206.00927")
     assert state.starred and state.tags == ["from-cron"] and state.status == "later"
-    assert lib.refresh() is False  # nothing new since our own write
+    assert lib.in_step_with_disk()  # our own write is not taken for another process's
 
 
 def test_concurrent_writers_lose_nothing(lib: Library, home: Path) -> None:
@@ -327,7 +370,7 @@ def test_corrupt_catalog_is_moved_aside_and_reported(lib: Library, home: Path) -
 
 def test_corrupt_state_shard_is_reported_not_emptied(lib: Library, home: Path) -> None:
     lib.set_starred(["arxiv:2206.00927"], True)
-    shard = home / "state" / f"{shard_of('arxiv:2206.00927'):02d}.json"
+    shard = home / "state" / f"{lib.state_shard('arxiv:2206.00927'):02d}.json"
     shard.write_bytes(b"\x00\xff garbage")
     with pytest.raises(StoreError, match="could not be read"):
         Library.open(home)

@@ -46,10 +46,6 @@ class CorruptFileError(StoreError):
         self.detail = detail
 
 
-class StoreWriteError(StoreError):
-    """Writing a store file failed (read-only folder, full disk...). The old file is intact."""
-
-
 @contextmanager
 def paused_gc(*, keep: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector while building many objects at once.

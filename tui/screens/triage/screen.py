@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from functools import cached_property, partial
 from pathlib import Path
@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from tui.actions import Action, EditTags, RenameTag, SetNote, SetStatus, ToggleStar
 from tui.errors import PaperdeckError
 from tui.messages import (
     LibraryFailed,
@@ -47,9 +48,10 @@ from tui.screens.triage.bindings import PAPER_ACTIONS, TRIAGE_BINDINGS
 from tui.screens.triage.loader import LibraryLoader
 from tui.screens.triage.sync_runner import SyncRunner
 from tui.screens.triage.threads import run_in_thread
-from tui.screens.triage.writer import StoreWriter, WriteJob
+from tui.screens.triage.writer import StoreWriter
 from tui.search_session import SearchSession
 from tui.snapshot import LibrarySnapshot
+from tui.triage_session import TriageSession
 from tui.views import INBOX, View
 from tui.widgets import (
     AbstractPane,
@@ -64,7 +66,7 @@ if TYPE_CHECKING:
     from tui.config import Config
     from tui.query import Searcher
     from tui.search_session import SearchRequest
-    from tui.store import JournalEntry, Library
+    from tui.store import Library
 
 
 class TriageScreen(Screen[None]):
@@ -96,11 +98,11 @@ class TriageScreen(Screen[None]):
         self.home = home
         self.config = config
         self.library: Library | None = None
-        self.snapshot: LibrarySnapshot | None = None
+        self.triage = TriageSession()
+        """Marks, targets and the optimistic snapshot (see `tui.triage_session`)."""
         self.searcher: Searcher | None = None
         self.writer: StoreWriter | None = None
         self.view: View = INBOX
-        self.marked: set[str] = set()
         self.search = SearchSession()
         self._keep: str | None = None
         """The paper the cursor should land on when the next answer comes (refresh)."""
@@ -110,8 +112,21 @@ class TriageScreen(Screen[None]):
         """True once the list first showed results (from the start-up cache or a search)."""
         self.preview = False
         """True while the list shows the start-up cache's page and the catalog still loads."""
-        self._preview_changes: dict[str, State] = {}
         self.loader = LibraryLoader(self, home, INBOX.query)
+
+    @property
+    def snapshot(self) -> LibrarySnapshot | None:
+        """The in-memory copy of the library the screen shows (None until it is loaded)."""
+        return self.triage.snapshot
+
+    @snapshot.setter
+    def snapshot(self, snapshot: LibrarySnapshot | None) -> None:
+        self.triage.snapshot = snapshot
+
+    @property
+    def marked(self) -> set[str]:
+        """The marked papers (a bulk action's targets)."""
+        return self.triage.marked
 
     @property
     def workers_busy(self) -> bool:
@@ -187,6 +202,7 @@ class TriageScreen(Screen[None]):
         if self.writer is None:
             self.writer = StoreWriter(self, library)
             self.writer.start()
+            self.triage.submit = self.writer.submit
         self._new_since = library.get_meta("new_since")
         last_sync = library.get_meta("last_sync")
         self.header.set_sync(f"synced {_short_time(last_sync)}" if last_sync else "never synced")
@@ -220,9 +236,8 @@ class TriageScreen(Screen[None]):
             # change the preview's papers, so its states are the newest (they include the store's
             # answers and later guesses); the store's answers for papers off the page (an undo
             # may reach them) are newer than what the loader read.
-            self.snapshot.replace(self._preview_changes)
+            self.snapshot.replace(self.triage.take_preview_changes())
             self.snapshot.replace({pid: preview.state(pid) for pid in preview.papers})
-            self._preview_changes = {}
         # 100k papers make one full collection pause the UI for ~0.17 s; they live as long
         # as the app, so move them out of the collector's sight.
         gc.freeze()
@@ -428,40 +443,20 @@ class TriageScreen(Screen[None]):
     # -- triage -------------------------------------------------------------------------------
 
     def _targets(self) -> list[str]:
-        if self.marked:
-            shown = [pid for pid in self.paper_list.rows if pid in self.marked]
-            hidden = self.marked.difference(shown)  # marked, then filtered out of view
-            return shown + sorted(hidden)
-        current = self.paper_list.current_id
-        return [current] if current else []
+        return self.triage.targets(self.paper_list.rows, self.paper_list.current_id)
 
-    def _act(
-        self,
-        change: str,
-        argument: object,
-        job: Callable[[Library, list[str]], JournalEntry | None],
-        *,
-        advance: bool = False,
-    ) -> None:
-        """Apply a change to the targets now, queue the store write, then advance if asked."""
-        if self.snapshot is None or self.writer is None:
+    def _act(self, action: Action, *, advance: bool = False) -> None:
+        """Apply an action to the targets now (the store writes it), then advance if asked."""
+        applied = self.triage.act(action, self.paper_list.rows, self.paper_list.current_id)
+        if applied is None:
             return
-        ids = self._targets()
-        if not ids:
-            return
-        bulk = bool(self.marked)
-        rollback = {pid: self.snapshot.state(pid) for pid in ids}
-        self._apply_states(self.snapshot.guess(ids, change, argument))
-        self.writer.submit(WriteJob(lambda lib: job(lib, ids), ids, rollback))
-        if bulk:
-            self._set_marked(set())
+        self._show_changed(applied.changed)
+        if applied.bulk:
+            self._show_marks()  # a bulk action clears the marks
         elif advance:
             self.paper_list.advance()
 
-    def _apply_states(self, states: Mapping[str, State]) -> None:
-        if self.snapshot is None:
-            return
-        changed = self.snapshot.replace(states)
+    def _show_changed(self, changed: list[str]) -> None:
         if not changed:
             return
         self.paper_list.refresh_papers(changed)
@@ -469,9 +464,10 @@ class TriageScreen(Screen[None]):
         if self.paper_list.current_id in changed:
             self._show_current()
 
+    def _apply_states(self, states: Mapping[str, State]) -> None:
+        self._show_changed(self.triage.stored(states, preview=self.preview))
+
     def on_states_changed(self, message: StatesChanged) -> None:
-        if self.preview:
-            self._preview_changes.update(message.states)
         self._apply_states(message.states)
         if message.kind in ("undo", "redo"):
             verb = "Undone" if message.kind == "undo" else "Redone"
@@ -479,64 +475,60 @@ class TriageScreen(Screen[None]):
             self.app.notify(text, markup=False, timeout=3)
 
     def on_store_failed(self, message: StoreFailed) -> None:
-        if self.preview:
-            self._preview_changes.update(message.states)
         self._apply_states(message.states)
         self.app.notify(message.message, title="Not saved", severity="error", markup=False)
 
     def action_star(self) -> None:
-        self._act("toggle_star", None, lambda lib, ids: lib.toggle_star(ids))
-
-    def _status(self, status: str) -> None:
-        self._act("status", status, lambda lib, ids: lib.set_status(ids, status), advance=True)
+        self._act(ToggleStar())
 
     def action_later(self) -> None:
-        self._status("later")
+        self._act(SetStatus("later"), advance=True)
 
     def action_done(self) -> None:
-        self._status("done")
+        self._act(SetStatus("done"), advance=True)
 
     def action_skip(self) -> None:
-        self._status("skipped")
+        self._act(SetStatus("skipped"), advance=True)
 
     def action_inbox(self) -> None:
-        self._status("inbox")
+        self._act(SetStatus("inbox"), advance=True)
 
     def action_tag(self) -> None:
-        if self.snapshot is None:
-            return
         ids = self._targets()
-        if not ids:
+        if self.snapshot is None or not ids:
             return
         current = Counter(tag for pid in ids for tag in self.snapshot.state(pid).tags)
         known = sorted(self.snapshot.tag_counts())
 
         def done(edit: TagEdit | None) -> None:
-            if edit is None:
-                return
-            self._act(
-                "tags",
-                (edit.add, edit.remove),
-                lambda lib, targets: lib.edit_tags(targets, add=edit.add, remove=edit.remove),
-            )
+            if edit is not None:
+                self._act(EditTags(tuple(edit.add), tuple(edit.remove)))
 
         editor = TagEditor(self._describe_targets(ids), current, known, papers=len(ids))
         self.app.push_screen(editor, done)
 
     def action_note(self) -> None:
-        if self.snapshot is None:
-            return
         ids = self._targets()
-        if not ids:
+        if self.snapshot is None or not ids:
             return
         note = self.snapshot.state(ids[0]).note if len(ids) == 1 else ""
 
         def done(text: str | None) -> None:
-            if text is None:
-                return
-            self._act("note", text.strip(), lambda lib, targets: lib.set_note(targets, text))
+            if text is not None:
+                self._act(SetNote(text))
 
         self.app.push_screen(NoteEditor(self._describe_targets(ids), note), done)
+
+    def rename_tag(self, old: str, new: str) -> None:
+        """Rename tag `old` everywhere (the palette asks for the name); follows it if shown."""
+        try:
+            action = RenameTag(old, new)
+        except PaperdeckError as exc:
+            self.app.notify(exc.message, title="Not renamed", severity="error", markup=False)
+            return
+        self._show_changed(self.triage.act_everywhere(action))
+        if self.view == View("tag", action.old):
+            self.go_to_view(View("tag", action.new))
 
     def _describe_targets(self, ids: Collection[str]) -> str:
         if len(ids) != 1 or self.snapshot is None:
@@ -548,7 +540,8 @@ class TriageScreen(Screen[None]):
         current = self.paper_list.current_id
         if current is None:
             return
-        self._set_marked(self.marked ^ {current})
+        self.triage.toggle_mark(current)
+        self._show_marks()
         self.paper_list.advance()
 
     def action_mark_all(self) -> None:
@@ -557,45 +550,36 @@ class TriageScreen(Screen[None]):
         request = self._search_request(replace=False) if self.searcher is not None else None
         if request is None or self.searcher is None:
             return
-        self._set_marked(set(self.search.every_match(self.searcher, request)))
+        self.triage.set_marked(self.search.every_match(self.searcher, request))
+        self._show_marks()
 
     def action_clear_marks(self) -> None:
-        self._set_marked(set())
+        self.triage.set_marked(())
+        self._show_marks()
 
-    def _set_marked(self, ids: set[str]) -> None:
-        self.marked = ids
-        self.paper_list.set_marked(ids)
+    def _show_marks(self) -> None:
+        self.paper_list.set_marked(self.marked)
         self._show_view_counts()
         self._refresh_availability()
 
-    def _undo_redo(self, kind: str) -> None:
-        if self.writer is None:
-            return
-
-        def job(lib: Library) -> JournalEntry | None:
-            return lib.undo() if kind == "undo" else lib.redo()
-
-        self.writer.submit(WriteJob(job, (), {}, kind=kind))
-
     def action_undo(self) -> None:
-        self._undo_redo("undo")
+        self.triage.step("undo")
 
     def action_redo(self) -> None:
-        self._undo_redo("redo")
+        self.triage.step("redo")
 
     # -- leaving the list ---------------------------------------------------------------------
 
     def _open(self, pdf: bool) -> None:
-        paper, state = self._current()
-        if paper is None or state is None or self.writer is None:
+        paper, _state = self._current()
+        if paper is None or not self.triage.ready:
             return
         url = paper.pdf_url if pdf else paper.abs_url
         opener = getattr(self.app, "open_web_link", None)
         if url is None or opener is None or not opener(url):
             self.app.notify("This paper has no web link to open.", severity="warning")
             return
-        ids = [paper.id]
-        self.writer.submit(WriteJob(lambda lib: lib.mark_opened(ids), ids, {paper.id: state}))
+        self.triage.opened(paper.id)
 
     def action_open(self) -> None:
         self._open(pdf=False)

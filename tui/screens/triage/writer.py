@@ -2,7 +2,8 @@
 
 The screen never waits on the disk: it queues a job and carries on. One thread keeps the jobs
 in the order the keys were pressed (an undo right after a star undoes that star), and on quit
-the queue is drained before the app exits so no decision is lost. A job waits (briefly) for the
+the queue is drained before the app exits so no decision is lost. The jobs themselves
+(`WriteJob`) are made by the Textual-free `tui.triage_session`. A job waits (briefly) for the
 screen to have repainted the key's effect first: the write is Python that holds the GIL, and
 the person is looking at the screen, not at the disk. After each job the writer
 posts `StatesChanged` with the states as stored (or `StoreFailed` with the states to roll back).
@@ -12,8 +13,6 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.dom import DOMNode
@@ -21,23 +20,10 @@ from textual.worker import Worker, get_current_worker
 
 from tui.errors import PaperdeckError
 from tui.messages import StatesChanged, StoreFailed
-from tui.models import State
+from tui.triage_session import WriteJob
 
 if TYPE_CHECKING:
-    from tui.store import JournalEntry, Library
-
-Job = Callable[["Library"], "JournalEntry | None"]
-
-
-@dataclass(slots=True)
-class WriteJob:
-    """One action: what to call, which papers it aims at, how to roll back, how to report."""
-
-    run: Job
-    ids: Collection[str]
-    rollback: Mapping[str, State]
-    kind: str = "action"  # "action" | "undo" | "redo"
-
+    from tui.store import Library
 
 _STOP = object()
 PAINT_WAIT = 0.1

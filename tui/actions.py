@@ -1,0 +1,207 @@
+"""The triage actions: what each key (and CLI command, and palette command) does to a paper's state.
+
+Each action is one small typed object that knows how to apply itself to a `State` and how to
+describe itself for the journal and the undo toast ("skip: 43 papers"). The store runs an action
+under its write lock and journals it (`Library.run`); the interface applies the very same object
+to its in-memory snapshot first, as the optimistic guess the store's answer then replaces. One
+definition, so the guess cannot drift from what is written. Plain Python, no Textual.
+
+`apply` never mutates its argument: it returns a new state, with the update time of every field
+it changed set to `now` (the per-field times reading lists merge on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from tui.errors import UsageError
+from tui.models import STATUSES, State, clean_multiline, normalise_tag, utc_stamp
+
+STATUS_VERBS = {
+    "inbox": "back to inbox",
+    "later": "reading list",
+    "done": "done",
+    "skipped": "skip",
+}
+"""The journal's word for each status (`skip: 3 papers`)."""
+
+
+def plural(count: int) -> str:
+    """`1 paper`, `43 papers`."""
+    return "1 paper" if count == 1 else f"{count} papers"
+
+
+class Action:
+    """One triage action on a set of papers. Subclasses are frozen dataclasses."""
+
+    journal: ClassVar[bool] = True
+    """False for bookkeeping that is not an undo step of its own (marking a paper opened)."""
+
+    def settle(self, states: Iterable[State]) -> Action:
+        """The action to run once the targets' current states are known (they are read under the
+        store's lock). Most actions are already settled; a toggle becomes a plain set."""
+        return self
+
+    def select(self, states: Mapping[str, State]) -> list[str]:
+        """The papers this action aims at when the caller names none (renaming a tag)."""
+        raise UsageError(f"{type(self).__name__} needs the papers to act on")
+
+    def apply(self, state: State, now: float) -> State:
+        """The state after this action (a new object; `state` is left alone)."""
+        raise NotImplementedError
+
+    def describe(self, count: int) -> str:
+        """The journal label for this action on `count` papers."""
+        raise NotImplementedError
+
+
+def _changed(state: State, name: str, value: object, now: float) -> State:
+    out = state.copy()
+    if getattr(out, name) != value:
+        setattr(out, name, value)
+        out.times[name] = now
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SetStatus(Action):
+    """Move papers to `inbox`, `later`, `done` or `skipped`."""
+
+    status: str
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise UsageError(f"unknown status {self.status!r}; use one of {', '.join(STATUSES)}")
+
+    def apply(self, state: State, now: float) -> State:
+        return _changed(state, "status", self.status, now)
+
+    def describe(self, count: int) -> str:
+        return f"{STATUS_VERBS[self.status]}: {plural(count)}"
+
+
+@dataclass(frozen=True, slots=True)
+class SetStar(Action):
+    """Star (or unstar) papers."""
+
+    starred: bool
+
+    def apply(self, state: State, now: float) -> State:
+        return _changed(state, "starred", self.starred, now)
+
+    def describe(self, count: int) -> str:
+        return f"{'star' if self.starred else 'unstar'} {plural(count)}"
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleStar(Action):
+    """Star all the targets if any of them is unstarred, else unstar them all (the `s` key)."""
+
+    def settle(self, states: Iterable[State]) -> Action:
+        return SetStar(not all(st.starred for st in states))
+
+    def apply(self, state: State, now: float) -> State:
+        raise TypeError("ToggleStar must be settled against the targets' states first")
+
+    def describe(self, count: int) -> str:
+        return f"toggle star on {plural(count)}"
+
+
+def _tags(raw: Iterable[str]) -> tuple[str, ...]:
+    return tuple(t for t in (normalise_tag(x) for x in raw) if t)
+
+
+@dataclass(frozen=True, slots=True)
+class EditTags(Action):
+    """Add and remove tags (normalised: lower case, spaces as hyphens)."""
+
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "add", _tags(self.add))
+        object.__setattr__(self, "remove", _tags(self.remove))
+
+    def apply(self, state: State, now: float) -> State:
+        out = state.copy()
+        tags = set(out.tags)
+        for tag in self.add:
+            if tag not in tags:
+                tags.add(tag)
+                out.times[f"tag:{tag}"] = now
+        for tag in self.remove:
+            if tag in tags:
+                tags.discard(tag)
+                out.times[f"tag:{tag}"] = now
+        out.tags = sorted(tags)
+        return out
+
+    def describe(self, count: int) -> str:
+        words = [f"+{t}" for t in self.add] + [f"-{t}" for t in self.remove]
+        return f"tag {' '.join(words)} on {plural(count)}"
+
+
+@dataclass(frozen=True, slots=True)
+class SetNote(Action):
+    """Set (or, with an empty text, clear) the note on papers."""
+
+    note: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "note", clean_multiline(self.note))
+
+    def apply(self, state: State, now: float) -> State:
+        return _changed(state, "note", self.note, now)
+
+    def describe(self, count: int) -> str:
+        return f"{'note on' if self.note else 'clear note on'} {plural(count)}"
+
+
+@dataclass(frozen=True, slots=True)
+class MarkOpened(Action):
+    """Record that papers were opened (read) now; the first opening is the one kept."""
+
+    journal: ClassVar[bool] = False
+    stamp: str = field(default_factory=utc_stamp)
+
+    def apply(self, state: State, now: float) -> State:
+        if state.opened_at is not None:
+            return state.copy()
+        return _changed(state, "opened_at", self.stamp, now)
+
+    def describe(self, count: int) -> str:
+        return "opened"
+
+
+@dataclass(frozen=True, slots=True)
+class RenameTag(Action):
+    """Rename a tag on every paper carrying it; if the new name exists already the two merge."""
+
+    old: str
+    new: str
+
+    def __post_init__(self) -> None:
+        src, dst = normalise_tag(self.old), normalise_tag(self.new)
+        if not src or not dst:
+            raise UsageError("a tag name cannot be empty")
+        object.__setattr__(self, "old", src)
+        object.__setattr__(self, "new", dst)
+
+    def select(self, states: Mapping[str, State]) -> list[str]:
+        ids = [pid for pid, st in states.items() if self.old in st.tags]
+        if not ids:
+            raise UsageError(f"no paper has the tag {self.old!r}")
+        return ids
+
+    def apply(self, state: State, now: float) -> State:
+        out = state.copy()
+        if self.old in out.tags and self.old != self.new:
+            out.tags = sorted((set(out.tags) - {self.old}) | {self.new})
+            out.times[f"tag:{self.old}"] = now
+            out.times[f"tag:{self.new}"] = now
+        return out
+
+    def describe(self, count: int) -> str:
+        return f"rename tag {self.old} → {self.new} on {plural(count)}"

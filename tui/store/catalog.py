@@ -1,0 +1,213 @@
+"""The catalog on disk: `catalog.json` (papers without their long texts) and the texts shards.
+
+The two are read when the papers are first asked for, not when the library opens, and the
+texts (most of the bytes) may come later still: the list paints from the catalog alone. An
+import stages its records against the papers in memory (`stage`, the rules in
+`tui.store.merge`) and writes them in one atomic write per file (`commit`). The indexes that
+find a record's paper (arXiv id, title) are built on first use and kept up to date by commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui.models import Paper, normalise_title, paper_key
+from tui.store.db import KeyedDB, paused_gc
+from tui.store.merge import Layered, compact, differs, match, merge_paper, sanitised
+from tui.store.states import ReadTable, put_sharded
+
+DEFAULT_TEXT_SHARDS = 16
+"""The texts shard count of a new library (and of every library made before counts were
+recorded)."""
+TEXT_FIELDS = ("abstract", "ai_summary")
+
+
+@dataclass(slots=True)
+class UpsertResult:
+    """What an import or sync did to the catalog (ids in each list)."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Staged:
+    """An import's records merged against the catalog, not yet written."""
+
+    result: UpsertResult
+    papers: dict[str, Paper]
+    rekeyed: dict[str, str]
+    """Old id -> new id, for title-keyed papers that gained an arXiv id."""
+
+
+class Catalog:
+    """The catalog and texts files, and the papers loaded from them. Not locked: the library
+    calls it under its mutex (reads) or its write lock (writes)."""
+
+    def __init__(self, catalog: KeyedDB, texts: list[KeyedDB], read_table: ReadTable) -> None:
+        self.db = catalog
+        self.texts = texts
+        self._read = read_table
+        self._papers: dict[str, Paper] | None = None
+        self._texts_loaded = False
+        # Built on first use (an import, an id to resolve), not at start-up: 50 ms at 100k.
+        self._by_arxiv: dict[str, str] | None = None
+        self._by_title: dict[str, str] | None = None
+
+    @property
+    def files(self) -> list[KeyedDB]:
+        return [self.db, *self.texts]
+
+    @property
+    def loaded(self) -> bool:
+        return self._papers is not None
+
+    @property
+    def texts_loaded(self) -> bool:
+        return self._papers is not None and self._texts_loaded
+
+    def papers(self, *, texts: bool) -> dict[str, Paper]:
+        """Every paper by id, loaded on first use (with their texts if asked)."""
+        if self._papers is None:
+            self._papers = self._load(texts=texts)
+        elif texts and not self._texts_loaded:
+            self._fill_texts(self._papers)
+        return self._papers
+
+    def _load(self, *, texts: bool) -> dict[str, Paper]:
+        with paused_gc(keep=True):
+            table = self._read(self.db, "papers")
+            papers = {pid: Paper.from_dict(doc) for pid, doc in table.items()}
+        # The parsed file stays cached in the storage otherwise: twice the memory for a file
+        # that only import and sync write (they re-read it under the lock anyway).
+        self.db.file.forget()
+        self._by_arxiv = None
+        self._by_title = None
+        self._texts_loaded = False
+        if texts:
+            self._fill_texts(papers)
+        return papers
+
+    def _fill_texts(self, papers: Mapping[str, Paper]) -> None:
+        for db in self.texts:
+            with paused_gc(keep=True):
+                for pid, text in self._read(db, "texts").items():
+                    paper = papers.get(pid)
+                    if paper is not None:
+                        paper.abstract = text.get("abstract", "")
+                        paper.ai_summary = text.get("ai_summary")
+            db.file.forget()
+        self._texts_loaded = True
+
+    def is_empty(self, path: Path) -> bool:
+        """True when the catalog (at `path`) holds no paper."""
+        if self._papers is not None:
+            return not self._papers
+        if not path.exists():
+            return True
+        if path.stat().st_size > 4096:
+            return False  # an empty catalog is a few dozen bytes: no need to parse 50 MB here
+        return not self._read(self.db, "papers")
+
+    def forget_if_changed(self) -> None:
+        """Drop the papers in memory if another process rewrote the files since they were read."""
+        if self._papers is not None and any(db.file.changed_on_disk() for db in self.files):
+            self._papers = None
+
+    def arxiv_ids(self) -> dict[str, str]:
+        """arXiv id (without version) -> paper id."""
+        if self._by_arxiv is None:
+            papers = self.papers(texts=False)
+            self._by_arxiv = {p.arxiv_id: pid for pid, p in papers.items() if p.arxiv_id}
+        return self._by_arxiv
+
+    def titles(self) -> dict[str, str]:
+        """Normalised title -> paper id."""
+        if self._by_title is None:
+            self._by_title = {
+                normalise_title(p.title): pid for pid, p in self.papers(texts=False).items()
+            }
+        return self._by_title
+
+    def stage(self, incoming: Iterable[Paper], source: str, now: str) -> Staged:
+        """Merge records into the catalog in memory only: by arXiv id first, else by title.
+
+        New papers get `first_seen` now; known ones gain fields they lacked and take refreshed
+        values. A paper first known only by its title is re-keyed to `arxiv:<id>` when a record
+        brings the id.
+        """
+        papers = self.papers(texts=True)
+        result = UpsertResult()
+        staged: dict[str, Paper] = {}
+        rekeyed: dict[str, str] = {}
+        staged_arxiv: dict[str, str] = {}
+        staged_title: dict[str, str] = {}
+        added: set[str] = set()
+        by_arxiv = Layered(staged_arxiv, self.arxiv_ids())
+        by_title = Layered(staged_title, self.titles())
+        for raw in incoming:
+            paper = sanitised(raw)
+            target = match(paper, by_arxiv, by_title, papers)
+            if target is None:
+                fresh = Paper.from_dict(paper.to_dict())
+                fresh.id = paper_key(fresh.arxiv_id, fresh.title)
+                fresh.first_seen = fresh.first_seen or now
+                fresh.last_synced = now
+                if source and source not in fresh.sources:
+                    fresh.sources.append(source)
+                staged[fresh.id] = fresh
+                result.added.append(fresh.id)
+                added.add(fresh.id)
+                if fresh.arxiv_id:
+                    staged_arxiv[fresh.arxiv_id] = fresh.id
+                staged_title[normalise_title(fresh.title)] = fresh.id
+                continue
+            current = staged.get(target) or papers[target]
+            merged = merge_paper(current, paper, source)
+            if merged.arxiv_id and target.startswith("title:"):
+                new_id = paper_key(merged.arxiv_id, merged.title)
+                if new_id not in papers and new_id not in staged:
+                    rekeyed[target] = new_id
+                    merged.id = new_id
+                    staged.pop(target, None)
+                    target = new_id
+            if differs(current, merged) or target != current.id:
+                merged.last_synced = now
+                staged[target] = merged
+                if merged.arxiv_id:
+                    staged_arxiv[merged.arxiv_id] = target
+                staged_title[normalise_title(merged.title)] = target
+                if current.id not in added and target not in added:
+                    result.updated.append(target)
+            elif target not in staged:
+                result.unchanged.append(target)
+        result.updated = [pid for pid in dict.fromkeys(result.updated) if pid not in added]
+        return Staged(result, staged, rekeyed)
+
+    def commit(self, staged: Staged) -> None:
+        """Write staged records (under the library's write lock) and take them in memory."""
+        docs: dict[str, dict[str, Any]] = {}
+        texts: dict[str, dict[str, Any]] = {}
+        for pid, paper in staged.papers.items():
+            doc = paper.to_dict()
+            texts[pid] = {k: doc.pop(k) for k in TEXT_FIELDS if doc.get(k)}
+            docs[pid] = compact(doc)
+        # Texts first: a crash between the two writes leaves only unused texts behind.
+        put_sharded(self.texts, "texts", texts, staged.rekeyed)
+        self.db.keyed("papers").put_many(docs, delete=staged.rekeyed)
+        papers = self.papers(texts=False)
+        for old in staged.rekeyed:
+            papers.pop(old, None)
+        papers.update(staged.papers)
+        for pid, paper in staged.papers.items():
+            if paper.arxiv_id:
+                self.arxiv_ids()[paper.arxiv_id] = pid
+            self.titles()[normalise_title(paper.title)] = pid
+
+    def close(self) -> None:
+        for db in self.files:
+            db.close()

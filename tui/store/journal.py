@@ -1,0 +1,141 @@
+"""The undo journal: the last actions, each with every paper's state before and after.
+
+`journal.json` is a small index (sequence number, label, time, undone flag); each action's
+changes sit in `journal/<seq>.json` of their own, so a bulk action on 100k papers never makes
+later single-paper actions slower. The undone entries are the redo stack; a new action drops
+them. Only the last `JOURNAL_LIMIT` actions are kept. Every method runs under the library's lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tui.models import State
+from tui.store.db import KeyedDB
+from tui.store.states import ReadTable
+
+JOURNAL_LIMIT = 200
+_STATE_FIELDS = ("status", "starred", "note", "opened_at")
+
+
+@dataclass(slots=True)
+class JournalEntry:
+    """One user action: a label and, per paper, the state before and after."""
+
+    seq: int
+    label: str
+    at: float
+    changes: dict[str, tuple[State, State]]
+    undone: bool = False
+
+    @property
+    def ids(self) -> list[str]:
+        """The papers this action touched."""
+        return list(self.changes)
+
+
+def _entry_from_row(
+    row: Mapping[str, Any], changes: dict[str, tuple[State, State]]
+) -> JournalEntry:
+    return JournalEntry(
+        seq=int(row["seq"]),
+        label=str(row.get("label", "")),
+        at=float(row.get("at", 0.0)),
+        changes=changes,
+        undone=bool(row.get("undone", False)),
+    )
+
+
+def _key(seq: int) -> str:
+    return f"{seq:012d}"
+
+
+class Journal:
+    """The journal files of one library."""
+
+    def __init__(
+        self,
+        folder: Path,
+        index: KeyedDB,
+        open_entry: Callable[[str], KeyedDB],
+        read_table: ReadTable,
+    ) -> None:
+        """`folder` holds the per-entry files, opened with `open_entry(relative name)`."""
+        self._folder = folder
+        self.index = index
+        self._open_entry = open_entry
+        self._read = read_table
+
+    def _rows(self) -> list[dict[str, Any]]:
+        raw = self._read(self.index, "entries")
+        return [dict(raw[k]) for k in sorted(raw)]
+
+    def _entry_db(self, seq: int) -> KeyedDB:
+        return self._open_entry(f"{self._folder.name}/{_key(seq)}.json")
+
+    def append(self, entry: JournalEntry) -> None:
+        """Add an entry (setting its `seq`), dropping the redo stack and the oldest entries."""
+        index = self._rows()
+        doomed = [row["seq"] for row in index if row["undone"]]
+        kept = [row for row in index if not row["undone"]]
+        doomed += [row["seq"] for row in kept[: max(0, len(kept) + 1 - JOURNAL_LIMIT)]]
+        entry.seq = max((row["seq"] for row in index), default=0) + 1
+        self._folder.mkdir(exist_ok=True)
+        body = {
+            pid: {"old": o.to_dict(), "new": n.to_dict()} for pid, (o, n) in entry.changes.items()
+        }
+        self._entry_db(entry.seq).keyed("changes").put_many(body)
+        row = {"seq": entry.seq, "label": entry.label, "at": entry.at, "undone": False}
+        self.index.keyed("entries").put_many(
+            {_key(entry.seq): row}, delete=[_key(seq) for seq in doomed]
+        )
+        for seq in doomed:
+            (self._folder / f"{_key(seq)}.json").unlink(missing_ok=True)
+
+    def history(self) -> list[JournalEntry]:
+        """The entries, oldest first, without their per-paper changes."""
+        return [_entry_from_row(row, {}) for row in self._rows()]
+
+    def next_step(self, *, undo: bool) -> JournalEntry | None:
+        """The entry an undo (or a redo) would step over, with its changes; None if none."""
+        rows = [r for r in self._rows() if bool(r["undone"]) != undo]
+        if not rows:
+            return None
+        row = rows[-1] if undo else rows[0]
+        raw = self._read(self._entry_db(int(row["seq"])), "changes")
+        changes = {
+            pid: (State.from_dict(pair["old"]), State.from_dict(pair["new"]))
+            for pid, pair in raw.items()
+        }
+        return _entry_from_row(row, changes)
+
+    def set_undone(self, entry: JournalEntry, undone: bool) -> None:
+        """Record that `entry` is now undone (or redone)."""
+        entry.undone = undone
+        row = {"seq": entry.seq, "label": entry.label, "at": entry.at, "undone": undone}
+        self.index.keyed("entries").put(_key(entry.seq), row)
+
+
+def revert_fields(current: State, source: State, goal: State, now: float) -> State:
+    """Move `current` from `source` toward `goal` in the fields where the two differ.
+
+    Only the fields the action changed are touched, so a later change to another field (made
+    here or by another process) survives an undo.
+    """
+    out = current.copy()
+    for name in _STATE_FIELDS:
+        if getattr(source, name) != getattr(goal, name):
+            setattr(out, name, getattr(goal, name))
+            out.times[name] = now
+    tags = set(out.tags)
+    for tag in set(source.tags) - set(goal.tags):
+        tags.discard(tag)
+        out.times[f"tag:{tag}"] = now
+    for tag in set(goal.tags) - set(source.tags):
+        tags.add(tag)
+        out.times[f"tag:{tag}"] = now
+    out.tags = sorted(tags)
+    return out
