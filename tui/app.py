@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import sys
+import termios
 import webbrowser
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -91,12 +94,18 @@ class PaperdeckApp(App[int]):
         self.url_opener = url_opener
         self.triage = TriageScreen(home, config)
         self._quitting_on_signal = False
+        stdin = sys.__stdin__
+        self._terminal: int | None = (
+            stdin.fileno() if stdin is not None and stdin.isatty() else None
+        )
+        """The terminal's descriptor when we run in one (None: headless, piped)."""
 
     def get_default_screen(self) -> Screen[object]:
         return self.triage  # type: ignore[return-value]
 
     def on_mount(self) -> None:
         self._handle_closing_signals()
+        self._watch_terminal()
         config = self.config
         if config is not None and config.keymap:
             self.set_keymap(dict(config.keymap))
@@ -165,6 +174,29 @@ class PaperdeckApp(App[int]):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(number, self._closing_signal, number)
 
+    def _watch_terminal(self) -> None:
+        """A terminal that goes away (tmux kill-server, a dropped ssh session) may leave us
+        without a SIGHUP, stdin at end-of-file and Textual's input thread spinning for ever.
+        Check the terminal every second; once it is gone, quit like on SIGHUP."""
+        if self._terminal is None:
+            return
+
+        def check() -> None:
+            if self._terminal_gone():
+                self._closing_signal(signal.SIGHUP)
+
+        self.set_interval(1.0, check, name="terminal-watch")
+
+    def _terminal_gone(self) -> bool:
+        """True once the terminal we started on has hung up (never in headless tests)."""
+        if self._terminal is None:
+            return False
+        try:
+            termios.tcgetattr(self._terminal)
+        except (termios.error, OSError):
+            return True
+        return False
+
     def _closing_signal(self, number: int) -> None:
         if self._quitting_on_signal:
             return
@@ -173,6 +205,10 @@ class PaperdeckApp(App[int]):
 
     async def _quit(self, code: int) -> None:
         await self.triage.shutdown()
+        if self._terminal_gone():
+            # Everything is written; there is no terminal to restore, and Textual's driver
+            # would wait for ever on output nobody reads.
+            os._exit(code)
         self.exit(code, return_code=code)
 
     def action_help(self) -> None:

@@ -67,3 +67,47 @@ def test_a_closing_signal_right_after_triage_loses_no_decision(
         timeout=60,
     ).stdout
     assert "later 5" in stats, stats
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it with apt-get)")
+@pytest.mark.skipif(PAPERDECK is None, reason="the paperdeck command is not installed")
+def test_a_terminal_that_goes_away_ends_the_app_with_its_decisions_saved(tmp_path: Path) -> None:
+    """tmux kill-server closes the terminal; behind `sh -c` no SIGHUP reaches paperdeck, and
+    Textual's input thread used to spin on end-of-file for ever (a process per closed window)."""
+    home = tmp_path / "home"
+    session = "gone"
+    _tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "140",
+        "-y",
+        "40",
+        f"sh -c '{PAPERDECK} --home {home}'",
+    )
+    try:
+        _wait_for(session, lambda s: "shown" in s and "▸" in s, "the first painted list")
+        time.sleep(0.5)
+        pid = _app_pid(home)
+        _tmux("send-keys", "-t", session, "a", "a", "a")
+        _wait_for(session, lambda s: "Later 3" in s, "the header to count three", timeout=10)
+    finally:
+        _tmux("kill-server", check=False)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+        time.sleep(0.1)
+    alive = Path(f"/proc/{pid}").exists()
+    if alive:
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, "paperdeck kept running after its terminal went away"
+    assert PAPERDECK is not None
+    stats = subprocess.run(
+        [PAPERDECK, "--home", str(home), "stats"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    assert "later 3" in stats, stats
