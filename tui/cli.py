@@ -20,7 +20,7 @@ from tui import __version__
 from tui.errors import PaperdeckError, UsageError
 from tui.export import FORMATS as EXPORT_FORMATS
 from tui.export import paper_record
-from tui.models import STATUSES, Paper, State
+from tui.models import STATUSES, Paper, State, terminal_safe
 from tui.paths import config_file, data_home
 from tui.store import JournalEntry, Library
 
@@ -96,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _say(text: str = "") -> None:
-    print(text)
+    # The one output guard: titles and server messages never reach the terminal raw.
+    print(terminal_safe(text, keep_newlines=True))
 
 
 def _search(
@@ -406,7 +407,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with Library.open(home) as lib:
             return COMMANDS[args.command](lib, args)
     except PaperdeckError as exc:
-        print(f"paperdeck: {exc}", file=sys.stderr)
+        print(f"paperdeck: {terminal_safe(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("paperdeck: interrupted", file=sys.stderr)
@@ -418,5 +419,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
-        print(f"paperdeck: {exc.strerror or exc}{where}", file=sys.stderr)
+        print(f"paperdeck: {terminal_safe(f'{exc.strerror or exc}{where}')}", file=sys.stderr)
         return 1
