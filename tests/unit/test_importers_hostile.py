@@ -62,6 +62,12 @@ def test_out_of_range_counts_are_dropped_and_the_paper_kept(
         assert lib.get(paper.id) is not None
 
 
+def test_a_huge_number_where_text_belongs_is_dropped() -> None:
+    answer = f'[{{"paper": {{"id": "2608.09888", "title": "T", "authors": [{{"name": {HUGE}}}]}}}}]'
+    (paper,) = parse_hf_json(answer.encode()).papers
+    assert paper.authors == []
+
+
 def test_counts_in_range_are_kept() -> None:
     (paper,) = parse_hf_json(hf_answer(up="781", stars=f'"{MAX_COUNT}"', comments="0")).papers
     assert (paper.upvotes, paper.github_stars, paper.comments) == (781, MAX_COUNT, 0)

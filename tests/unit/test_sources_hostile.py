@@ -11,13 +11,14 @@ import time
 import tracemalloc
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import httpx
 import pytest
 from fixture_server import FixtureServer, Reply, local_config
 
-from tui.config import FeedConfig
-from tui.errors import NetworkError
+from tui.config import FeedConfig, load_config
+from tui.errors import InputFormatError, NetworkError
 from tui.sources import feed_pages, make_client, server_wait
 from tui.sources.common import get
 from tui.sources.http import MAX_REDIRECTS, redirect_allowed
@@ -218,3 +219,21 @@ def test_odd_wait_headers_are_ignored(headers: dict[str, str]) -> None:
 def test_a_huge_ratelimit_reset_is_bounded() -> None:
     wait = server_wait(httpx.Response(429, headers={"RateLimit": f"t={'9' * 5000}"}))
     assert wait is not None and wait <= 1e9
+
+
+# -- the limits in config.toml ---------------------------------------------------------------
+
+
+def test_the_limits_are_read_from_the_network_table(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    assert load_config(path).http_deadline == 120.0
+    assert load_config(path).http_max_response_mb == 32.0
+    path.write_text("[network]\ndeadline = 30\nmax_response_mb = 8\n")
+    config = load_config(path)
+    assert (config.http_deadline, config.http_max_response_mb) == (30.0, 8.0)
+    path.write_text("[network]\ndeadline = 0\n")
+    with pytest.raises(InputFormatError, match=r"network\.deadline"):
+        load_config(path)
+    path.write_text('[network]\nmax_response_mb = "lots"\n')
+    with pytest.raises(InputFormatError, match=r"network\.max_response_mb"):
+        load_config(path)

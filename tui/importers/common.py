@@ -3,8 +3,8 @@
 The importers turn untrusted bytes into `Paper` records. This module owns the rules they all
 follow: input is UTF-8 (a BOM, or a UTF-16 file with a BOM, is accepted), damaged input raises
 `InputFormatError` with a one-line message that names the file, XML with a DOCTYPE is refused
-(the stdlib parser would expand entities), every string goes through `models.clean_text`, and
-only http(s) URLs survive.
+(the stdlib parser would expand entities), every string goes through `models.clean_text`, only
+http(s) URLs survive, and a count is kept only within 0..MAX_COUNT (`as_int`).
 """
 
 from __future__ import annotations

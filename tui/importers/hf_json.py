@@ -74,7 +74,11 @@ def load_json(text: str, name: str) -> Any:
 
 
 class _Oversized:
-    """Stands in for a JSON integer too long to be any count (see `_json_int`)."""
+    """Stands in for a JSON integer too long to be any count (see `_json_int`); as text it is
+    empty, so a field that takes any scalar as text (an author's name) drops it too."""
+
+    def __str__(self) -> str:
+        return ""
 
 
 def _json_int(digits: str) -> int | _Oversized:
