@@ -116,6 +116,17 @@ def test_a_stalled_answer_is_not_retried_past_the_deadline(server: FixtureServer
     assert time.monotonic() - started < 3.5
 
 
+def test_arxivs_politeness_wait_does_not_count_against_the_deadline(
+    server: FixtureServer,
+) -> None:
+    server.route("/api/query", Reply.json([]))
+    config = local_config(server, arxiv_delay=1.5, http_deadline=1.0)
+    with make_client(config) as client:
+        for _ in range(2):  # the second waits 1.5 s for its slot, then has its full second
+            get(client, config, "feed", config.arxiv_api_url)
+    assert len(server.requests_for("/api/query")) == 2
+
+
 # -- item 14: redirects ---------------------------------------------------------------------
 
 

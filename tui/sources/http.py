@@ -125,14 +125,16 @@ class RetryTransport(httpx.BaseTransport):
         self.deadline = deadline
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        ends = time.monotonic() + self.deadline
         timeouts = dict(request.extensions.get("timeout") or {})
+        ends = math.inf
         attempt = 0
         while True:
             if self.cancel is not None and self.cancel.is_set():
                 raise SyncCancelled()
             if self.limiter is not None:
                 self.limiter.wait(str(request.url))
+            if attempt == 0:  # the clock starts once arXiv's politeness wait is over
+                ends = time.monotonic() + self.deadline
             # No single read may outlast what is left of the deadline.
             request.extensions["timeout"] = _capped_timeouts(timeouts, self._left(request, ends))
             try:
