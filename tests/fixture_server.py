@@ -15,7 +15,11 @@ Nothing is mocked: paperdeck's httpx client talks to it over a real socket.
 A route holds a script: each request takes the next reply and the last one repeats. A reply can
 also be a function of the request (for paging by query parameters). Faults: `Reply.reset()`
 closes the socket without answering (a TCP reset), `Reply(delay=...)` answers late, `truncate`
-cuts the body short while still sending a consistent Content-Length.
+cuts the body short while still sending a consistent Content-Length. Hostile answers: `reason`
+sets the status line's reason phrase (any text, escape sequences included), `trickle` sends the
+body one byte every that many seconds (bounded by the body's length), `Reply.redirect(url)` and
+`Reply.gzip_bomb(mb)`. A second server on another loopback address (`FixtureServer(host=
+"127.0.0.2")`) plays "another host" for redirect tests; nothing ever leaves the machine.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import socket
 import struct
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -55,6 +60,8 @@ class Reply:
     delay: float = 0.0  # seconds to wait before answering (a slow server)
     reset: bool = False  # close the connection with a TCP reset instead of answering
     truncate: int | None = None  # send only the first N bytes of the body
+    reason: str | None = None  # the status line's reason phrase (default: the standard one)
+    trickle: float = 0.0  # seconds between two bytes of the body (0: all at once)
 
     @classmethod
     def file(
@@ -79,6 +86,19 @@ class Reply:
             body=text.encode("utf-8"),
             headers={"Content-Type": f"{content_type}; charset=utf-8"},
         )
+
+    @classmethod
+    def redirect(cls, location: str, status: int = 302) -> Reply:
+        return cls(status=status, headers={"Location": location})
+
+    @classmethod
+    def gzip_bomb(cls, megabytes: int) -> Reply:
+        """A JSON-typed answer of `megabytes` MiB of zeros, sent gzip-compressed (~1000:1)."""
+        packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits 31: the gzip container
+        block = b"0" * (1024 * 1024)
+        body = b"".join(packer.compress(block) for _ in range(megabytes)) + packer.flush()
+        headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+        return cls(body=body, headers=headers)
 
     @classmethod
     def html_error(cls, status: int = 502) -> Reply:
@@ -115,14 +135,16 @@ class RecordedRequest:
 class FixtureServer:
     """The server; use as a context manager (or call `close()`)."""
 
-    def __init__(self, fixtures_dir: Path = FIXTURES) -> None:
+    def __init__(self, fixtures_dir: Path = FIXTURES, host: str = "127.0.0.1") -> None:
+        if not host.startswith("127."):
+            raise ValueError("the fixture server listens on loopback addresses only")
         self.fixtures_dir = fixtures_dir
         self.requests: list[RecordedRequest] = []
         self._routes: dict[str, list[ReplySource]] = {}
         self._served: dict[str, int] = {}
         self._lock = threading.Lock()
         self._closing = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self._httpd = ThreadingHTTPServer((host, 0), _make_handler(self))
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
         self._thread = threading.Thread(
@@ -206,12 +228,19 @@ def _make_handler(server: FixtureServer) -> type[BaseHTTPRequestHandler]:
                 return
             body = reply.body if reply.truncate is None else reply.body[: reply.truncate]
             try:
-                self.send_response(reply.status)
+                self.send_response(reply.status, reply.reason)
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if reply.trickle:
+                    for offset in range(len(body)):  # bounded: one byte per step
+                        self.wfile.write(body[offset : offset + 1])
+                        self.wfile.flush()
+                        if server._closing.wait(reply.trickle):
+                            return
+                else:
+                    self.wfile.write(body)
             except OSError:
                 # The client gave up (a timeout test); nothing to answer any more.
                 self.close_connection = True

@@ -25,11 +25,13 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from tui.commands import PaperdeckCommands
+from tui.models import terminal_safe
 from tui.preferences import load_preferences, remember
 from tui.screens.help import HelpScreen, help_rows
 from tui.screens.triage.screen import TriageScreen
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
     from textual.theme import Theme
 
@@ -215,6 +217,26 @@ class PaperdeckApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(help_rows(self, self.screen)))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast, whoever raised it, goes through the core's output guard: a message often
+        carries a server's or a file's text, and an escape sequence in it would reach the
+        terminal (tmux lets OSC sequences set the window title and the clipboard)."""
+        super().notify(
+            terminal_safe(message, keep_newlines=True),
+            title=terminal_safe(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     async def action_quit(self) -> None:
         await self._quit(0)

@@ -22,7 +22,7 @@ from tui.cli_args import CommandParser, add_command, export_format, split_argv
 from tui.errors import PaperdeckError, UsageError
 from tui.export import FORMATS as EXPORT_FORMATS
 from tui.export import paper_record
-from tui.models import STATUSES, Paper, State
+from tui.models import STATUSES, Paper, State, terminal_safe
 from tui.paths import config_file, data_home
 from tui.store import JournalEntry, Library
 
@@ -105,7 +105,8 @@ def build_parser() -> CommandParser:
 
 
 def _say(text: str = "") -> None:
-    print(text)
+    # The one output guard: titles and server messages never reach the terminal raw.
+    print(terminal_safe(text, keep_newlines=True))
 
 
 def _search(
@@ -426,7 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with Library.open(home) as lib:
             return COMMANDS[args.command](lib, args)
     except PaperdeckError as exc:
-        print(f"paperdeck: {exc}", file=sys.stderr)
+        print(f"paperdeck: {terminal_safe(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("paperdeck: interrupted", file=sys.stderr)
@@ -438,5 +439,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
-        print(f"paperdeck: {exc.strerror or exc}{where}", file=sys.stderr)
+        print(f"paperdeck: {terminal_safe(f'{exc.strerror or exc}{where}')}", file=sys.stderr)
         return 1

@@ -21,6 +21,8 @@ The format (every key is optional)::
     max_wait = 30.0         # never wait longer than this for one retry; a server asking for
                             # more (Retry-After, RateLimit) is reported instead of waited for
     arxiv_delay = 3.0       # at least this many seconds between two requests to arXiv
+    deadline = 120.0        # seconds one request may take in all, retries and waits included
+    max_response_mb = 32.0  # the most one answer may hold once decoded (gzip bombs stop here)
     hf_base_url = "https://huggingface.co"
     arxiv_api_url = "https://export.arxiv.org/api/query"
     arxiv_rss_url = "https://rss.arxiv.org/rss"
@@ -86,6 +88,8 @@ _NETWORK_KEYS = frozenset(
         "backoff",
         "max_wait",
         "arxiv_delay",
+        "deadline",
+        "max_response_mb",
         "hf_base_url",
         "arxiv_api_url",
         "arxiv_rss_url",
@@ -134,6 +138,8 @@ class Config:
     http_backoff: float = 1.0
     http_max_wait: float = 30.0
     arxiv_delay: float = 3.0
+    http_deadline: float = 120.0
+    http_max_response_mb: float = 32.0
 
     def feed(self, name: str) -> FeedConfig | None:
         """The feed called `name`, if any."""
@@ -191,6 +197,12 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     )
     config.arxiv_delay = checker.number(
         network, "arxiv_delay", "network.arxiv_delay", 3.0, minimum=0.0
+    )
+    config.http_deadline = checker.number(
+        network, "deadline", "network.deadline", 120.0, minimum=1.0
+    )
+    config.http_max_response_mb = checker.number(
+        network, "max_response_mb", "network.max_response_mb", 32.0, minimum=1.0
     )
     config.hf_base_url = checker.url(network, "hf_base_url", DEFAULT_HF_BASE_URL)
     config.arxiv_api_url = checker.url(network, "arxiv_api_url", DEFAULT_ARXIV_API_URL)

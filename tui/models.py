@@ -19,8 +19,21 @@ STATUSES: tuple[str, ...] = ("inbox", "later", "done", "skipped")
 """Triage statuses, in the order the interface lists them. A paper with no state is in the inbox."""
 
 _WS = re.compile(r"\s+")
-# Control characters (C0 except tab/newline, DEL, C1) never reach storage or the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+# What may never reach a terminal line (see `terminal_safe`). Every control character (C0
+# including tab and newline, DEL, C1 - so ESC, CSI, OSC and BEL, whatever follows them) and the
+# line/paragraph separators: each becomes a space, and what an escape sequence carried is left
+# as inert text ("[2J", "]0;title").
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Invisible format characters (Unicode category Cf), bidi controls first among them: they
+# reorder or hide text. Removed. ZWNJ/ZWJ (U+200C/U+200D) stay: scripts and emoji need them.
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # New-style (2206.00927, 2206.00927v2) and old-style (hep-th/9711200v3) arXiv identifiers.
 _ARXIV_NEW = r"\d{4}\.\d{4,5}"
@@ -33,22 +46,42 @@ _ID_PREFIXES = re.compile(
 )
 
 
+def terminal_safe(text: object, *, keep_newlines: bool = False) -> str:
+    """`text` made safe for a terminal line: the one output guard for untrusted text.
+
+    Every control character becomes a space (newlines kept with `keep_newlines`), so no escape
+    sequence survives; invisible format characters (bidi overrides and isolates, zero-width
+    spaces, …) are removed and lone surrogates become U+FFFD. Nothing else changes; the stored
+    forms below (`clean_text`, `clean_multiline`) also collapse whitespace.
+    """
+    if text is None:
+        return ""
+    raw = str(text)
+    if raw.isprintable():  # C-speed exit: no control, format or surrogate character in it
+        return raw
+    raw = _INVISIBLE.sub("", raw)
+    raw = _SURROGATE.sub("\ufffd", raw)
+    if keep_newlines:
+        return "\n".join(_CONTROL.sub(" ", line) for line in raw.split("\n"))
+    return _CONTROL.sub(" ", raw)
+
+
 def clean_text(text: object) -> str:
-    """Collapse whitespace and drop control characters: how every title and abstract is stored."""
+    """`terminal_safe` text with whitespace collapsed: how every title and abstract is stored."""
     if text is None:
         return ""
     raw = str(text)
     # C-speed exit for text that is clean already (most of it; this runs on every import).
     if raw.isprintable() and "  " not in raw and raw == raw.strip():
         return raw
-    return _WS.sub(" ", _CONTROL.sub(" ", raw)).strip()
+    return _WS.sub(" ", terminal_safe(raw)).strip()
 
 
 def clean_multiline(text: object) -> str:
     """Like `clean_text` but keeps paragraph breaks (used for notes, which the user writes)."""
     if text is None:
         return ""
-    lines = [_WS.sub(" ", _CONTROL.sub(" ", line)).strip() for line in str(text).splitlines()]
+    lines = [_WS.sub(" ", terminal_safe(line)).strip() for line in str(text).splitlines()]
     return "\n".join(lines).strip()
 
 
@@ -81,7 +114,8 @@ def split_arxiv_id(text: str) -> tuple[str, int | None] | None:
     if not match:
         return None
     version = match.group("version")
-    return match.group("id"), int(version) if version else None
+    # A version beyond 6 digits is not arXiv's (and int() refuses 4,300+ digits): dropped.
+    return match.group("id"), int(version) if version and len(version) <= 6 else None
 
 
 def paper_key(arxiv_id: str | None, title: str) -> str:

@@ -10,7 +10,7 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
-from fixture_server import FixtureServer, Reply, local_config
+from fixture_server import FixtureServer, RecordedRequest, Reply, local_config
 
 from tui import __version__
 from tui.config import Config
@@ -216,9 +216,14 @@ def test_rate_limiter_applies_only_under_arxiv_urls() -> None:
 
 
 def test_cancel_wakes_a_retry_wait(server: FixtureServer) -> None:
-    server.route("/x", Reply(status=503, headers={"Retry-After": "4"}), Reply.json(["ok"]))
     cancel = threading.Event()
-    threading.Timer(0.2, cancel.set).start()
+
+    def busy(_request: RecordedRequest) -> Reply:
+        # Cancel once the request has arrived (a fixed timer raced a slow first connection).
+        threading.Timer(0.2, cancel.set).start()
+        return Reply(status=503, headers={"Retry-After": "4"})
+
+    server.route("/x", busy, Reply.json(["ok"]))
     with (
         make_client(local_config(server), cancel=cancel) as client,
         pytest.raises(SyncCancelled),

@@ -27,6 +27,7 @@ from tui.importers.common import (
     iso_date,
     optional_text,
     parse_xml,
+    short_label,
 )
 from tui.importers.tex import decode_tex_accents
 from tui.models import Paper, clean_text, paper_key, split_arxiv_id
@@ -43,7 +44,9 @@ def parse_arxiv_atom(data: str | bytes, *, name: str = DEFAULT_NAME) -> ParseRes
     """Parse one page of arXiv API results (see the module docstring)."""
     root = parse_xml(decode_input(data, name), name)
     if root.tag != f"{{{ATOM}}}feed":
-        raise InputFormatError(f"{name}: not an Atom feed (root element <{_local(root.tag)}>)")
+        raise InputFormatError(
+            f"{name}: not an Atom feed (root element <{short_label(_local(root.tag), 80)}>)"
+        )
 
     found: list[tuple[str, Paper]] = []
     rejected: list[tuple[str, str]] = []

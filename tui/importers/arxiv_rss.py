@@ -58,7 +58,10 @@ def parse_arxiv_rss(data: str | bytes, *, name: str = DEFAULT_NAME) -> ParseResu
     root = parse_xml(decode_input(data, name), name)
     channel = root.find("channel")
     if root.tag != "rss" or channel is None:
-        raise InputFormatError(f"{name}: not an RSS 2.0 feed (root element <{root.tag}>)")
+        # The tag carries the namespace, which the document chose: shown cleaned and short.
+        raise InputFormatError(
+            f"{name}: not an RSS 2.0 feed (root element <{short_label(root.tag, 80)}>)"
+        )
     channel_date = rss_date(channel.findtext("pubDate"))
 
     found: list[tuple[str, Paper]] = []

@@ -3,8 +3,8 @@
 The importers turn untrusted bytes into `Paper` records. This module owns the rules they all
 follow: input is UTF-8 (a BOM, or a UTF-16 file with a BOM, is accepted), damaged input raises
 `InputFormatError` with a one-line message that names the file, XML with a DOCTYPE is refused
-(the stdlib parser would expand entities), every string goes through `models.clean_text`, and
-only http(s) URLs survive.
+(the stdlib parser would expand entities), every string goes through `models.clean_text`, only
+http(s) URLs survive, and a count is kept only within 0..MAX_COUNT (`as_int`).
 """
 
 from __future__ import annotations
@@ -160,18 +160,30 @@ def iso_date(value: object) -> str | None:
         return None
 
 
+MAX_COUNT = 10**9
+"""The largest count (upvotes, comments, stars, result totals) an import keeps; beyond it the
+value is dropped (None) and the record kept: nothing un-writable (orjson stops at 2**64)
+reaches the store."""
+
+_ASCII_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
 def as_int(value: object) -> int | None:
-    """An integer count from JSON/XML (ints or digit strings); None for anything else."""
+    """A count from JSON/XML (an int or ASCII digits) within 0..MAX_COUNT; None for anything else."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
+    if isinstance(value, str):
+        text = value.strip()
+        # ASCII only: "²".isdigit() is True and int() refuses it; 4,300+ digits int() refuses too.
+        if not _ASCII_DIGITS.fullmatch(text):
+            return None
+        value = int(text)
+    if isinstance(value, int) and 0 <= value <= MAX_COUNT:
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
     return None
 
 
-def short_label(text: str, limit: int = 60) -> str:
+def short_label(text: object, limit: int = 60) -> str:
     """The start of a text, for naming a rejected record."""
     cleaned = clean_text(text)
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"

@@ -62,7 +62,7 @@ def parse_hf_json(data: str | bytes, *, name: str = DEFAULT_NAME) -> ParseResult
 def load_json(text: str, name: str) -> Any:
     """json.loads with a one-line error saying where the JSON breaks (and if it was cut short)."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         truncated = exc.pos >= len(text.rstrip())
         hint = " (the file looks truncated)" if truncated else ""
@@ -71,6 +71,23 @@ def load_json(text: str, name: str) -> Any:
         ) from None
     except RecursionError:
         raise InputFormatError(f"{name}: JSON nested too deeply to read") from None
+
+
+class _Oversized:
+    """Stands in for a JSON integer too long to be any count (see `_json_int`); as text it is
+    empty, so a field that takes any scalar as text (an author's name) drops it too."""
+
+    def __str__(self) -> str:
+        return ""
+
+
+def _json_int(digits: str) -> int | _Oversized:
+    # int() refuses 4,300+ digits with a ValueError that would escape as a traceback; no count
+    # has 20 digits, so a longer number becomes a marker `as_int` (like every reader) drops.
+    return int(digits) if len(digits) <= 20 else _OVERSIZED
+
+
+_OVERSIZED = _Oversized()
 
 
 def _items(payload: Any, name: str) -> list[Any]:

@@ -16,7 +16,7 @@ import httpx
 from tui.config import Config, FeedConfig
 from tui.errors import NetworkError
 from tui.importers import ArxivAPIError, ParseResult, parse_arxiv_atom, parse_arxiv_rss
-from tui.sources.common import Page, get, parse_body, reason
+from tui.sources.common import Page, failure, get, parse_body, reason
 
 
 def api_pages(client: httpx.Client, config: Config, feed: FeedConfig) -> Iterator[Page]:
@@ -47,7 +47,7 @@ def api_pages(client: httpx.Client, config: Config, feed: FeedConfig) -> Iterato
             # asking again usually works, and a feed must not be cut short silently.
             empty_retries += 1
             if empty_retries > config.http_retries:
-                raise NetworkError(
+                raise failure(
                     f"{feed.name}: arXiv returned an empty page at {start} of {total} papers"
                     f" ({url}); try again later"
                 )
@@ -97,14 +97,12 @@ def _atom(
     except NetworkError as exc:
         # arXiv explains a rejected query in an Atom "Error" entry; say what it said.
         if isinstance(exc.__cause__, ArxivAPIError):
-            raise NetworkError(
+            raise failure(
                 f"{feed.name}: {reason(exc.__cause__)} ({response.request.url})"
             ) from exc.__cause__
         if response.status_code == 400:
-            raise NetworkError(
-                f"{feed.name}: HTTP 400 Bad Request from {response.request.url}"
-            ) from exc
+            raise failure(f"{feed.name}: HTTP 400 Bad Request from {response.request.url}") from exc
         raise
     if response.status_code == 400:
-        raise NetworkError(f"{feed.name}: HTTP 400 Bad Request from {response.request.url}")
+        raise failure(f"{feed.name}: HTTP 400 Bad Request from {response.request.url}")
     return result

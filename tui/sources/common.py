@@ -1,7 +1,10 @@
 """What every source shares: the `Page` a fetch yields, and turning HTTP trouble into one line.
 
 A source module builds URLs and parses bodies; this module owns the GET itself and the wording of
-every failure a user sees from a feed: `NetworkError("<feed>: <what happened> (<url>)")`.
+every failure a user sees from a feed: `NetworkError("<feed>: <what happened> (<url>)")`. Much
+of such a line is the server's own text (the status line's reason phrase, an error body, a
+redirect target), so every line is cleaned here, where it is built (`models.clean_text`: no
+escape sequence, control or bidi character, one line).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import httpx
 from tui.config import Config
 from tui.errors import InputFormatError, NetworkError
 from tui.models import Paper, clean_text
-from tui.sources.http import SyncCancelled, server_wait
+from tui.sources.http import ResponseRefused, SyncCancelled, server_wait
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -57,35 +60,41 @@ def get(
         response = client.get(url, params=params)
     except SyncCancelled:
         raise
+    except ResponseRefused as exc:
+        raise failure(f"{feed_name}: {exc}") from exc
     except httpx.TimeoutException as exc:
-        raise NetworkError(
+        raise failure(
             f"{feed_name}: no answer within {config.http_timeout:g} s from {_show_url(exc, url)}"
             f" (gave up after {attempts} attempts)"
         ) from exc
     except httpx.TransportError as exc:
-        raise NetworkError(
+        raise failure(
             f"{feed_name}: cannot reach {_show_url(exc, url)}: {_describe(exc)}"
             f" (gave up after {attempts} attempts)"
         ) from exc
     except httpx.InvalidURL as exc:
-        raise NetworkError(f"{feed_name}: bad URL {url}: {exc}") from exc
+        raise failure(f"{feed_name}: bad URL {url}: {exc}") from exc
     except httpx.RequestError as exc:  # undecodable body, redirect loop
-        raise NetworkError(f"{feed_name}: {clean_text(exc) or type(exc).__name__} ({url})") from exc
+        raise failure(f"{feed_name}: {clean_text(exc) or type(exc).__name__} ({url})") from exc
     status = response.status_code
     if status < 400 or status in accept_statuses:
         return response
     shown = str(response.request.url)
-    reason = f"HTTP {status} {response.reason_phrase}".rstrip()
+    # The reason phrase is the server's free text (h11 lets ESC and BEL through).
+    reason = f"HTTP {status} {clean_text(response.reason_phrase)[:100]}".rstrip()
     if status == 429:
         wait = server_wait(response)
         when = f"try again in {wait:.0f} s" if wait is not None else "try again later"
-        raise NetworkError(f"{feed_name}: rate limited by {response.url.host} ({reason}); {when}")
+        raise failure(f"{feed_name}: rate limited by {response.url.host} ({reason}); {when}")
     if status >= 500:
-        raise NetworkError(
-            f"{feed_name}: {reason} from {shown} (gave up after {attempts} attempts)"
-        )
+        raise failure(f"{feed_name}: {reason} from {shown} (gave up after {attempts} attempts)")
     detail = _error_detail(response)
-    raise NetworkError(f"{feed_name}: {reason} from {shown}{': ' + detail if detail else ''}")
+    raise failure(f"{feed_name}: {reason} from {shown}{': ' + detail if detail else ''}")
+
+
+def failure(line: str) -> NetworkError:
+    """The NetworkError a feed reports, its text cleaned (much of it came from the server)."""
+    return NetworkError(clean_text(line))
 
 
 class Parser(Protocol[T_co]):
@@ -102,13 +111,13 @@ def parse_body(feed_name: str, response: httpx.Response, parser: Parser[T], *, w
     """Run an importer over a response body; an unreadable body names the feed and the URL."""
     content_type = response.headers.get("Content-Type", "")
     if "html" in content_type.lower():
-        raise NetworkError(
+        raise failure(
             f"{feed_name}: got an HTML page instead of {what} from {response.request.url}"
         )
     try:
         return parser(response.content, name=RESPONSE_NAME)
     except InputFormatError as exc:
-        raise NetworkError(
+        raise failure(
             f"{feed_name}: unreadable {what} from {response.request.url}: {reason(exc)}"
         ) from exc
 
