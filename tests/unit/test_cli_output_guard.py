@@ -15,6 +15,7 @@ import pytest
 from fixture_server import FixtureServer, Reply, network_toml
 
 from tui.cli import main
+from tui.store import Library
 
 UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 HOSTILE = "h\x1b]0;pwned\x07\x1b]52;c;aGk=\x07\u202eevil"
@@ -30,6 +31,7 @@ def test_printed_lines_carry_no_escape_codes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     home = tmp_path / HOSTILE
+    Library.open(home).close()  # a library (a missing one is an error, tested below)
     assert main(["--home", str(home), "stats"]) == 0
     out = capsys.readouterr().out
     assert "library: " in out and "]0;pwned" in out  # shown, but inert
