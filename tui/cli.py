@@ -90,7 +90,9 @@ def build_parser() -> CommandParser:
 
     p = add_command(sub, "sync", help="pull new papers from the configured feeds")
     p.option("--dry-run", action="store_true", help="show what would change")
-    p.option("--list", metavar="PATH", help="sync only the reading list with PATH")
+    p.option(
+        "--list", metavar="PATH", help="merge the reading list PATH (alone, unless --feed is given)"
+    )
     p.option("--feed", action="append", metavar="NAME", help="only this feed (repeatable)")
     for name, command in sub.choices.items():
         parser.commands[name] = command
@@ -312,37 +314,34 @@ def cmd_stats(lib: Library, args: argparse.Namespace) -> int:
 
 def cmd_sync(lib: Library, args: argparse.Namespace) -> int:
     from tui.config import load_config
-
-    config = load_config(config_file(args.home))
-    if args.list:
-        return _sync_list(lib, Path(args.list).expanduser(), args.dry_run)
     from tui.sync import run_sync
 
+    config = load_config(config_file(args.home))
+    listed = Path(args.list).expanduser() if args.list else None
+    feeds = args.feed if args.feed or listed is None else []  # `--list` alone: only the list
     with _progress() as progress:
-        report = run_sync(lib, config, feeds=args.feed, dry_run=args.dry_run, progress=progress)
-    for feed, line in zip(report.feeds, report.summary_lines(), strict=False):
-        if feed.error is not None:
-            print(f"paperdeck: {feed.error}", file=sys.stderr)
+        report = run_sync(
+            lib, config, feeds=feeds, reading_list=listed, dry_run=args.dry_run, progress=progress
+        )
+    lines = report.lines()
+    for line in lines:
+        if line.error:
+            print(f"paperdeck: {line.text}", file=sys.stderr)
         else:
-            _say(line)
+            _say(line.text)
+    if not lines:
+        _say(report.summary)
     if report.cancelled:
-        print("paperdeck: sync cancelled; feeds not listed above were not fetched", file=sys.stderr)
         return 130
-    status = 0 if report.ok else 1
-    if config.reading_list is not None:
-        status = max(status, _sync_list(lib, config.reading_list, args.dry_run))
+    status = 1 if report.failed else 0
+    if report.reading_list_error is not None:
+        status = max(status, report.reading_list_error.exit_code)
     return status
 
 
-def _sync_list(lib: Library, path: Path, dry_run: bool) -> int:
-    from tui.readinglist import sync_reading_list
-
-    _say(sync_reading_list(lib, path, dry_run=dry_run).summary())
-    return 0
-
-
 class _progress:
-    """A Rich progress bar per feed on a terminal; plain lines otherwise."""
+    """A Rich progress bar per sync step (feed, reading list) on a terminal; plain lines
+    otherwise."""
 
     def __enter__(self) -> Callable[[str, int, int | None, str], None]:
         self._bar: Any = None
@@ -356,7 +355,7 @@ class _progress:
 
     def update(self, feed: str, done: int, total: int | None, message: str) -> None:
         if self._bar is None:
-            # Plain lines while a feed works; its final line (done == total) is the summary,
+            # Plain lines while a step works; its final line (done == total) is the summary,
             # which the command prints itself, errors going to stderr.
             if total is None or done < total:
                 print(f"{feed}: {message}", flush=True)

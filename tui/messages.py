@@ -106,7 +106,8 @@ class SyncProgressed(Message):
 
 
 class SyncFinished(Message):
-    """Sync ended (or failed: `ok` False); `summary` is a one-line report for a notification."""
+    """Sync ended (or failed: `ok` False); `summary` is the report for a notification (a line
+    per feed, then the reading list's); `papers_changed`: the library must be read again."""
 
     def __init__(self, summary: str, ok: bool, papers_changed: bool) -> None:
         super().__init__()

@@ -505,7 +505,9 @@ def reading_list_from_library(lib: Library) -> ReadingList:
     """Every catalog paper whose state is not the default (tombstones count), with metadata."""
     papers = lib.papers()
     out = ReadingList()
-    for pid, state in lib.states().items():
+    # A copy (one C-level step, so atomic): in the app the writer thread may add a state while
+    # this runs in the sync worker, and a dict changing size under its iterator raises.
+    for pid, state in dict(lib.states()).items():
         paper = papers.get(pid)
         if paper is None or state.is_default:
             continue

@@ -424,8 +424,12 @@ class Library:
 
     def set_meta(self, key: str, value: Any) -> None:
         """Store a small JSON value in meta.json."""
+        self.set_metas({key: value})
+
+    def set_metas(self, values: Mapping[str, Any]) -> None:
+        """Store several small JSON values in meta.json with one write of the file."""
         with self._write():
-            self._meta.keyed("meta").put(key, {"value": value})
+            self._meta.keyed("meta").put_many({key: {"value": v} for key, v in values.items()})
 
     # ------------------------------------------------------------------ catalog writes
 
