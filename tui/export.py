@@ -36,6 +36,7 @@ from urllib.parse import quote
 
 from tui.errors import UsageError
 from tui.escaping import escape_bibtex, escape_markdown
+from tui.links import web_url
 from tui.models import DEFAULT_STATE, Paper, State, clean_multiline, clean_text
 
 FORMATS: tuple[str, ...] = ("json", "md", "csv", "bibtex", "ris")
@@ -149,13 +150,6 @@ def _month(paper: Paper) -> int | None:
     return None
 
 
-def _web_url(url: str | None) -> str | None:
-    """`url` if it is http(s) — the only links we ever hand to another program."""
-    if url and re.match(r"https?://", url, re.IGNORECASE):
-        return url
-    return None
-
-
 # ----- JSON ---------------------------------------------------------------------------------
 
 
@@ -214,7 +208,7 @@ def _markdown_line(paper: Paper, state: State) -> list[str]:
     # A to-do list: done is ticked, later and inbox are open; a skipped paper is no to-do at all,
     # so it is a plain item (under "Skipped") that task plugins do not count as open.
     box = {"done": "[x] ", "skipped": ""}.get(state.status, "[ ] ")
-    url = _web_url(paper.abs_url)
+    url = web_url(paper.abs_url)
     if url:
         head = f"[{escape_markdown(clean_text(paper.title))}]({_md_url(url)})"
     else:
@@ -284,7 +278,7 @@ def _export_csv(papers: list[Paper], states: Mapping[str, State]) -> str:
             "true" if state.starred else "false",
             ";".join(tag for tag in sorted(map(clean_text, state.tags)) if tag),
             clean_multiline(state.note),
-            _web_url(paper.abs_url) or "",
+            web_url(paper.abs_url) or "",
         ]
         writer.writerow([_csv_cell(cell) for cell in row])
     return buffer.getvalue()
@@ -381,7 +375,7 @@ def bibtex_entry(paper: Paper, key: str | None = None, state: State | None = Non
             fields.append(("primaryClass", escape_bibtex(paper.categories[0])))
     if paper.doi:
         fields.append(("doi", _bib_url(clean_text(paper.doi))))
-    url = _web_url(paper.abs_url)
+    url = web_url(paper.abs_url)
     if url:
         fields.append(("url", _bib_url(url)))
     if paper.journal_ref:
@@ -422,7 +416,7 @@ def _export_ris(papers: list[Paper], states: Mapping[str, State]) -> str:
     lines: list[str] = []
     for paper in papers:
         state = _state_of(states, paper)
-        url = _web_url(paper.abs_url)
+        url = web_url(paper.abs_url)
         kind = "JOUR" if paper.journal_ref else ("ELEC" if url else "GEN")
         lines.append(_ris_line("TY", kind))
         lines.append(_ris_line("TI", paper.title))

@@ -63,13 +63,13 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.atomic import atomic_write_bytes
 from tui.errors import InputFormatError, StoreError, UnknownPaperError, UsageError
+from tui.links import web_url
 from tui.models import (
     STATUSES,
     Paper,
@@ -387,9 +387,7 @@ def _parse_entry(raw: object, index: int, text: str) -> ReadingListEntry:
         elif key not in _SCALAR_FIELDS:
             continue  # a field this version does not know
         times[key] = max(time, times.get(key, -math.inf))
-    url = clean_text(raw.get("url"))
-    if not re.match(r"https?://", url, re.IGNORECASE):
-        url = ""  # only web links: the file may come from someone else
+    url = web_url(raw.get("url")) or ""  # only web links: the file may come from someone else
     paper = Paper(
         # An arXiv paper's key is always `arxiv:<versionless id>`, as in the catalog.
         id=f"arxiv:{arxiv_id}" if arxiv_id else pid.strip(),

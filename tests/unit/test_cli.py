@@ -18,6 +18,7 @@ CORE_MODULES = [
     "tui.models",
     "tui.errors",
     "tui.paths",
+    "tui.links",
     "tui.config",
     "tui.views",
     "tui.snapshot",
