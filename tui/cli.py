@@ -21,6 +21,7 @@ from tui.cli_args import CommandParser, add_command, export_format, split_argv
 from tui.errors import PaperdeckError, UsageError
 from tui.export import FORMATS as EXPORT_FORMATS
 from tui.export import paper_record
+from tui.facts import first_authors, paper_facts
 from tui.models import STATUSES, Paper, State
 from tui.paths import config_file, data_home
 from tui.store import JournalEntry, Library
@@ -133,7 +134,7 @@ def _search(
 def _row(paper: Paper, state: State) -> str:
     star = "★" if state.starred else " "
     ident = paper.arxiv_id or paper.id
-    authors = ", ".join(paper.authors[:2]) + (" et al." if len(paper.authors) > 2 else "")
+    authors = first_authors(paper.authors)
     votes = f"▲{paper.upvotes}" if paper.upvotes is not None else ""
     tags = " ".join(f"#{t}" for t in state.tags)
     parts = [f"{star} {ident:<22}", f"{paper.date or '':<10}", f"{state.status:<7}", f"{votes:>5}"]
@@ -202,30 +203,8 @@ def cmd_show(lib: Library, args: argparse.Namespace) -> int:
     _say(paper.title)
     if paper.authors:
         _say(", ".join(paper.authors))
-    facts = [
-        f"arXiv:{paper.arxiv_id}" + (f"v{paper.version}" if paper.version else "")
-        if paper.arxiv_id
-        else paper.id,
-        f"date {paper.date}" if paper.date else "",
-        f"▲ {paper.upvotes}" if paper.upvotes is not None else "",
-        f"{paper.comments} comments" if paper.comments else "",
-        ", ".join(paper.categories),
-    ]
-    _say(" · ".join(f for f in facts if f))
-    for label, url in (
-        ("abs", paper.abs_url),
-        ("pdf", paper.pdf_url),
-        ("code", paper.github_repo),
-        ("project", paper.project_page),
-    ):
-        if url:
-            _say(f"{label}: {url}")
-    star = "★ starred · " if state.starred else ""
-    _say(
-        f"{star}status {state.status}" + (f" · tags: {', '.join(state.tags)}" if state.tags else "")
-    )
-    if state.note:
-        _say(f"note: {state.note}")
+    for label, value in paper_facts(paper, state, web_links=True):
+        _say(f"{label}: {value}" if label else value)
     if paper.abstract:
         _say()
         _say(paper.abstract)

@@ -36,6 +36,7 @@ from urllib.parse import quote
 
 from tui.errors import UsageError
 from tui.escaping import escape_bibtex, escape_markdown
+from tui.facts import first_authors
 from tui.links import web_url
 from tui.models import DEFAULT_STATE, Paper, State, clean_multiline, clean_text
 
@@ -184,17 +185,6 @@ def _md_url(url: str) -> str:
     return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
 
 
-def _author_credit(authors: Sequence[str]) -> str:
-    names = [clean_text(name) for name in authors if clean_text(name)]
-    if not names:
-        return ""
-    if len(names) == 1:
-        return names[0]
-    if len(names) == 2:
-        return f"{names[0]} and {names[1]}"
-    return f"{names[0]} et al."
-
-
 def _md_note(note: str) -> list[str]:
     """The user's note as a fenced code block inside the list item: shown exactly as typed, and
     inert in every Markdown flavour (no link, image, HTML, autolink or wiki link can come alive)."""
@@ -214,7 +204,7 @@ def _markdown_line(paper: Paper, state: State) -> list[str]:
     else:
         head = escape_markdown(clean_text(paper.title), line_start=not box)
     parts = [f"- {box}{head}"]
-    credit = escape_markdown(_author_credit(paper.authors))
+    credit = escape_markdown(first_authors(paper.authors, pair=" and "))
     year = _year(paper)
     if credit:
         parts.append(f"— {credit}")

@@ -19,6 +19,7 @@ CORE_MODULES = [
     "tui.errors",
     "tui.paths",
     "tui.links",
+    "tui.facts",
     "tui.config",
     "tui.views",
     "tui.snapshot",
