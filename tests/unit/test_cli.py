@@ -20,6 +20,7 @@ CORE_MODULES = [
     "tui.paths",
     "tui.links",
     "tui.facts",
+    "tui.memory",
     "tui.config",
     "tui.views",
     "tui.snapshot",

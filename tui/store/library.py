@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.errors import LockTimeoutError, StoreError, UnknownPaperError, UsageError
+from tui.memory import paused_gc
 from tui.models import (
     PAPER_FIELDS,
     STATUSES,
@@ -50,7 +51,6 @@ from tui.store.db import (
     Migration,
     file_signature,
     open_db,
-    paused_gc,
     quarantine,
 )
 from tui.store.lock import DEFAULT_TIMEOUT, LibraryLock
