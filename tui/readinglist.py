@@ -476,19 +476,6 @@ def _read_file(path: Path) -> str:
         ) from None
 
 
-def load_reading_list(path: str | os.PathLike[str]) -> ReadingList:
-    """Read a reading-list file (a missing file is an empty list)."""
-    file = Path(path).expanduser()
-    if not file.exists():
-        return ReadingList()
-    return parse_reading_list(_read_file(file), file)
-
-
-def write_reading_list(path: str | os.PathLike[str], rl: ReadingList) -> None:
-    """Write the file atomically: temp file in the same folder, flush, fsync, rename."""
-    _atomic_write_text(Path(path).expanduser(), dump_reading_list(rl))
-
-
 def _atomic_write_text(path: Path, text: str) -> None:
     folder = path.resolve().parent
     if not folder.is_dir():
