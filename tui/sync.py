@@ -10,12 +10,13 @@ module owns the order of a sync and its guarantees:
 - the user's state is never touched by a feed (the store's merge guarantees it); new papers
   have no state, so they are in the inbox;
 - meta written after a feed succeeds, in one write of meta.json: `last_sync:<feed name>` and
-  `last_sync` (ISO UTC times; hf-daily continues from the day of its own last success) and, in
-  the first sync step that added anything, `new_since` = the time the sync started, so `is:new`
+  `last_sync` (ISO UTC times; hf-daily continues from the day of its own last success) and, with
+  the first feed that added anything, `new_since` = the time the sync started, so `is:new`
   (first_seen >= new_since) finds exactly the papers the latest sync brought;
 - the reading list runs after the feeds, so papers they just brought can carry its decisions;
   it does not run when the sync was cancelled, and a reading list that cannot be read or
-  written is one error line in the report (the feeds' work stays merged);
+  written (or Ctrl-C during its merge) is one error line in the report, the feeds' work staying
+  merged;
 - `cancel` (a threading.Event) is checked before every request and wakes any retry wait; Ctrl-C
   (KeyboardInterrupt) stops the same way. The feed in flight is not merged and the report says
   `cancelled`. Nothing here prints: `progress(step_name, done, total_or_None, message)` is
@@ -107,6 +108,8 @@ class SyncReport:
     """Why the reading list could not be merged (unreadable file, unwritable folder...)."""
     list_skipped: bool = False
     """A reading list was to be merged, but the sync was cancelled first."""
+    list_interrupted: bool = False
+    """Ctrl-C came while the reading list was being merged (see `reading_list_error`)."""
 
     @property
     def ok(self) -> bool:
@@ -144,7 +147,7 @@ class SyncReport:
             if self.dry_run and feed.ok:
                 text = f"would add {len(feed.added)}, update {len(feed.updated)} from {feed.name}"
             lines.append(SummaryLine(text, error=feed.error is not None))
-        if self.cancelled:
+        if self.cancelled and not self.list_interrupted:
             text = "sync cancelled; feeds not listed above were not fetched"
             if self.list_skipped:
                 text += " and the reading list was not merged"
@@ -203,8 +206,8 @@ def run_sync(
     range; `transport` replaces the network under the retry layer (tests use a real server).
     """
     selected = select_feeds(config, feeds)
-    list_path = Path(reading_list).expanduser() if reading_list is not None else None
-    list_path = list_path or config.reading_list
+    given = Path(reading_list).expanduser() if reading_list is not None else None
+    list_path = given or config.reading_list
     report = SyncReport(started_at=utc_stamp(), dry_run=dry_run)
     notify: ProgressCallback = progress or _no_progress
     if selected:
@@ -214,11 +217,19 @@ def run_sync(
     if report.cancelled or (cancel is not None and cancel.is_set()):
         report.cancelled = report.list_skipped = True
         return report
-    notify(READING_LIST, 0, None, f"merging {list_path}")
     try:
+        notify(READING_LIST, 0, None, f"merging {list_path}")
         report.reading_list = sync_reading_list(lib, list_path, dry_run=dry_run)
     except PaperdeckError as exc:
         report.reading_list_error = exc
+    except KeyboardInterrupt:
+        # The merge is one undoable action and the file is written atomically after it, so
+        # either may be missing; merging is idempotent, so the next sync finishes the job.
+        report.cancelled = report.list_interrupted = True
+        report.reading_list_error = PaperdeckError(
+            f"reading list {list_path}: interrupted; sync again to finish merging it"
+        )
+        return report
     notify(READING_LIST, 1, 1, report.lines()[-1].text)
     return report
 

@@ -29,7 +29,7 @@ from tui.config import Config, FeedConfig, load_config
 from tui.errors import UsageError
 from tui.models import Paper
 from tui.store import Library
-from tui.sync import NOTHING_TO_SYNC, SummaryLine, SyncReport, run_sync
+from tui.sync import NOTHING_TO_SYNC, READING_LIST, SummaryLine, SyncReport, run_sync
 
 TODAY = date(2026, 8, 13)
 HF = FeedConfig(source="hf-daily", name="hf-daily", days=1)
@@ -506,3 +506,23 @@ def test_meta_is_written_once_per_feed(server: FixtureServer, lib: Library) -> N
     assert len(replaced) == 2  # new_since, last_sync and last_sync:hf-daily in one write
     assert lib.get_meta("new_since") == report.started_at
     assert lib.get_meta("last_sync") == lib.get_meta("last_sync:arxiv")
+
+
+def test_ctrl_c_in_the_reading_list_keeps_the_feeds_report(
+    server: FixtureServer, lib: Library, tmp_path: Path
+) -> None:
+    shared = tmp_path / "list.json"
+    server.route("/api/daily_papers", Reply.file("hf_daily_papers_sample.json"))
+
+    def interrupt(step: str, done: int, total: int | None, message: str) -> None:
+        if step == READING_LIST:
+            raise KeyboardInterrupt
+
+    config = replace(local_config(server, feeds=[HF]), reading_list=shared)
+    report = sync(lib, config, progress=interrupt)
+    assert report.cancelled and not report.ok
+    assert report.lines() == [
+        SummaryLine("+8 new, 0 updated from hf-daily"),
+        SummaryLine(f"reading list {shared}: interrupted; sync again to finish merging it", True),
+    ]
+    assert len(lib.papers()) == 8 and not shared.exists()
