@@ -225,7 +225,7 @@ def test_markdown_reading_list_groups_by_status_and_escapes_titles() -> None:
     assert rendered_links(out) == [
         ("https://arxiv.org/abs/2206.00927", DPM.title),
         ("https://arxiv.org/abs/2608.00001", clean_text(HOSTILE.title)),
-        ("https://example.org/papers/zero%20%28draft%29", "0"),
+        ("https://example.org/papers/zero_%28draft%29", "0"),
     ]
 
 
