@@ -3,8 +3,9 @@
 `run_app(home, config, notice)` is what plain `paperdeck` calls. The triage screen does the
 work; this module finds the stylesheets, applies the user's `[keymap]` (warning, one line each,
 about ids that name no binding and keys given to two live bindings) and theme, opens web
-links safely (http/https only, no shell), remembers the theme picked in the palette, saves
-screenshots where they can be saved, and makes sure queued writes finish before exit.
+links safely (only what `tui.links` calls a web link, no shell), remembers the theme picked in
+the palette, saves screenshots where they can be saved, and makes sure queued writes finish
+before exit.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ import webbrowser
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
-from urllib.parse import urlsplit
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from tui.commands import PaperdeckCommands
+from tui.links import is_web_url
 from tui.models import terminal_safe
 from tui.preferences import load_preferences, remember
 from tui.screens.help import HelpScreen, help_rows
@@ -50,15 +51,6 @@ def styles_dir() -> Path:
 def stylesheets() -> list[Path]:
     """Every `*.tcss` file, in name order (app.tcss first sets the base)."""
     return sorted(styles_dir().glob("*.tcss"))
-
-
-def is_web_url(url: str) -> bool:
-    """True for an absolute http(s) URL with a host: the only links we hand to a browser."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and url.isprintable()
 
 
 class PaperdeckApp(App[int]):

@@ -22,6 +22,7 @@ from tui.cli_args import CommandParser, add_command, export_format, split_argv
 from tui.errors import PaperdeckError, UsageError
 from tui.export import FORMATS as EXPORT_FORMATS
 from tui.export import paper_record
+from tui.facts import first_authors, paper_facts
 from tui.models import STATUSES, Paper, State, terminal_safe
 from tui.paths import config_file, data_home
 from tui.store import JournalEntry, Library
@@ -91,7 +92,9 @@ def build_parser() -> CommandParser:
 
     p = add_command(sub, "sync", help="pull new papers from the configured feeds")
     p.option("--dry-run", action="store_true", help="show what would change")
-    p.option("--list", metavar="PATH", help="sync only the reading list with PATH")
+    p.option(
+        "--list", metavar="PATH", help="merge the reading list PATH (alone, unless --feed is given)"
+    )
     p.option("--feed", action="append", metavar="NAME", help="only this feed (repeatable)")
     for name, command in sub.choices.items():
         parser.commands[name] = command
@@ -133,7 +136,7 @@ def _search(
 def _row(paper: Paper, state: State) -> str:
     star = "★" if state.starred else " "
     ident = paper.arxiv_id or paper.id
-    authors = ", ".join(paper.authors[:2]) + (" et al." if len(paper.authors) > 2 else "")
+    authors = first_authors(paper.authors)
     votes = f"▲{paper.upvotes}" if paper.upvotes is not None else ""
     tags = " ".join(f"#{t}" for t in state.tags)
     parts = [f"{star} {ident:<22}", f"{paper.date or '':<10}", f"{state.status:<7}", f"{votes:>5}"]
@@ -202,30 +205,8 @@ def cmd_show(lib: Library, args: argparse.Namespace) -> int:
     _say(paper.title)
     if paper.authors:
         _say(", ".join(paper.authors))
-    facts = [
-        f"arXiv:{paper.arxiv_id}" + (f"v{paper.version}" if paper.version else "")
-        if paper.arxiv_id
-        else paper.id,
-        f"date {paper.date}" if paper.date else "",
-        f"▲ {paper.upvotes}" if paper.upvotes is not None else "",
-        f"{paper.comments} comments" if paper.comments else "",
-        ", ".join(paper.categories),
-    ]
-    _say(" · ".join(f for f in facts if f))
-    for label, url in (
-        ("abs", paper.abs_url),
-        ("pdf", paper.pdf_url),
-        ("code", paper.github_repo),
-        ("project", paper.project_page),
-    ):
-        if url:
-            _say(f"{label}: {url}")
-    star = "★ starred · " if state.starred else ""
-    _say(
-        f"{star}status {state.status}" + (f" · tags: {', '.join(state.tags)}" if state.tags else "")
-    )
-    if state.note:
-        _say(f"note: {state.note}")
+    for label, value in paper_facts(paper, state, web_links=True):
+        _say(f"{label}: {value}" if label else value)
     if paper.abstract:
         _say()
         _say(paper.abstract)
@@ -312,37 +293,34 @@ def cmd_stats(lib: Library, args: argparse.Namespace) -> int:
 
 def cmd_sync(lib: Library, args: argparse.Namespace) -> int:
     from tui.config import load_config
-
-    config = load_config(config_file(args.home))
-    if args.list:
-        return _sync_list(lib, Path(args.list).expanduser(), args.dry_run)
     from tui.sync import run_sync
 
+    config = load_config(config_file(args.home))
+    listed = Path(args.list).expanduser() if args.list else None
+    feeds = args.feed if args.feed or listed is None else []  # `--list` alone: only the list
     with _progress() as progress:
-        report = run_sync(lib, config, feeds=args.feed, dry_run=args.dry_run, progress=progress)
-    for feed, line in zip(report.feeds, report.summary_lines(), strict=False):
-        if feed.error is not None:
-            print(f"paperdeck: {feed.error}", file=sys.stderr)
+        report = run_sync(
+            lib, config, feeds=feeds, reading_list=listed, dry_run=args.dry_run, progress=progress
+        )
+    lines = report.lines()
+    for line in lines:
+        if line.error:
+            print(f"paperdeck: {line.text}", file=sys.stderr)
         else:
-            _say(line)
+            _say(line.text)
+    if not lines:
+        _say(report.summary)
     if report.cancelled:
-        print("paperdeck: sync cancelled; feeds not listed above were not fetched", file=sys.stderr)
         return 130
-    status = 0 if report.ok else 1
-    if config.reading_list is not None:
-        status = max(status, _sync_list(lib, config.reading_list, args.dry_run))
+    status = 1 if report.failed else 0
+    if report.reading_list_error is not None:
+        status = max(status, report.reading_list_error.exit_code)
     return status
 
 
-def _sync_list(lib: Library, path: Path, dry_run: bool) -> int:
-    from tui.readinglist import sync_reading_list
-
-    _say(sync_reading_list(lib, path, dry_run=dry_run).summary())
-    return 0
-
-
 class _progress:
-    """A Rich progress bar per feed on a terminal; plain lines otherwise."""
+    """A Rich progress bar per sync step (feed, reading list) on a terminal; plain lines
+    otherwise."""
 
     def __enter__(self) -> Callable[[str, int, int | None, str], None]:
         self._bar: Any = None
@@ -356,7 +334,7 @@ class _progress:
 
     def update(self, feed: str, done: int, total: int | None, message: str) -> None:
         if self._bar is None:
-            # Plain lines while a feed works; its final line (done == total) is the summary,
+            # Plain lines while a step works; its final line (done == total) is the summary,
             # which the command prints itself, errors going to stderr.
             if total is None or done < total:
                 print(f"{feed}: {message}", flush=True)

@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from tui.errors import InputFormatError
+from tui.links import is_web_url
 
 SOURCES: tuple[str, ...] = ("hf-daily", "hf-search", "arxiv", "arxiv-rss")
 """Every kind of feed `paperdeck sync` can pull."""
@@ -277,7 +278,7 @@ class _Checker:
 
     def url(self, table: dict[str, Any], key: str, default: str) -> str:
         value = table.get(key, default)
-        if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        if not is_web_url(value):
             self.fail(f"network.{key}", f"must be an http(s) URL, not {_show(value)}")
         return value.rstrip("/")
 

@@ -36,6 +36,8 @@ from urllib.parse import quote
 
 from tui.errors import UsageError
 from tui.escaping import escape_bibtex, escape_markdown
+from tui.facts import first_authors
+from tui.links import web_url
 from tui.models import DEFAULT_STATE, Paper, State, clean_multiline, clean_text
 
 FORMATS: tuple[str, ...] = ("json", "md", "csv", "bibtex", "ris")
@@ -149,13 +151,6 @@ def _month(paper: Paper) -> int | None:
     return None
 
 
-def _web_url(url: str | None) -> str | None:
-    """`url` if it is http(s) — the only links we ever hand to another program."""
-    if url and re.match(r"https?://", url, re.IGNORECASE):
-        return url
-    return None
-
-
 # ----- JSON ---------------------------------------------------------------------------------
 
 
@@ -190,17 +185,6 @@ def _md_url(url: str) -> str:
     return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
 
 
-def _author_credit(authors: Sequence[str]) -> str:
-    names = [clean_text(name) for name in authors if clean_text(name)]
-    if not names:
-        return ""
-    if len(names) == 1:
-        return names[0]
-    if len(names) == 2:
-        return f"{names[0]} and {names[1]}"
-    return f"{names[0]} et al."
-
-
 def _md_note(note: str) -> list[str]:
     """The user's note as a fenced code block inside the list item: shown exactly as typed, and
     inert in every Markdown flavour (no link, image, HTML, autolink or wiki link can come alive)."""
@@ -214,13 +198,13 @@ def _markdown_line(paper: Paper, state: State) -> list[str]:
     # A to-do list: done is ticked, later and inbox are open; a skipped paper is no to-do at all,
     # so it is a plain item (under "Skipped") that task plugins do not count as open.
     box = {"done": "[x] ", "skipped": ""}.get(state.status, "[ ] ")
-    url = _web_url(paper.abs_url)
+    url = web_url(paper.abs_url)
     if url:
         head = f"[{escape_markdown(clean_text(paper.title))}]({_md_url(url)})"
     else:
         head = escape_markdown(clean_text(paper.title), line_start=not box)
     parts = [f"- {box}{head}"]
-    credit = escape_markdown(_author_credit(paper.authors))
+    credit = escape_markdown(first_authors(paper.authors, pair=" and "))
     year = _year(paper)
     if credit:
         parts.append(f"— {credit}")
@@ -284,7 +268,7 @@ def _export_csv(papers: list[Paper], states: Mapping[str, State]) -> str:
             "true" if state.starred else "false",
             ";".join(tag for tag in sorted(map(clean_text, state.tags)) if tag),
             clean_multiline(state.note),
-            _web_url(paper.abs_url) or "",
+            web_url(paper.abs_url) or "",
         ]
         writer.writerow([_csv_cell(cell) for cell in row])
     return buffer.getvalue()
@@ -381,7 +365,7 @@ def bibtex_entry(paper: Paper, key: str | None = None, state: State | None = Non
             fields.append(("primaryClass", escape_bibtex(paper.categories[0])))
     if paper.doi:
         fields.append(("doi", _bib_url(clean_text(paper.doi))))
-    url = _web_url(paper.abs_url)
+    url = web_url(paper.abs_url)
     if url:
         fields.append(("url", _bib_url(url)))
     if paper.journal_ref:
@@ -422,7 +406,7 @@ def _export_ris(papers: list[Paper], states: Mapping[str, State]) -> str:
     lines: list[str] = []
     for paper in papers:
         state = _state_of(states, paper)
-        url = _web_url(paper.abs_url)
+        url = web_url(paper.abs_url)
         kind = "JOUR" if paper.journal_ref else ("ELEC" if url else "GEN")
         lines.append(_ris_line("TY", kind))
         lines.append(_ris_line("TI", paper.title))

@@ -94,22 +94,21 @@ class StoreFailed(Message):
     states: Mapping[str, State]
 
 
+@dataclass
 class SyncProgressed(Message):
     """Sync progress text for the footer. Chatty: a newer one replaces an unhandled older one."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
+    text: str
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, SyncProgressed)
 
 
+@dataclass
 class SyncFinished(Message):
-    """Sync ended (or failed: `ok` False); `summary` is a one-line report for a notification."""
+    """Sync ended (or failed: `ok` False); `summary` is the report for a notification (a line
+    per feed, then the reading list's); `papers_changed`: the library must be read again."""
 
-    def __init__(self, summary: str, ok: bool, papers_changed: bool) -> None:
-        super().__init__()
-        self.summary = summary
-        self.ok = ok
-        self.papers_changed = papers_changed
+    summary: str
+    ok: bool
+    papers_changed: bool

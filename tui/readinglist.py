@@ -63,13 +63,13 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.atomic import atomic_write_bytes
 from tui.errors import InputFormatError, StoreError, UsageError
+from tui.links import web_url
 from tui.models import (
     STATUSES,
     Paper,
@@ -386,9 +386,7 @@ def _parse_entry(raw: object, index: int, text: str) -> ReadingListEntry:
         elif key not in _SCALAR_FIELDS:
             continue  # a field this version does not know
         times[key] = max(time, times.get(key, -math.inf))
-    url = clean_text(raw.get("url"))
-    if not re.match(r"https?://", url, re.IGNORECASE):
-        url = ""  # only web links: the file may come from someone else
+    url = web_url(raw.get("url")) or ""  # only web links: the file may come from someone else
     paper = Paper(
         # An arXiv paper's key is always `arxiv:<versionless id>`, as in the catalog.
         id=f"arxiv:{arxiv_id}" if arxiv_id else pid.strip(),
@@ -477,19 +475,6 @@ def _read_file(path: Path) -> str:
         ) from None
 
 
-def load_reading_list(path: str | os.PathLike[str]) -> ReadingList:
-    """Read a reading-list file (a missing file is an empty list)."""
-    file = Path(path).expanduser()
-    if not file.exists():
-        return ReadingList()
-    return parse_reading_list(_read_file(file), file)
-
-
-def write_reading_list(path: str | os.PathLike[str], rl: ReadingList) -> None:
-    """Write the file atomically: temp file in the same folder, flush, fsync, rename."""
-    _atomic_write_text(Path(path).expanduser(), dump_reading_list(rl))
-
-
 def _atomic_write_text(path: Path, text: str) -> None:
     folder = path.resolve().parent
     if not folder.is_dir():
@@ -504,7 +489,9 @@ def reading_list_from_library(lib: Library) -> ReadingList:
     """Every catalog paper whose state is not the default (tombstones count), with metadata."""
     papers = lib.papers()
     out = ReadingList()
-    for pid, state in lib.states().items():
+    # A copy (one C-level step, so atomic): in the app the writer thread may add a state while
+    # this runs in the sync worker, and a dict changing size under its iterator raises.
+    for pid, state in dict(lib.states()).items():
         paper = papers.get(pid)
         if paper is None or state.is_default:
             continue

@@ -1,33 +1,43 @@
-"""Pulling papers from the configured feeds into the library: `run_sync(lib, config)`.
+"""The whole sync, the one use case `paperdeck sync` and the app's `S` both run: `run_sync`.
 
-This module owns the order of a sync and its guarantees:
+First the feeds (pulling papers into the library), then the reading list (merging the user's
+decisions with the shared file, see `tui.readinglist`) when one is configured or given. This
+module owns the order of a sync and its guarantees:
 - each feed fetches ALL its pages first and only then merges them with one
   `lib.upsert_papers(...)`, so a failure half way leaves the catalog exactly as it was before
   that feed (all-or-nothing per feed); the other feeds still run;
 - weekends (`[]`) and empty results are not errors, just `+0 new`;
-- the user's state is never touched (the store's merge guarantees it); new papers have no state,
-  so they are in the inbox;
-- meta written after a feed succeeds: `last_sync:<feed name>` and `last_sync` (ISO UTC times;
-  hf-daily continues from the day of its own last success) and, once per sync that added
-  anything, `new_since` = the time the sync started, so `is:new` (first_seen >= new_since) finds
-  exactly the papers the latest sync brought;
+- the user's state is never touched by a feed (the store's merge guarantees it); new papers
+  have no state, so they are in the inbox;
+- meta written after a feed succeeds, in one write of meta.json: `last_sync:<feed name>` and
+  `last_sync` (ISO UTC times; hf-daily continues from the day of its own last success) and, with
+  the first feed that added anything, `new_since` = the time the sync started, so `is:new`
+  (first_seen >= new_since) finds exactly the papers the latest sync brought;
+- the reading list runs after the feeds, so papers they just brought can carry its decisions;
+  it does not run when the sync was cancelled, and a reading list that cannot be read or
+  written (or Ctrl-C during its merge) is one error line in the report, the feeds' work staying
+  merged;
 - `cancel` (a threading.Event) is checked before every request and wakes any retry wait; Ctrl-C
   (KeyboardInterrupt) stops the same way. The feed in flight is not merged and the report says
-  `cancelled`. Nothing here prints: `progress(feed_name, done, total_or_None, message)` is called
-  as work advances, and the CLI or the app renders it.
+  `cancelled`. Nothing here prints: `progress(step_name, done, total_or_None, message)` is
+  called as work advances (the step is a feed's name, or READING_LIST), and the CLI or the app
+  renders it; both show the report's `lines()`.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.config import Config, FeedConfig
 from tui.errors import PaperdeckError, UsageError
 from tui.models import Paper, utc_stamp
+from tui.readinglist import ReadingListResult, sync_reading_list
 
 if TYPE_CHECKING:
     import httpx
@@ -35,7 +45,12 @@ if TYPE_CHECKING:
     from tui.store import Library
 
 ProgressCallback = Callable[[str, int, int | None, str], None]
-"""`progress(feed_name, done, total_or_None, message)`; units are the feed's own (see Page)."""
+"""`progress(step_name, done, total_or_None, message)`; units are the feed's own (see Page)."""
+
+READING_LIST = "reading list"
+"""The step name progress reports for the reading-list merge (feeds report their own names)."""
+
+NOTHING_TO_SYNC = "nothing to sync: no feeds or reading list configured"
 
 
 @dataclass(slots=True)
@@ -71,19 +86,37 @@ class FeedResult:
         return f"+{len(self.added)} new, {len(self.updated)} updated from {self.name}"
 
 
+@dataclass(frozen=True, slots=True)
+class SummaryLine:
+    """One line of a sync's report; `error` lines are failures (the CLI prints them on stderr)."""
+
+    text: str
+    error: bool = False
+
+
 @dataclass(slots=True)
 class SyncReport:
-    """Every feed's result, in the order they ran."""
+    """What a sync did: every feed's result in the order they ran, then the reading list's."""
 
     started_at: str
     dry_run: bool = False
     feeds: list[FeedResult] = field(default_factory=list)
     cancelled: bool = False
+    reading_list: ReadingListResult | None = None
+    """The reading-list merge, when one ran and succeeded."""
+    reading_list_error: PaperdeckError | None = None
+    """Why the reading list could not be merged (unreadable file, unwritable folder...)."""
+    list_skipped: bool = False
+    """A reading list was to be merged, but the sync was cancelled first."""
+    list_interrupted: bool = False
+    """Ctrl-C came while the reading list was being merged (see `reading_list_error`)."""
 
     @property
     def ok(self) -> bool:
-        """True when every feed that ran succeeded and the sync was not cancelled."""
-        return not self.cancelled and all(f.ok for f in self.feeds)
+        """True when every step that ran succeeded and the sync was not cancelled."""
+        return (
+            not self.cancelled and all(f.ok for f in self.feeds) and self.reading_list_error is None
+        )
 
     @property
     def failed(self) -> list[FeedResult]:
@@ -97,17 +130,42 @@ class SyncReport:
     def updated(self) -> int:
         return sum(len(f.updated) for f in self.feeds)
 
-    def summary_lines(self) -> list[str]:
-        """One line per feed (prefixed `would` in a dry run), then `cancelled` if it was."""
+    @property
+    def changed(self) -> bool:
+        """True when the library now holds other papers or states than before the sync."""
+        if self.dry_run:
+            return False
+        listed = self.reading_list
+        from_list = listed is not None and bool(listed.states_changed or listed.papers_added)
+        return bool(self.added or self.updated or from_list)
+
+    def lines(self) -> list[SummaryLine]:
+        """One line per feed (`would ...` in a dry run), `cancelled` if it was, then the list's."""
         lines = []
         for feed in self.feeds:
-            line = feed.summary
+            text = feed.summary
             if self.dry_run and feed.ok:
-                line = f"would add {len(feed.added)}, update {len(feed.updated)} from {feed.name}"
-            lines.append(line)
-        if self.cancelled:
-            lines.append("sync cancelled; feeds not listed above were not fetched")
+                text = f"would add {len(feed.added)}, update {len(feed.updated)} from {feed.name}"
+            lines.append(SummaryLine(text, error=feed.error is not None))
+        if self.cancelled and not self.list_interrupted:
+            text = "sync cancelled; feeds not listed above were not fetched"
+            if self.list_skipped:
+                text += " and the reading list was not merged"
+            lines.append(SummaryLine(text, error=True))
+        if self.reading_list is not None:
+            lines.append(SummaryLine(self.reading_list.summary()))
+        if self.reading_list_error is not None:
+            lines.append(SummaryLine(self.reading_list_error.message, error=True))
         return lines
+
+    def summary_lines(self) -> list[str]:
+        """The text of `lines()`."""
+        return [line.text for line in self.lines()]
+
+    @property
+    def summary(self) -> str:
+        """The whole report as one text (a notification), or why there was nothing to do."""
+        return "\n".join(self.summary_lines()) or NOTHING_TO_SYNC
 
 
 def select_feeds(config: Config, names: Iterable[str | FeedConfig] | None) -> list[FeedConfig]:
@@ -132,25 +190,65 @@ def run_sync(
     config: Config,
     *,
     feeds: Iterable[str | FeedConfig] | None = None,
+    reading_list: str | os.PathLike[str] | None = None,
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     today: date | None = None,
     transport: httpx.BaseTransport | None = None,
 ) -> SyncReport:
-    """Pull each feed and merge it into `lib`; never raises for a feed's failure (see report).
+    """The whole sync: pull each feed into `lib`, then merge the reading list; never raises for
+    a feed's or the reading list's failure (see the report).
 
-    `feeds` picks feeds by name (default: all configured). `dry_run` fetches and computes what
+    `feeds` picks feeds by name (default: all configured; `[]`: none). `reading_list` is the
+    file to merge (default: the configured one, if any). `dry_run` fetches and computes what
     would change without writing anything. `today` (UTC date) is for tests of hf-daily's date
     range; `transport` replaces the network under the retry layer (tests use a real server).
     """
+    selected = select_feeds(config, feeds)
+    given = Path(reading_list).expanduser() if reading_list is not None else None
+    list_path = given or config.reading_list
+    report = SyncReport(started_at=utc_stamp(), dry_run=dry_run)
+    notify: ProgressCallback = progress or _no_progress
+    if selected:
+        _sync_feeds(lib, config, selected, report, notify, cancel, today, transport)
+    if list_path is None:
+        return report
+    if report.cancelled or (cancel is not None and cancel.is_set()):
+        report.cancelled = report.list_skipped = True
+        return report
+    try:
+        notify(READING_LIST, 0, None, f"merging {list_path}")
+        report.reading_list = sync_reading_list(lib, list_path, dry_run=dry_run)
+    except PaperdeckError as exc:
+        report.reading_list_error = exc
+    except KeyboardInterrupt:
+        # The merge is one undoable action and the file is written atomically after it, so
+        # either may be missing; merging is idempotent, so the next sync finishes the job.
+        report.cancelled = report.list_interrupted = True
+        report.reading_list_error = PaperdeckError(
+            f"reading list {list_path}: interrupted; sync again to finish merging it"
+        )
+        return report
+    notify(READING_LIST, 1, 1, report.lines()[-1].text)
+    return report
+
+
+def _sync_feeds(
+    lib: Library,
+    config: Config,
+    selected: list[FeedConfig],
+    report: SyncReport,
+    notify: ProgressCallback,
+    cancel: threading.Event | None,
+    today: date | None,
+    transport: httpx.BaseTransport | None,
+) -> None:
+    """Each feed in turn, fetched whole then merged, its result appended to `report`."""
     # Imported here, not at the top: importing httpx also imports Rich (httpx's own CLI module),
     # and commands that never sync should not pay for either.
     from tui.sources import SyncCancelled, make_client
 
-    selected = select_feeds(config, feeds)
-    report = SyncReport(started_at=utc_stamp(), dry_run=dry_run)
-    notify: ProgressCallback = progress or _no_progress
     day = today or datetime.now(UTC).date()
     marked_new = False
     with make_client(config, cancel=cancel, transport=transport) as client:
@@ -162,7 +260,7 @@ def run_sync(
             report.feeds.append(result)
             try:
                 papers = _fetch_all(client, config, feed, lib, day, notify, result)
-                merged = lib.upsert_papers(papers, source=feed.source, dry_run=dry_run)
+                merged = lib.upsert_papers(papers, source=feed.source, dry_run=report.dry_run)
             except (SyncCancelled, KeyboardInterrupt):
                 result.cancelled = True
                 report.cancelled = True
@@ -175,17 +273,16 @@ def run_sync(
             result.added = list(merged.added)
             result.updated = list(merged.updated)
             result.unchanged = list(merged.unchanged)
-            if not dry_run:
-                # Set after the merge (the value is the sync's start, so the order does not
-                # matter for `is:new`) because only now do we know something was added.
-                if result.added and not marked_new:
-                    lib.set_meta("new_since", report.started_at)
-                    marked_new = True
+            if not report.dry_run:
                 finished = utc_stamp()
-                lib.set_meta(f"last_sync:{feed.name}", finished)
-                lib.set_meta("last_sync", finished)
+                meta = {f"last_sync:{feed.name}": finished, "last_sync": finished}
+                # The value is the sync's start, so writing it after the merge does not matter
+                # for `is:new`; only now do we know something was added.
+                if result.added and not marked_new:
+                    meta["new_since"] = report.started_at
+                    marked_new = True
+                lib.set_metas(meta)
             notify(feed.name, result.steps, result.steps, result.summary)
-    return report
 
 
 def _fetch_all(

@@ -104,3 +104,40 @@ def test_sync_list_alone_and_configured(
     assert "reading list" in capsys.readouterr().out
     entries = json.loads(shared.read_text())
     assert "2608.09888" in json.dumps(entries)
+
+
+def test_a_broken_reading_list_is_one_line_after_the_feeds(
+    home: Path, server: FixtureServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.route("/api/daily_papers", Reply.file("hf_daily_papers_sample.json"), Reply.json([]))
+    shared = tmp_path / "reading-list.json"
+    shared.write_text('{"format": "something else"}', encoding="utf-8")
+    write_config(home, server, extra=f'reading_list = "{shared}"\n')
+    assert main(["sync", "--feed", "hf"]) == 1
+    captured = capsys.readouterr()
+    assert "+8 new, 0 updated from hf" in captured.out.splitlines()
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith(f"paperdeck: reading list {shared} line 1: not a paperdeck")
+    assert len(Library.open(home).papers()) == 8
+    assert shared.read_text(encoding="utf-8") == '{"format": "something else"}'
+
+
+def test_sync_list_with_a_feed_runs_both(
+    home: Path, server: FixtureServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.route("/api/daily_papers", Reply.file("hf_daily_papers_sample.json"), Reply.json([]))
+    shared = tmp_path / "reading-list.json"
+    write_config(home, server)
+    assert main(["sync", "--feed", "hf", "--list", str(shared)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "+8 new, 0 updated from hf" in out
+    assert out[-1] == f"reading list {shared}: 0 papers, 0 updated here, file created"
+    assert server.requests_for("/api/query") == []
+
+
+def test_sync_with_nothing_configured_says_so(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (home / "config.toml").write_text("feeds = []\n")
+    assert main(["sync"]) == 0
+    assert capsys.readouterr().out == "nothing to sync: no feeds or reading list configured\n"

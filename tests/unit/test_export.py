@@ -49,7 +49,7 @@ NO_AUTHORS = Paper(
     id="title:0123456789abcdef",
     title="0",
     authors=[],
-    links={"abs": "https://example.org/papers/zero (draft)"},
+    links={"abs": "https://example.org/papers/zero_(draft)"},
 )
 NO_LINK = Paper(id="title:fedcba9876543210", title="+plus @at -minus", authors=["Ada Lovelace"])
 PAPERS = [DPM, HOSTILE, NO_AUTHORS, NO_LINK]
@@ -225,16 +225,18 @@ def test_markdown_reading_list_groups_by_status_and_escapes_titles() -> None:
     assert rendered_links(out) == [
         ("https://arxiv.org/abs/2206.00927", DPM.title),
         ("https://arxiv.org/abs/2608.00001", clean_text(HOSTILE.title)),
-        ("https://example.org/papers/zero%20%28draft%29", "0"),
+        ("https://example.org/papers/zero_%28draft%29", "0"),
     ]
 
 
 def test_markdown_only_links_web_urls_and_encodes_parentheses() -> None:
     out = export_papers([NO_AUTHORS, NO_LINK], {}, "md")
-    assert "- [ ] [0](https://example.org/papers/zero%20%28draft%29)" in out.splitlines()
+    assert "- [ ] [0](https://example.org/papers/zero_%28draft%29)" in out.splitlines()
     assert "- [ ] +plus @at -minus — Ada Lovelace" in out.splitlines()
     javascript = Paper(id="title:1", title="x", links={"abs": "javascript:alert(1)"})
     assert "javascript" not in export_papers([javascript], {}, "md")
+    spaced = Paper(id="title:2", title="y", links={"abs": "https://example.org/a b"})
+    assert "example.org" not in export_papers([spaced], {}, "md")  # not a link (tui.links)
 
 
 # ----- Markdown read back by a CommonMark parser ---------------------------------------------
@@ -389,7 +391,7 @@ def test_bibtex_is_valid_with_unique_keys_and_escaped_fields() -> None:
     zero = entries[2][2]
     assert zero["title"] == "{0}"
     assert "author" not in zero and "eprint" not in zero and "year" not in zero
-    assert zero["url"] == "https://example.org/papers/zero%20(draft)"
+    assert zero["url"] == "https://example.org/papers/zero_(draft)"
     assert entries[2][1] == "anon0"
     assert entries[3][1] == "lovelaceplus"
     assert "url" not in entries[3][2]  # no link at all: still a valid entry

@@ -19,7 +19,6 @@ from tui.readinglist import (
     ReadingList,
     ReadingListEntry,
     dump_reading_list,
-    load_reading_list,
     merge,
     merge_state,
     parse_reading_list,
@@ -301,20 +300,22 @@ def write(path: Path, text: str) -> Path:
 )
 def test_bad_files_name_path_and_line(tmp_path: Path, text: str, line: int, words: str) -> None:
     path = write(tmp_path / "list.json", text)
-    with pytest.raises(InputFormatError) as caught:
-        load_reading_list(path)
+    with Library.open(tmp_path / "home") as lib, pytest.raises(InputFormatError) as caught:
+        sync_reading_list(lib, path)
     message = str(caught.value)
     assert str(path) in message
     assert f"line {line}:" in message
     assert words in message
     assert "\n" not in message
+    assert path.read_text(encoding="utf-8") == text  # left as it was
 
 
 def test_not_utf8_is_reported_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "list.json"
     path.write_bytes(b'{"format":\n"paperdeck-reading-list",\n "x": "\xff"}')
-    with pytest.raises(InputFormatError, match=r"line 3: not UTF-8"):
-        load_reading_list(path)
+    lib = Library.open(tmp_path / "home")
+    with lib, pytest.raises(InputFormatError, match=r"line 3: not UTF-8"):
+        sync_reading_list(lib, path)
 
 
 def test_lenient_reading_of_hand_edited_files(tmp_path: Path) -> None:
@@ -338,16 +339,16 @@ def test_lenient_reading_of_hand_edited_files(tmp_path: Path) -> None:
             ],
         }
     )
-    rl = load_reading_list(write(tmp_path / "l.json", text))
+    rl = parse_reading_list(text, tmp_path / "l.json")
     entry = rl.entries["arxiv:2206.00927"]
     assert entry.paper.arxiv_id == "2206.00927"  # filled from the id
     assert entry.state.tags == ["to-read"]  # normalised, duplicates merged
     assert entry.state.starred is True
     assert entry.state.times == {"starred": 4.0, "tag:to-read": 2.0}
-    assert load_reading_list(write(tmp_path / "empty.json", "  \n")).entries == {}
+    assert parse_reading_list("  \n").entries == {}
 
 
-def test_ids_are_canonical_and_only_web_links_are_kept(tmp_path: Path) -> None:
+def test_ids_are_canonical_and_only_web_links_are_kept() -> None:
     papers = [
         {"id": "arxiv:2206.00927v2", "title": "Versioned", "url": "javascript:alert(1)"},
         {"id": "title:abc", "arxiv_id": "2401.00001", "title": "Gained an id"},
@@ -355,12 +356,11 @@ def test_ids_are_canonical_and_only_web_links_are_kept(tmp_path: Path) -> None:
         {"id": "title:ghi", "title": "Web 2", "url": "https://example.org/x"},
     ]
     text = json.dumps({"format": FORMAT_NAME, "version": 1, "papers": papers})
-    rl = load_reading_list(write(tmp_path / "l.json", text))
+    rl = parse_reading_list(text)
     assert sorted(rl.entries) == ["arxiv:2206.00927", "arxiv:2401.00001", "title:def", "title:ghi"]
     assert rl.entries["arxiv:2206.00927"].paper.abs_url == "https://arxiv.org/abs/2206.00927"
     assert rl.entries["title:def"].paper.abs_url is None
     assert rl.entries["title:ghi"].paper.abs_url == "https://example.org/x"
-    assert load_reading_list(tmp_path / "missing.json").entries == {}
 
 
 # ----- syncing real libraries ---------------------------------------------------------------

@@ -7,6 +7,7 @@ and that the store holds what it held before - or the complete new data, never h
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -28,7 +29,7 @@ from tui.config import Config, FeedConfig, load_config
 from tui.errors import UsageError
 from tui.models import Paper
 from tui.store import Library
-from tui.sync import SyncReport, run_sync
+from tui.sync import NOTHING_TO_SYNC, READING_LIST, SummaryLine, SyncReport, run_sync
 
 TODAY = date(2026, 8, 13)
 HF = FeedConfig(source="hf-daily", name="hf-daily", days=1)
@@ -374,3 +375,154 @@ def test_a_config_file_drives_a_sync(server: FixtureServer, lib: Library, tmp_pa
         "+1 new, 3 updated from arxiv-rss",
     ]
     assert [r.path for r in server.requests] == ["/api/daily_papers", "/rss/cs.CL"]
+
+
+# ----- the whole sync: feeds, then the reading list ------------------------------------------
+
+
+def reading_list_file(path: Path, *papers: dict[str, Any]) -> Path:
+    document = {"format": "paperdeck-reading-list", "version": 1, "papers": list(papers)}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def test_the_reading_list_runs_after_the_feeds(
+    server: FixtureServer, lib: Library, tmp_path: Path
+) -> None:
+    # The file names a paper the feed brings: merged after the feed, it finds it in the catalog
+    # (had the list run first, the file's slim copy would have been added from the file).
+    shared = reading_list_file(
+        tmp_path / "list.json",
+        {"id": "arxiv:2608.09888", "title": "from the file", "status": "later"},
+    )
+    server.route("/api/daily_papers", Reply.file("hf_daily_papers_sample.json"))
+    config = replace(local_config(server, feeds=[HF]), reading_list=shared)
+    steps: list[str] = []
+    report = sync(lib, config, progress=lambda step, *rest: steps.append(step))
+    assert report.ok and report.changed
+    assert report.reading_list is not None and report.reading_list.papers_added == 0
+    assert report.reading_list.states_changed == 1
+    assert lib.state("arxiv:2608.09888").status == "later"
+    assert "reading-list" not in lib.papers()["arxiv:2608.09888"].sources
+    assert steps[0] == "hf-daily" and steps[-1] == "reading list"
+    assert report.summary_lines() == [
+        "+8 new, 0 updated from hf-daily",
+        f"reading list {shared}: 1 paper, 1 updated here, file written",
+    ]
+    written = json.loads(shared.read_text(encoding="utf-8"))["papers"]
+    assert written[0]["title"] != "from the file"  # the catalog's metadata is written back
+
+
+def test_a_reading_list_given_replaces_the_configured_one(
+    server: FixtureServer, lib: Library, tmp_path: Path
+) -> None:
+    configured = tmp_path / "configured.json"
+    given = reading_list_file(tmp_path / "given.json")
+    config = replace(local_config(server), reading_list=configured)
+    report = sync(lib, config, feeds=[], reading_list=given)
+    assert report.ok and report.feeds == [] and server.requests == []
+    assert report.reading_list is not None and report.reading_list.path == given
+    assert not configured.exists()
+
+
+def test_a_broken_reading_list_is_one_error_line_and_the_feeds_stay_merged(
+    server: FixtureServer, lib: Library, tmp_path: Path
+) -> None:
+    shared = tmp_path / "list.json"
+    shared.write_text("<<<<<<< HEAD\n{}\n", encoding="utf-8")
+    server.route("/api/daily_papers", Reply.file("hf_daily_papers_sample.json"))
+    report = sync(lib, replace(local_config(server, feeds=[HF]), reading_list=shared))
+    assert not report.ok and report.changed
+    assert report.reading_list is None and report.reading_list_error is not None
+    (feed, broken) = report.lines()
+    assert not feed.error and broken.error
+    assert broken.text.startswith(f"reading list {shared} line 1: not valid JSON")
+    assert "\n" not in broken.text
+    assert len(lib.papers()) == 8
+    assert shared.read_text(encoding="utf-8") == "<<<<<<< HEAD\n{}\n"
+
+
+def test_a_cancelled_sync_does_not_merge_the_reading_list(
+    server: FixtureServer, lib: Library, tmp_path: Path
+) -> None:
+    shared = tmp_path / "list.json"
+    server.route("/api/daily_papers", Reply.file("hf_daily_papers_sample.json"))
+    cancel = threading.Event()
+
+    def cancel_after_the_feed(step: str, done: int, total: int | None, message: str) -> None:
+        if step == "hf-daily" and message.startswith("+"):
+            cancel.set()
+
+    config = replace(local_config(server, feeds=[HF]), reading_list=shared)
+    report = sync(lib, config, progress=cancel_after_the_feed, cancel=cancel)
+    assert report.cancelled and report.list_skipped and report.reading_list is None
+    assert report.lines()[-1] == SummaryLine(
+        "sync cancelled; feeds not listed above were not fetched"
+        " and the reading list was not merged",
+        error=True,
+    )
+    assert len(lib.papers()) == 8  # the feed finished before the cancel
+    assert not shared.exists()
+
+
+def test_a_dry_run_writes_neither_the_library_nor_the_reading_list(
+    server: FixtureServer, lib: Library, tmp_path: Path
+) -> None:
+    shared = tmp_path / "list.json"
+    lib.upsert_papers(
+        [Paper(id="arxiv:2401.00001", title="Here", arxiv_id="2401.00001")], source="t"
+    )
+    lib.set_status(["arxiv:2401.00001"], "later")
+    server.route("/api/daily_papers", Reply.file("hf_daily_papers_sample.json"))
+    report = sync(lib, replace(local_config(server, feeds=[HF]), reading_list=shared), dry_run=True)
+    assert report.ok and not report.changed
+    assert report.summary_lines()[-1].endswith("file would be created")
+    assert not shared.exists() and len(lib.papers()) == 1
+
+
+def test_nothing_configured_says_so(server: FixtureServer, lib: Library) -> None:
+    report = sync(lib, local_config(server, feeds=[]))
+    assert report.ok and report.lines() == [] and server.requests == []
+    assert report.summary == NOTHING_TO_SYNC
+
+
+def test_meta_is_written_once_per_feed(server: FixtureServer, lib: Library) -> None:
+    serve_all(server)
+    meta_file = str(lib.home / "meta.json")
+    replaced: list[str] = []
+
+    def count(event: str, args: tuple[Any, ...]) -> None:
+        if event == "os.rename" and str(args[1]) == meta_file and counting.is_set():
+            replaced.append(event)
+
+    counting = threading.Event()
+    sys.addaudithook(count)  # os.replace raises the "os.rename" audit event (cannot be removed)
+    counting.set()
+    try:
+        report = sync(lib, local_config(server, feeds=[HF, ARXIV]))
+    finally:
+        counting.clear()
+    assert report.ok and report.added
+    assert len(replaced) == 2  # new_since, last_sync and last_sync:hf-daily in one write
+    assert lib.get_meta("new_since") == report.started_at
+    assert lib.get_meta("last_sync") == lib.get_meta("last_sync:arxiv")
+
+
+def test_ctrl_c_in_the_reading_list_keeps_the_feeds_report(
+    server: FixtureServer, lib: Library, tmp_path: Path
+) -> None:
+    shared = tmp_path / "list.json"
+    server.route("/api/daily_papers", Reply.file("hf_daily_papers_sample.json"))
+
+    def interrupt(step: str, done: int, total: int | None, message: str) -> None:
+        if step == READING_LIST:
+            raise KeyboardInterrupt
+
+    config = replace(local_config(server, feeds=[HF]), reading_list=shared)
+    report = sync(lib, config, progress=interrupt)
+    assert report.cancelled and not report.ok
+    assert report.lines() == [
+        SummaryLine("+8 new, 0 updated from hf-daily"),
+        SummaryLine(f"reading list {shared}: interrupted; sync again to finish merging it", True),
+    ]
+    assert len(lib.papers()) == 8 and not shared.exists()

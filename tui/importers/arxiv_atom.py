@@ -23,13 +23,13 @@ from tui.importers.common import (
     decode_input,
     dedupe,
     element_text,
-    http_url,
     iso_date,
     optional_text,
     parse_xml,
     short_label,
 )
 from tui.importers.tex import decode_tex_accents
+from tui.links import web_url
 from tui.models import Paper, clean_text, paper_key, split_arxiv_id
 
 FORMAT = "arxiv-atom"
@@ -109,7 +109,7 @@ def _paper(entry: ET.Element, entry_id: str) -> tuple[Paper | None, str]:
 
     links: dict[str, str] = {}
     for link in entry.findall("atom:link", NS):
-        href = http_url(link.get("href"))
+        href = web_url(link.get("href"))
         if href is None:
             continue
         if link.get("title") == "pdf" or link.get("type") == "application/pdf":

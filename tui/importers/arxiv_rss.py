@@ -30,12 +30,12 @@ from tui.importers.common import (
     decode_input,
     dedupe,
     element_text,
-    http_url,
     optional_text,
     parse_xml,
     short_label,
 )
 from tui.importers.tex import decode_tex_accents
+from tui.links import web_url
 from tui.models import Paper, clean_text, paper_key, split_arxiv_id
 
 FORMAT = "arxiv-rss"
@@ -159,7 +159,7 @@ def _paper(item: ET.Element, channel_date: str | None) -> tuple[Paper | None, st
         updated=announced,
         categories=categories,
         links={
-            "abs": http_url(item.findtext("link")) or f"https://arxiv.org/abs/{arxiv_id}",
+            "abs": web_url(item.findtext("link")) or f"https://arxiv.org/abs/{arxiv_id}",
             "pdf": f"https://arxiv.org/pdf/{arxiv_id}",
         },
         journal_ref=optional_text(element_text(item.find("arxiv:journal_reference", NS))),

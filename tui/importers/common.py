@@ -139,16 +139,6 @@ def optional_text(text: object) -> str | None:
     return cleaned or None
 
 
-def http_url(value: object) -> str | None:
-    """The value as a URL if it is a plain http(s) URL, else None (never a javascript: link)."""
-    if not isinstance(value, str):
-        return None
-    url = clean_text(value)
-    if re.match(r"^https?://[^\s/]+", url, re.IGNORECASE) and " " not in url:
-        return url
-    return None
-
-
 def iso_date(value: object) -> str | None:
     """`2026-08-11T00:00:00.000Z` -> `2026-08-11`; None when the value is not a date."""
     if not isinstance(value, str):

@@ -22,10 +22,10 @@ from tui.importers.common import (
     clean_prose,
     decode_input,
     dedupe,
-    http_url,
     iso_date,
     optional_text,
 )
+from tui.links import web_url
 from tui.models import Paper, clean_text, paper_key, split_arxiv_id
 
 FORMAT = "hf-json"
@@ -146,7 +146,7 @@ def _paper(
     page_id = arxiv_id or hf_id
     if page_id:
         links["hf"] = HF_PAPER_URL.format(id=page_id)
-    thumbnail = http_url(wrapper.get("thumbnail"))
+    thumbnail = web_url(wrapper.get("thumbnail"))
     if thumbnail:
         links["thumbnail"] = thumbnail
 
@@ -162,9 +162,9 @@ def _paper(
         listed_on=iso_date(paper_obj.get("submittedOnDailyAt")),
         upvotes=as_int(paper_obj.get("upvotes")),
         comments=as_int(wrapper.get("numComments")),
-        github_repo=http_url(paper_obj.get("githubRepo")),
+        github_repo=web_url(paper_obj.get("githubRepo")),
         github_stars=as_int(paper_obj.get("githubStars")),
-        project_page=http_url(paper_obj.get("projectPage")),
+        project_page=web_url(paper_obj.get("projectPage")),
         ai_summary=(clean_prose(ai_summary) or None) if isinstance(ai_summary, str) else None,
         ai_keywords=ai_keywords,
         links=links,

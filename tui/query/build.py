@@ -13,11 +13,11 @@ the index frozen after.
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 from collections.abc import Callable, Iterator
 
+from tui.memory import paused_gc
 from tui.query.corpus import ChangeLog, Corpus
 from tui.query.index import FieldIndex, WordIndex
 from tui.query.scan import FieldScan, field_text
@@ -95,20 +95,16 @@ class StagedBuild:
         # the index lives as long as the searcher: freezing it (and whatever else is alive, as the
         # app does after loading) keeps the first collection after the build from walking it all
         # - a pause of a tenth of a second at 100k papers.
-        collecting = gc.isenabled()
-        gc.disable()
         try:
-            if not self.ready:
-                self._build_titles()
-            self.titles_done.set()
-            if abstracts and not self.abstracts_ready:
-                self._build_abstracts()
+            with paused_gc(keep=True):
+                if not self.ready:
+                    self._build_titles()
+                self.titles_done.set()
+                if abstracts and not self.abstracts_ready:
+                    self._build_abstracts()
         except BuildCancelled:
             return False
         finally:
-            if collecting:
-                gc.freeze()
-                gc.enable()
             with corpus.lock:
                 self._building = False
                 self._cancelled = None

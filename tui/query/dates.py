@@ -25,7 +25,6 @@ _AGE = re.compile(r"^(\d{1,5})([dwmy])$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 _YEAR = re.compile(r"^\d{4}$")
-NAMED_PERIODS: tuple[str, ...] = ("today", "yesterday", "this-week", "this-month", "this-year")
 
 
 class DateSpecError(ValueError):

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.memory import paused_gc
 from tui.models import Paper, normalise_title, paper_key
-from tui.store.db import KeyedDB, paused_gc
+from tui.store.db import KeyedDB
 from tui.store.merge import Layered, compact, differs, match, merge_paper, sanitised
 from tui.store.states import ReadTable, put_sharded
 

@@ -10,16 +10,17 @@ This is the only module that imports tinydb. It gives the rest of the store:
   `put_many` that inserts, replaces and deletes in one read-modify-write.
 - `open_db`, which opens a file, checks its schema version, runs migrations, and reports a file
   that does not parse: moved aside to `NAME.corrupt-<timestamp>` and never replaced silently.
+
+Parsing pauses the garbage collector (`tui.memory.paused_gc`).
 """
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, cast
 
@@ -30,6 +31,7 @@ from tinydb.table import Table
 
 from tui.atomic import atomic_write_bytes
 from tui.errors import StoreError
+from tui.memory import paused_gc
 
 Signature = tuple[int, int, int]
 Migration = Callable[[dict[str, dict[str, Any]]], None]
@@ -44,30 +46,6 @@ class CorruptFileError(StoreError):
         super().__init__(f"{path}: not a readable paperdeck store file ({detail})")
         self.path = path
         self.detail = detail
-
-
-@contextmanager
-def paused_gc(*, keep: bool = False) -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many objects at once.
-
-    Parsing a 100k-paper catalog creates millions of objects; the collector's passes over them
-    cost more than the parse itself (1.2 s against 0.4 s measured here), and none of them can
-    be garbage yet.
-
-    With `keep=True` the objects are long-lived (the loaded library): they are moved out of the
-    collector's sight (`gc.freeze()`) before it resumes. Otherwise the first allocations after
-    the pause trigger full collections that walk them all: two of them cost 0.6 s after loading
-    100k papers. Frozen objects are still freed by reference counting; parsed JSON has no cycles.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if keep:
-            gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def file_signature(path: Path) -> Signature | None:

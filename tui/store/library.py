@@ -39,6 +39,7 @@ from tui.actions import (
     ToggleStar,
 )
 from tui.errors import LockTimeoutError, StoreError, UnknownPaperError
+from tui.memory import paused_gc
 from tui.models import (
     DEFAULT_STATE,
     STATUSES,
@@ -56,7 +57,6 @@ from tui.store.db import (
     Migration,
     file_signature,
     open_db,
-    paused_gc,
     quarantine,
 )
 from tui.store.journal import Journal, JournalEntry, revert_fields
@@ -374,8 +374,12 @@ class Library:
 
     def set_meta(self, key: str, value: Any) -> None:
         """Store a small JSON value in meta.json."""
+        self.set_metas({key: value})
+
+    def set_metas(self, values: Mapping[str, Any]) -> None:
+        """Store several small JSON values in meta.json with one write of the file."""
         with self._write():
-            self._meta.keyed("meta").put(key, {"value": value})
+            self._meta.keyed("meta").put_many({key: {"value": v} for key, v in values.items()})
 
     # ------------------------------------------------------------------ catalog writes
 

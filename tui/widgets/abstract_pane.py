@@ -1,7 +1,8 @@
 """The abstract pane: everything known about the paper under the cursor, ready to read.
 
-Title, authors, arXiv id and version, dates, upvotes, comments, code link, project page, tags,
-note, then the abstract and the AI summary. The pane receives a Paper and its State and builds
+Title, authors, the facts `tui.facts` states (arXiv id and version, dates, upvotes, comments,
+code link, project page, status, tags, note; the same lines `paperdeck show` prints), then the
+abstract and the AI summary. The pane styles them; it receives a Paper and its State and builds
 `Content` from plain strings (never markup), so hostile text shows literally. `enter` on the
 list focuses it for scrolling; the screen sends focus back on `esc`.
 """
@@ -17,6 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
 
+from tui.facts import paper_facts
 from tui.models import Paper, State
 from tui.widgets.scrolling import set_scroll_height
 from tui.widgets.text import safe_text
@@ -34,41 +36,33 @@ def describe_paper(paper: Paper | None, state: State | None) -> Content:
     if paper.authors:
         parts += [(safe_text(", ".join(paper.authors)), "$text-secondary"), "\n"]
 
-    facts: list[str] = []
-    if paper.arxiv_id:
-        version = f"v{paper.version}" if paper.version else ""
-        facts.append(f"arXiv:{paper.arxiv_id}{version}")
-    if paper.published:
-        facts.append(f"published {paper.published}")
-    if paper.listed_on and paper.listed_on != paper.published:
-        facts.append(f"listed {paper.listed_on}")
-    if paper.upvotes is not None:
-        facts.append(f"▲ {paper.upvotes}")
-    if paper.comments:
-        facts.append(f"{paper.comments} comments")
-    if paper.categories:
-        facts.append(" ".join(paper.categories[:4]))
-    if facts:
-        parts += [(safe_text(" · ".join(facts)), "$text-muted"), "\n"]
-
-    if paper.github_repo:
-        stars = f" (★ {paper.github_stars})" if paper.github_stars else ""
-        parts += [("code ", "bold"), safe_text(paper.github_repo + stars), "\n"]
-    if paper.project_page:
-        parts += [("project ", "bold"), safe_text(paper.project_page), "\n"]
-
-    status_line = f"status: {state.status}" + ("  ★ starred" if state.starred else "")
-    parts += [(status_line, "$text-accent"), "\n"]
-    if state.tags:
-        parts += [("tags: ", "bold"), (safe_text(", ".join(state.tags)), "$text-success"), "\n"]
-    if state.note:
-        parts += [("note: ", "bold"), (safe_text(state.note, keep_newlines=True), "italic"), "\n"]
+    for label, value in paper_facts(paper, state, max_categories=4):
+        parts += [*_styled_fact(label, value), "\n"]
 
     parts.append("\n")
     parts.append(safe_text(paper.abstract, keep_newlines=True) or "(no abstract)")
     if paper.ai_summary:
         parts += ["\n\n", ("AI summary ", "bold"), (safe_text(paper.ai_summary), "$text-muted")]
     return Content.assemble(*parts)
+
+
+_LABELS: dict[str, tuple[str, str]] = {
+    "code": ("code ", ""),
+    "project": ("project ", ""),
+    "tags": ("tags: ", "$text-success"),
+    "note": ("note: ", "italic"),
+}
+"""How the pane shows a labelled fact: the label's text (in bold), then the value's style."""
+
+
+def _styled_fact(label: str, value: str) -> list[str | tuple[str, str]]:
+    if label == "":
+        return [(safe_text(value), "$text-muted")]
+    if label == "status":
+        return [(safe_text(f"status: {value}"), "$text-accent")]
+    shown, style = _LABELS.get(label, (f"{label}: ", ""))
+    text = safe_text(value, keep_newlines=label == "note")
+    return [(shown, "bold"), (text, style) if style else text]
 
 
 class AbstractPane(ScrollView, can_focus=True):

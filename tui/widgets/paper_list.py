@@ -27,6 +27,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.facts import first_authors
 from tui.models import DEFAULT_STATE, Paper, State
 from tui.widgets.scrolling import set_scroll_height
 from tui.widgets.text import safe_text
@@ -45,17 +46,6 @@ STATUS_GLYPHS: Mapping[str, str] = {"inbox": " ", "later": "◆", "done": "✓",
 
 NOTE_GLYPH = "✎"
 """Shown before a row's tags when the paper has a note."""
-
-
-def short_authors(authors: Sequence[str]) -> str:
-    """`A` / `A, B` / `A et al.`: the first author(s) as a row shows them."""
-    if not authors:
-        return ""
-    if len(authors) == 1:
-        return authors[0]
-    if len(authors) == 2:
-        return f"{authors[0]}, {authors[1]}"
-    return f"{authors[0]} et al."
 
 
 def _fit(segments: list[Segment], width: int, pad_style: Style | None = None) -> Strip:
@@ -411,7 +401,7 @@ class PaperList(ScrollView, can_focus=True):
             segments.append(Segment(_cells(" " + tags, tags_w), row + style("tags")))
         if authors_w:
             segments.append(
-                Segment(_cells(" " + safe_text(short_authors(paper.authors)), authors_w), meta)
+                Segment(_cells(" " + safe_text(first_authors(paper.authors)), authors_w), meta)
             )
         date = safe_text(paper.date or "")[:10]
         segments.append(Segment(" " + date.rjust(10), meta))

@@ -13,7 +13,6 @@ both are set in normal use.
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable, Collection
 from functools import partial
@@ -24,6 +23,7 @@ from textual.dom import DOMNode
 from textual.worker import get_current_worker
 
 from tui.errors import PaperdeckError
+from tui.memory import freeze_long_lived
 from tui.messages import LibraryFailed, LibraryLoaded, PreviewLoaded, TextsLoaded
 from tui.screens.triage.threads import run_in_thread
 
@@ -154,7 +154,7 @@ class LibraryLoader:
             return
         if not _wait(self.abstract_index, stopped) or not searcher.build(cancelled=stopped):
             return
-        gc.freeze()  # the index is millions of long-lived objects too
+        freeze_long_lived()  # the index is millions of long-lived objects too
         self.save_startup_page(library)  # the next start paints from it at once
 
 

@@ -11,7 +11,6 @@ answer, when it arrives, replaces the guess.
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections import Counter
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
@@ -28,6 +27,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.actions import Action, EditTags, RenameTag, SetNote, SetStatus, ToggleStar
 from tui.errors import PaperdeckError
+from tui.memory import freeze_long_lived
 from tui.messages import (
     LibraryFailed,
     LibraryLoaded,
@@ -238,9 +238,9 @@ class TriageScreen(Screen[None]):
             # may reach them) are newer than what the loader read.
             self.snapshot.replace(self.triage.take_preview_changes())
             self.snapshot.replace({pid: preview.state(pid) for pid in preview.papers})
-        # 100k papers make one full collection pause the UI for ~0.17 s; they live as long
-        # as the app, so move them out of the collector's sight.
-        gc.freeze()
+        # A full collection over a large library pauses the UI for a good part of a second;
+        # the papers live as long as the app, so move them out of the collector's sight.
+        freeze_long_lived()
         if self.searcher is None:
             self.searcher = message.searcher
         self._start_library(library)

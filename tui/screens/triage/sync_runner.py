@@ -1,7 +1,8 @@
 """Sync from the interface (`S`): `tui.sync.run_sync` in a thread worker, progress to the footer.
 
-The runner posts `SyncProgressed` (coalesced: a newer one replaces an unhandled older one) and
-`SyncFinished` with a one-line-per-feed summary. Quitting sets the cancel event, so a sync in
+The same whole sync as `paperdeck sync`: the feeds, then the configured reading list. The
+runner posts `SyncProgressed` (coalesced: a newer one replaces an unhandled older one) and
+`SyncFinished` with the report's summary (a line per feed, then the reading list's). Quitting sets the cancel event, so a sync in
 flight stops at the next request instead of holding the app open.
 """
 
@@ -58,9 +59,9 @@ class SyncRunner:
 
         owner = self._owner
 
-        def progress(feed: str, done: int, total: int | None, text: str) -> None:
+        def progress(step: str, done: int, total: int | None, text: str) -> None:
             amount = f"{done}/{total}" if total else str(done)
-            owner.post_message(SyncProgressed(f"{feed} {amount} · {text}"))
+            owner.post_message(SyncProgressed(f"{step} {amount} · {text}"))
 
         try:
             report = run_sync(library, config, progress=progress, cancel=cancel)
@@ -72,6 +73,6 @@ class SyncRunner:
                 SyncFinished(f"sync failed: {exc!r}", ok=False, papers_changed=False)
             )
             return
-        lines = report.summary_lines() or ["no feeds configured"]
-        changed = bool(report.added or report.updated)
-        owner.post_message(SyncFinished("\n".join(lines), ok=report.ok, papers_changed=changed))
+        owner.post_message(
+            SyncFinished(report.summary, ok=report.ok, papers_changed=report.changed)
+        )
