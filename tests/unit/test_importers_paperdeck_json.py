@@ -15,6 +15,7 @@ import pytest
 
 from tui.cli import main
 from tui.demo import fill_demo_if_empty
+from tui.errors import InputFormatError
 from tui.importers import detect_format, parse_bytes, parse_file
 from tui.importers.paperdeck_json import FORMAT
 from tui.models import State
@@ -265,3 +266,18 @@ def test_a_non_object_among_records_is_rejected_not_fatal() -> None:
     assert parsed.format == FORMAT
     assert [p.id for p in parsed.papers] == ["arxiv:2206.00927"]
     assert parsed.rejected == [("record 2", "not a JSON object")]
+
+
+def test_a_reading_list_file_is_refused_with_a_hint(tmp_path: Path) -> None:
+    from tui.readinglist import FORMAT_NAME
+
+    path = tmp_path / "list.json"
+    path.write_text(
+        json.dumps({"format": FORMAT_NAME, "version": 1, "papers": [record()]}), "utf-8"
+    )
+    with pytest.raises(InputFormatError) as info:
+        parse_file(path)
+    assert str(info.value) == (
+        f"{path}: a paperdeck reading list, not a paper list; merge it with "
+        "`paperdeck sync --list FILE`"
+    )

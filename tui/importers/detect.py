@@ -30,6 +30,9 @@ from tui.importers.hf_page import looks_like_hf_page, parse_hf_page
 from tui.importers.paperdeck_json import FORMAT as OWN_JSON
 from tui.importers.paperdeck_json import is_own_export, parse_paperdeck_payload
 
+READING_LIST_FORMAT = "paperdeck-reading-list"
+"""The `format` value of a reading-list file (see `readinglist`, which owns that format)."""
+
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """The largest file `parse_file` reads: ten times a 100k-paper export, far beyond any feed."""
 
@@ -49,7 +52,7 @@ def detect_format(data: str | bytes, name: str = DEFAULT_NAME) -> str:
     text = decode_input(data, name)
     head = text.lstrip()
     if head[:1] in "[{":
-        return OWN_JSON if is_own_export(load_json(text, name)) else "hf-json"
+        return _json_format(load_json(text, name), name)
     if head.startswith("<"):
         prolog = _PROLOG_NOISE.sub("", head[:8192]).lstrip()
         if _HTML_DOCTYPE.match(prolog):
@@ -81,7 +84,7 @@ def parse_bytes(
     if text.lstrip()[:1] in "[{":
         # Load once: an own export may be a whole library, too big to parse twice.
         payload: Any = load_json(text, name)
-        if is_own_export(payload):
+        if _json_format(payload, name) == OWN_JSON:
             return parse_paperdeck_payload(payload)
         return parse_hf_json(text, name=name)
     fmt = detect_format(text, name)
@@ -151,6 +154,19 @@ def _too_big(file: Path, limit: int) -> InputFormatError:
     return InputFormatError(
         f"{file}: larger than the {limit // (1024 * 1024)} MB import limit; not read"
     )
+
+
+def _json_format(payload: Any, name: str) -> str:
+    """paperdeck's own export, else Hugging Face JSON; a reading list is refused with a hint."""
+    if is_own_export(payload):
+        return OWN_JSON
+    if isinstance(payload, dict) and payload.get("format") == READING_LIST_FORMAT:
+        # Its papers would otherwise be read as Hugging Face ones (with made-up HF links).
+        raise InputFormatError(
+            f"{name}: a paperdeck reading list, not a paper list; merge it with "
+            "`paperdeck sync --list FILE`"
+        )
+    return "hf-json"
 
 
 def _html_error(name: str) -> InputFormatError:
