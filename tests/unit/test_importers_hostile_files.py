@@ -125,3 +125,32 @@ def test_good_files_beside_a_fifo_are_still_imported(tmp_path: Path, fixtures_di
     assert result.returncode == 1
     assert "FIFO" in result.stderr
     assert "5 added" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        '[{"paper": {"id": "2601.00001", "title": "Lone \\ud800 surrogate",'
+        ' "authors": [{"name": "X \\udfff"}]}}]',
+        '[{"id": "arxiv:2601.00001", "arxiv_id": "2601.00001", "title": "Lone \\ud800 surrogate",'
+        ' "authors": ["X \\udfff"], "sources": [], "status": "later", "starred": false,'
+        ' "tags": ["t\\ud800"], "note": "n\\udc00"}]',
+    ],
+    ids=["hf-json", "paperdeck-json"],
+)
+def test_a_lone_surrogate_in_json_is_stored_as_a_replacement_character(
+    tmp_path: Path, data: str
+) -> None:
+    """JSON may escape a lone surrogate, which UTF-8 cannot hold: the store's write crashed."""
+    from tui.store import Library
+
+    path = tmp_path / "papers.json"
+    path.write_text(data, "utf-8")
+    home = tmp_path / "home"
+    result = run_import(home, path)
+    assert result.returncode == 0, result.stderr
+    assert "1 added" in result.stdout
+    with Library.open(home) as lib:
+        paper = lib.papers()["arxiv:2601.00001"]
+        assert paper.title == "Lone \ufffd surrogate"
+        assert paper.authors == ["X \ufffd"]

@@ -94,3 +94,9 @@ def test_importers_strip_them_from_titles_authors_and_abstracts() -> None:
     assert paper.abstract == "An abstract with hidden text."
     assert paper.authors == ["Ada Lovelace", "علي"]
     assert paper.ai_keywords == ["diffusion"]
+
+
+def test_a_lone_surrogate_becomes_a_replacement_character() -> None:
+    assert clean_text("a\ud800b \udfff") == "a\ufffdb \ufffd"
+    assert clean_multiline("a\ud800\nb") == "a\ufffd\nb"
+    clean_text("x\udc80").encode("utf-8")  # writable as UTF-8 now

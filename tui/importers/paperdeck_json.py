@@ -49,7 +49,7 @@ FORMAT = OWN_EXPORT_FORMAT
 
 # Keys an export record always has and no Hugging Face object has all of.
 _MARKER_KEYS = frozenset({"id", "title", "sources", "status", "starred", "note"})
-_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+_STAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")
 _TITLE_KEY = re.compile(r"^title:[0-9a-f]{16}$")
 _TEXT_LISTS = ("authors", "categories", "ai_keywords", "sources")
 
