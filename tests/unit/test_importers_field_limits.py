@@ -112,3 +112,21 @@ def test_a_huge_note_in_an_own_export_is_cut(
     assert "1 note cut to 100,000 characters" in out
     with Library.open(home) as lib:
         assert len(lib.state("arxiv:2206.00927").note) == models.NOTE_MAX_CHARS
+
+
+def test_a_huge_abstract_is_cut_before_it_is_cleaned() -> None:
+    """An 8 MB abstract of short words: cleaning it whole held every word as a piece in memory
+    (about 20 times the input); only the start of a raw text is cleaned now."""
+    import tracemalloc
+
+    data = hf_json(title="T " * 200_000, summary="word " * 1_600_000)
+    tracemalloc.start()
+    try:
+        parsed = parse_bytes(data, "big.json")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "1 abstract cut to 50,000 characters" in parsed.cut_summary()
+    assert peak < 6 * len(data), (
+        f"parsing took {peak / 2**20:.0f} MB for {len(data) / 2**20:.0f} MB"
+    )

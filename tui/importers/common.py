@@ -162,16 +162,28 @@ def element_text(element: ET.Element | None) -> str | None:
 _TEX_SPECIAL = re.compile(r"\\([$%&_#])")
 
 
+PRECUT_CHARS = 4 * NOTE_MAX_CHARS
+"""How much of one raw text is cleaned at all: four times the longest field limit, so the cap
+still reports what it cut, while a 200 MB abstract is not run through half a dozen regular
+expressions (each whitespace run a piece in memory: gigabytes) only to be cut afterwards."""
+
+
+def precut(text: object) -> str:
+    """The start of a raw text, before cleaning (see `PRECUT_CHARS`)."""
+    raw = "" if text is None else str(text)
+    return raw if len(raw) <= PRECUT_CHARS else raw[:PRECUT_CHARS]
+
+
 def clean_prose(text: object) -> str:
     """A title or abstract as stored: TeX-escaped specials unescaped, whitespace collapsed."""
-    return clean_text(_TEX_SPECIAL.sub(r"\1", clean_text(text)))
+    return clean_text(_TEX_SPECIAL.sub(r"\1", clean_text(precut(text))))
 
 
 def optional_text(text: object) -> str | None:
     """`clean_text`, but None for missing or blank values."""
     if text is None:
         return None
-    cleaned = clean_text(text)
+    cleaned = clean_text(precut(text))
     return cleaned or None
 
 

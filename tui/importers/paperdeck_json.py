@@ -31,6 +31,7 @@ from tui.importers.common import (
     http_url,
     iso_date,
     optional_text,
+    precut,
 )
 from tui.importers.hf_json import load_json
 from tui.models import (
@@ -101,7 +102,7 @@ class _Rejected(Exception):
 
 
 def _paper(record: dict[str, Any]) -> Paper:
-    title = clean_text(record["title"]) if isinstance(record.get("title"), str) else ""
+    title = clean_text(precut(record["title"])) if isinstance(record.get("title"), str) else ""
     if not title:
         raise _Rejected("no title")
     raw_id = record.get("id")
@@ -138,7 +139,7 @@ def _paper(record: dict[str, Any]) -> Paper:
         arxiv_id=arxiv_id,
         version=version if version else None,
         authors=lists["authors"],
-        abstract=clean_text(record["abstract"]) if isinstance(record.get("abstract"), str) else "",
+        abstract=_body(record.get("abstract")),
         published=iso_date(record.get("published")),
         updated=iso_date(record.get("updated")),
         listed_on=iso_date(record.get("listed_on")),
@@ -181,7 +182,7 @@ def _state(record: dict[str, Any], now: float) -> State | None:
     tags = sorted(
         {tag for tag in (normalise_tag(t) for t in raw_tags if isinstance(t, str)) if tag}
     )
-    state = State(status=status, starred=starred, tags=tags, note=clean_multiline(note))
+    state = State(status=status, starred=starred, tags=tags, note=clean_multiline(precut(note)))
     if status != "inbox":
         state.times["status"] = now
     if starred:
@@ -191,6 +192,10 @@ def _state(record: dict[str, Any], now: float) -> State | None:
     for tag in tags:
         state.times[f"tag:{tag}"] = now
     return None if state.is_default else state
+
+
+def _body(value: object) -> str:
+    return clean_text(precut(value)) if isinstance(value, str) else ""
 
 
 def _text(value: object) -> str | None:
