@@ -9,6 +9,7 @@ no traceback reaches the user.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -187,12 +188,7 @@ def cmd_import(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _import_states(
-    lib: Library,
-    papers: Sequence[Paper],
-    states: dict[str, State],
-    name: str,
-    *,
-    dry_run: bool,
+    lib: Library, papers: Sequence[Paper], states: dict[str, State], name: str, *, dry_run: bool
 ) -> str:
     """Bring the decisions of an own export into the papers that have no state yet, as one
     undoable step; papers the user here already decided keep their own."""
@@ -200,45 +196,33 @@ def _import_states(
     from tui.models import paper_key
 
     wanted: dict[str, State] = {}
-    for paper in papers:
-        given = states.get(paper.id)
-        if given is None:
-            continue
-        # The store may have keyed the paper anew (by arXiv id, or by title in a fresh library).
+    for paper in (p for p in papers if p.id in states):
+        # The store may have keyed the paper anew (by arXiv id, or by title in a fresh library);
+        # on a dry run a paper missing from the catalog is one the import would add.
+        found = paper.id if dry_run else None
         for candidate in (paper.id, paper_key(paper.arxiv_id, paper.title), paper.arxiv_id or ""):
-            try:
-                wanted[lib.resolve(candidate)] = given
+            with contextlib.suppress(UnknownPaperError):
+                found = lib.resolve(candidate)
                 break
-            except UnknownPaperError:
-                continue
-        else:
-            if dry_run:  # a paper this import would add: it has no state yet
-                wanted[paper.id] = given
-    kept = sum(1 for pid in wanted if not lib.state(pid).is_default)
-    if dry_run:
-        return (
-            f"  states: would bring status, star, tags and note into {len(wanted) - kept} "
-            f"papers; {kept} would keep their own"
-        )
-    entry = lib.apply_states(
-        wanted,
-        f"import states from {name}",
-        merge=lambda current, given: given.copy() if current.is_default else current,
-    )
-    took = set(entry.changes) if entry else set()
+        if found:
+            wanted[found] = states[paper.id]
 
     def decided(st: State) -> tuple[object, ...]:
         return (st.status, st.starred, sorted(st.tags), st.note)
 
-    same = sum(
-        1
-        for pid, st in wanted.items()
-        if pid not in took and decided(lib.state(pid)) == decided(st)
+    own = [pid for pid in wanted if not lib.state(pid).is_default]
+    same = sum(decided(lib.state(pid)) == decided(wanted[pid]) for pid in own)
+    counts = f"{same} had them already, {len(own) - same} kept their own"
+    if dry_run:
+        n = len(wanted) - len(own)
+        return f"  states: would bring status, star, tags and note into {n} papers; {counts}"
+    entry = lib.apply_states(
+        wanted,
+        f"import states from {name}",
+        merge=lambda now, given: now if not now.is_default else given.copy(),
     )
-    return (
-        f"  states: {len(took)} papers took their status, star, tags and note from the file; "
-        f"{same} had them already, {len(wanted) - len(took) - same} kept their own"
-    )
+    took = len(entry.changes) if entry else 0
+    return f"  states: {took} papers took their status, star, tags and note from the file; {counts}"
 
 
 def cmd_list(lib: Library, args: argparse.Namespace) -> int:
