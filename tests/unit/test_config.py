@@ -156,7 +156,9 @@ def test_config_default_constructor_matches_missing_file(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    "key", ["timeout", "backoff", "max_wait", "arxiv_delay"], ids=lambda key: key
+    "key",
+    ["timeout", "backoff", "max_wait", "arxiv_delay", "deadline", "max_response_mb"],
+    ids=lambda key: key,
 )
 @pytest.mark.parametrize("value", ["inf", "+inf", "-inf", "nan", "-1.0", "1e300", "10000000"])
 def test_network_numbers_must_be_finite_and_sane(tmp_path: Path, key: str, value: str) -> None:

@@ -2,7 +2,8 @@
 
 They reorder text (U+202E shows "gpj.exe" as "exe.jpg"), hide it (U+200B, tag characters), or
 are measured differently by the terminal and the layout, which pushes columns out of line.
-Legitimate right-to-left text - Arabic and Hebrew letters - is kept as it is.
+Legitimate right-to-left text - Arabic and Hebrew letters - is kept as it is, and so are the
+joiners ZWNJ and ZWJ, which Persian and Indic spelling and emoji sequences need.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ INVISIBLE = {
     "\u061c": "arabic letter mark",
     "\u180e": "mongolian vowel separator",
     "\u200b": "zero width space",
-    "\u200d": "zero width joiner",
     "\u200e": "left-to-right mark",
     "\u200f": "right-to-left mark",
     "\u202a": "left-to-right embedding",
@@ -61,6 +61,7 @@ def test_each_invisible_character_is_removed(char: str) -> None:
         "מודלי דיפוזיה",  # Hebrew
         "می\u200cخواهم",  # Persian with ZWNJ, which its spelling needs
         "Schrödinger Bridges 🚀 for 👍🏽 flows",  # emoji and a skin-tone modifier
+        "👩\u200d🔬 scientists",  # a ZWJ emoji sequence: ZWJ is kept (scripts and emoji need it)
         "Ǆemal's naïve café",
     ],
 )
@@ -85,7 +86,7 @@ def test_importers_strip_them_from_titles_authors_and_abstracts() -> None:
                 "title": "Sneaky \u202egpj.exe\u202c title\u200b",
                 "summary": "An \u2066abstract\u2069 with \ufeffhidden\U000e0041 text.",
                 "authors": [{"name": "Ada\u200f Lovelace"}, {"name": "\u061cعلي"}],
-                "ai_keywords": ["diff\u200dusion"],
+                "ai_keywords": ["diff\u2060usion"],
             }
         }
     ]
