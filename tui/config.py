@@ -81,6 +81,8 @@ _FEED_KEYS: dict[str, frozenset[str]] = {
     "arxiv": frozenset({"source", "name", "query", "max_results", "page_size"}),
     "arxiv-rss": frozenset({"source", "name", "category", "announce_types"}),
 }
+_NUMBER_CEILING = 1_000_000.0
+"""The bound of a config number that names no tighter one: finite and far beyond any use."""
 _TOP_KEYS = frozenset({"theme", "reading_list", "keymap", "network", "feeds"})
 _NETWORK_KEYS = frozenset(
     {
@@ -190,14 +192,23 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     if not isinstance(network, dict):
         checker.fail("network", "must be a table")
     checker.no_unknown_keys(network, _NETWORK_KEYS, "network.")
-    config.http_timeout = checker.number(network, "timeout", "network.timeout", 20.0, minimum=0.01)
-    config.http_retries = checker.integer(network, "retries", "network.retries", 3, minimum=0)
-    config.http_backoff = checker.number(network, "backoff", "network.backoff", 1.0, minimum=0.0)
+    # Every number has a sane range: `inf`, `nan` and 1e300 are valid TOML but would make a
+    # sleep or a timeout raise deep inside a sync (an hour is already far more than any server
+    # deserves).
+    config.http_timeout = checker.number(
+        network, "timeout", "network.timeout", 20.0, minimum=0.01, maximum=3600.0
+    )
+    config.http_retries = checker.integer(
+        network, "retries", "network.retries", 3, minimum=0, maximum=20
+    )
+    config.http_backoff = checker.number(
+        network, "backoff", "network.backoff", 1.0, minimum=0.0, maximum=3600.0
+    )
     config.http_max_wait = checker.number(
-        network, "max_wait", "network.max_wait", 30.0, minimum=0.0
+        network, "max_wait", "network.max_wait", 30.0, minimum=0.0, maximum=3600.0
     )
     config.arxiv_delay = checker.number(
-        network, "arxiv_delay", "network.arxiv_delay", 3.0, minimum=0.0
+        network, "arxiv_delay", "network.arxiv_delay", 3.0, minimum=0.0, maximum=3600.0
     )
     config.http_deadline = checker.number(
         network, "deadline", "network.deadline", 120.0, minimum=1.0
@@ -247,11 +258,30 @@ class _Checker:
         return value
 
     def number(
-        self, table: dict[str, Any], key: str, where: str, default: float, *, minimum: float
+        self,
+        table: dict[str, Any],
+        key: str,
+        where: str,
+        default: float,
+        *,
+        minimum: float,
+        maximum: float = _NUMBER_CEILING,
     ) -> float:
+        """A finite int or float in `minimum..maximum`, else a one-line error naming `where`.
+
+        `inf`, `-inf` and `nan` fail the range check itself (nan compares false), and the
+        check is made before `float()`, so a huge TOML integer cannot overflow.
+        """
         value = table.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-            self.fail(where, f"must be a number >= {minimum:g}, not {_show(value)}")
+        in_range = (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and minimum <= value <= maximum
+        )
+        if not in_range:
+            self.fail(
+                where, f"must be a finite number in {minimum:g}..{maximum:g}, not {_show(value)}"
+            )
         return float(value)
 
     def integer(

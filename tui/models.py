@@ -11,7 +11,8 @@ import hashlib
 import re
 import time
 import unicodedata
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -83,6 +84,99 @@ def clean_multiline(text: object) -> str:
         return ""
     lines = [_WS.sub(" ", terminal_safe(line)).strip() for line in str(text).splitlines()]
     return "\n".join(lines).strip()
+
+
+# -- field limits -------------------------------------------------------------------------------
+# What one field may hold. Real papers stay far below (titles run to a few hundred characters,
+# abstracts to a few thousand, author lists to a few thousand names in particle physics); a
+# hostile 200 MB abstract or 2 MB title would make every filter and every repaint crawl.
+# Import caps what it builds (`importers.common.ParseResult`); the store's merge is to use the
+# same limits.
+TITLE_MAX_CHARS = 1_000
+"""Longest title kept (also `arxiv_comment` and `journal_ref`)."""
+ABSTRACT_MAX_CHARS = 50_000
+"""Longest abstract kept (also the AI summary)."""
+AUTHORS_MAX = 1_000
+"""Most author names kept per paper (also categories and AI keywords)."""
+AUTHOR_MAX_CHARS = 300
+"""Longest author name kept (also one category or keyword)."""
+NOTE_MAX_CHARS = 100_000
+"""Longest note kept when a note arrives from a file (the own export, a reading list)."""
+
+_CUT_MARK = "…"
+
+
+def cut_text(text: str, limit: int) -> str:
+    """`text` if it fits in `limit` characters, else its start and an ellipsis (`limit` in all)."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - len(_CUT_MARK)].rstrip() + _CUT_MARK
+
+
+# Every capped Paper text, with its limit and how a report names it (singular, plural).
+_TEXT_LIMITS: tuple[tuple[str, int, str, str], ...] = (
+    ("title", TITLE_MAX_CHARS, "title", "titles"),
+    ("abstract", ABSTRACT_MAX_CHARS, "abstract", "abstracts"),
+    ("ai_summary", ABSTRACT_MAX_CHARS, "AI summary", "AI summaries"),
+    ("arxiv_comment", TITLE_MAX_CHARS, "arXiv comment", "arXiv comments"),
+    ("journal_ref", TITLE_MAX_CHARS, "journal reference", "journal references"),
+)
+# Every capped Paper list, and how a report names the list, one entry and many entries.
+_LIST_LIMITS: tuple[tuple[str, str, str, str], ...] = (
+    ("authors", "author list", "name", "names"),
+    ("categories", "category list", "category", "categories"),
+    ("ai_keywords", "keyword list", "keyword", "keywords"),
+)
+
+
+def limit_paper(paper: Paper) -> tuple[Paper, list[str]]:
+    """The paper with every text within the field limits, and the keys of what was cut.
+
+    A key is a field name (`title`, `abstract`, `authors` when the list was too long) or
+    `<list>:entry` when entries of a list were too long; `describe_cuts` words a count of them.
+    The paper itself is returned (not a copy) when nothing needed cutting.
+    """
+    changes: dict[str, Any] = {}
+    cut: list[str] = []
+    for name, limit, _, _ in _TEXT_LIMITS:
+        value = getattr(paper, name)
+        if isinstance(value, str) and len(value) > limit:
+            changes[name] = cut_text(value, limit)
+            cut.append(name)
+    for name, _, _, _ in _LIST_LIMITS:
+        values: list[str] = getattr(paper, name)
+        if len(values) > AUTHORS_MAX:
+            values = values[:AUTHORS_MAX]
+            cut.append(name)
+        if any(len(v) > AUTHOR_MAX_CHARS for v in values):
+            values = [cut_text(v, AUTHOR_MAX_CHARS) for v in values]
+            cut.append(f"{name}:entry")
+        if values is not getattr(paper, name):
+            changes[name] = list(values)
+    if not changes:
+        return paper, cut
+    return replace(paper, **changes), cut
+
+
+def describe_cuts(counts: Mapping[str, int]) -> str:
+    """`{"title": 2}` -> "2 titles cut to 1,000 characters" (parts joined by "; ")."""
+    parts: list[str] = []
+    for name, limit, one, many in _TEXT_LIMITS:
+        if counts.get(name):
+            n = counts[name]
+            parts.append(f"{n} {one if n == 1 else many} cut to {limit:,} characters")
+    for name, label, entry, entries in _LIST_LIMITS:
+        if counts.get(name):
+            n = counts[name]
+            parts.append(f"{n} {label}{'' if n == 1 else 's'} cut to {AUTHORS_MAX:,} {entries}")
+        if counts.get(f"{name}:entry"):
+            n = counts[f"{name}:entry"]
+            papers = "paper" if n == 1 else "papers"
+            parts.append(f"{n} {papers} with a {entry} cut to {AUTHOR_MAX_CHARS:,} characters")
+    if counts.get("note"):
+        n = counts["note"]
+        parts.append(f"{n} note{'' if n == 1 else 's'} cut to {NOTE_MAX_CHARS:,} characters")
+    return "; ".join(parts)
 
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")

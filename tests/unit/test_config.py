@@ -150,3 +150,55 @@ def test_not_utf8_is_reported(tmp_path: Path) -> None:
 
 def test_config_default_constructor_matches_missing_file(tmp_path: Path) -> None:
     assert load_config(tmp_path / "none.toml") == Config()
+
+
+# -- network numbers must be finite and in range (issue 10, item 17) -------------------------
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["timeout", "backoff", "max_wait", "arxiv_delay", "deadline", "max_response_mb"],
+    ids=lambda key: key,
+)
+@pytest.mark.parametrize("value", ["inf", "+inf", "-inf", "nan", "-1.0", "1e300", "10000000"])
+def test_network_numbers_must_be_finite_and_sane(tmp_path: Path, key: str, value: str) -> None:
+    path = write(tmp_path, f"[network]\n{key} = {value}\n")
+    with pytest.raises(InputFormatError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: network.{key} must be a finite number in ")
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("value", ["-1", "1000000", "99999999999999999999"])
+def test_network_retries_must_be_in_range(tmp_path: Path, value: str) -> None:
+    path = write(tmp_path, f"[network]\nretries = {value}\n")
+    with pytest.raises(InputFormatError, match=r"network\.retries must be a whole number 0\.\.20"):
+        load_config(path)
+
+
+def test_network_numbers_at_their_bounds_are_accepted(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "[network]\ntimeout = 3600\nretries = 20\nbackoff = 0\nmax_wait = 3600.0\n"
+        "arxiv_delay = 0.0\n",
+    )
+    config = load_config(path)
+    assert (config.http_timeout, config.http_retries, config.http_backoff) == (3600.0, 20, 0.0)
+    assert (config.http_max_wait, config.arxiv_delay) == (3600.0, 0.0)
+
+
+def test_an_infinite_timeout_is_one_line_on_the_command_line(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    # The base URL is a closed local port: a regression must not reach the network.
+    (home / "config.toml").write_text(
+        '[network]\ntimeout = inf\nretries = 0\nhf_base_url = "http://127.0.0.1:9"\n', "utf-8"
+    )
+    code = main(["sync", "--dry-run"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith(f"paperdeck: {home / 'config.toml'}: network.timeout must be"), err
+    assert err.count("\n") == 1

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from tui.cli import main
 from tui.errors import UsageError
 from tui.query import QuerySyntaxError, parse
 from tui.query.dates import Bounds, resolve
@@ -22,6 +24,7 @@ from tui.query.nodes import (
     Phrase,
     Word,
 )
+from tui.query.parser import MAX_DEPTH
 
 
 def test_empty_query_matches_everything() -> None:
@@ -244,3 +247,42 @@ def test_without_field_drops_the_field_from_words_and_phrases_only() -> None:
 @pytest.mark.parametrize("text", ["", "is:starred tag:x", "title:diffusion", "abstract:solver"])
 def test_without_field_is_none_when_there_is_nothing_to_drop_or_nothing_left(text: str) -> None:
     assert parse(text).without_field("abstract") is None
+
+
+# -- deep nesting (issue 10, item 17) ------------------------------------------------------
+
+
+def test_nesting_up_to_the_limit_parses() -> None:
+    text = "(" * MAX_DEPTH + "diffusion" + ")" * MAX_DEPTH
+    assert parse(text).root == parse("diffusion").root
+    assert parse("NOT " * MAX_DEPTH + "a").root is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("(" * 250 + "a" + ")" * 250, MAX_DEPTH),
+        ("x " + "(" * 5000 + "a", 2 + MAX_DEPTH),
+        ("NOT " * 1000 + "a", 4 * MAX_DEPTH),
+        ("-" * 2000 + "a", MAX_DEPTH),
+        ("(-" * 400 + "a", MAX_DEPTH),
+    ],
+    ids=["parens", "unclosed-parens", "not-chain", "minus-chain", "mixed"],
+)
+def test_deeper_nesting_is_a_syntax_error_at_its_position(text: str, position: int) -> None:
+    with pytest.raises(QuerySyntaxError) as info:
+        parse(text)
+    assert info.value.position == position
+    assert "nested too deeply" in str(info.value)
+    assert str(info.value).startswith(f"position {position + 1}: ")
+
+
+def test_deep_nesting_on_the_command_line_is_one_line_and_exit_2(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["list", "(" * 250 + "a" + ")" * 250])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert err.startswith("paperdeck: position 33: nested too deeply")
+    assert err.count("\n") == 1

@@ -4,7 +4,8 @@ The importers turn untrusted bytes into `Paper` records. This module owns the ru
 follow: input is UTF-8 (a BOM, or a UTF-16 file with a BOM, is accepted), damaged input raises
 `InputFormatError` with a one-line message that names the file, XML with a DOCTYPE is refused
 (the stdlib parser would expand entities), every string goes through `models.clean_text`, only
-http(s) URLs survive, and a count is kept only within 0..MAX_COUNT (`as_int`).
+http(s) URLs survive, a count is kept only within 0..MAX_COUNT (`as_int`), and every field is
+cut to the limits in `models` (see `ParseResult`).
 """
 
 from __future__ import annotations
@@ -15,10 +16,21 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tui.errors import InputFormatError
-from tui.models import Paper, clean_text
+from tui.models import (
+    NOTE_MAX_CHARS,
+    Paper,
+    State,
+    clean_text,
+    cut_text,
+    describe_cuts,
+    limit_paper,
+)
 
 FORMATS: tuple[str, ...] = ("hf-page", "hf-json", "arxiv-atom", "arxiv-rss")
-"""Every format the importers read, by the name that goes into `Paper.sources`."""
+"""Every source format the importers read, by the name that goes into `Paper.sources`."""
+
+OWN_EXPORT_FORMAT = "paperdeck-json"
+"""paperdeck's own JSON export: read back as it was written, so it never becomes a source."""
 
 DEFAULT_NAME = "<input>"
 """What error messages call the input when the caller gave no file name."""
@@ -36,7 +48,12 @@ class ParseResult:
     "item 2 (2608.09888)", or the start of a title). `total_results` and `start_index` come from
     an arXiv API page (opensearch) and are None for every other format. `announce_types` maps a
     paper id to its arXiv RSS announce type (`new`, `cross`, `replace`, `replace-cross`) so sync
-    can keep only today's new papers; it is empty for every other format.
+    can keep only today's new papers; it is empty for every other format. `states` holds the
+    user's decisions by paper id when the input carries them (paperdeck's own export).
+
+    Every importer builds one of these, so this is where field limits are applied: on
+    construction each paper is cut to the limits of `models.limit_paper` (and each note to
+    `NOTE_MAX_CHARS`), and `cuts` counts what was cut by field, for the import report.
     """
 
     format: str
@@ -45,6 +62,25 @@ class ParseResult:
     total_results: int | None = None
     start_index: int | None = None
     announce_types: dict[str, str] = field(default_factory=dict)
+    states: dict[str, State] = field(default_factory=dict)
+    cuts: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        limited: list[Paper] = []
+        for paper in self.papers:
+            kept, cut = limit_paper(paper)
+            limited.append(kept)
+            for key in cut:
+                self.cuts[key] = self.cuts.get(key, 0) + 1
+        self.papers = limited
+        for state in self.states.values():
+            if len(state.note) > NOTE_MAX_CHARS:
+                state.note = cut_text(state.note, NOTE_MAX_CHARS)
+                self.cuts["note"] = self.cuts.get("note", 0) + 1
+
+    def cut_summary(self) -> str:
+        """What the field limits cut, in words ("2 titles cut to 1,000 characters"), or ""."""
+        return describe_cuts(self.cuts)
 
 
 # -- decoding -------------------------------------------------------------------------------
@@ -126,16 +162,28 @@ def element_text(element: ET.Element | None) -> str | None:
 _TEX_SPECIAL = re.compile(r"\\([$%&_#])")
 
 
+PRECUT_CHARS = 4 * NOTE_MAX_CHARS
+"""How much of one raw text is cleaned at all: four times the longest field limit, so the cap
+still reports what it cut, while a 200 MB abstract is not run through half a dozen regular
+expressions (each whitespace run a piece in memory: gigabytes) only to be cut afterwards."""
+
+
+def precut(text: object) -> str:
+    """The start of a raw text, before cleaning (see `PRECUT_CHARS`)."""
+    raw = "" if text is None else str(text)
+    return raw if len(raw) <= PRECUT_CHARS else raw[:PRECUT_CHARS]
+
+
 def clean_prose(text: object) -> str:
     """A title or abstract as stored: TeX-escaped specials unescaped, whitespace collapsed."""
-    return clean_text(_TEX_SPECIAL.sub(r"\1", clean_text(text)))
+    return clean_text(_TEX_SPECIAL.sub(r"\1", clean_text(precut(text))))
 
 
 def optional_text(text: object) -> str | None:
     """`clean_text`, but None for missing or blank values."""
     if text is None:
         return None
-    cleaned = clean_text(text)
+    cleaned = clean_text(precut(text))
     return cleaned or None
 
 

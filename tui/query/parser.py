@@ -14,7 +14,9 @@ order of the whole query (the last one wins).
 
 Errors raise `QuerySyntaxError` whose `position` is the 0-based offset of the offending
 character and whose message reads "position N: problem" with N counted from 1, as people count
-columns.
+columns. Nesting - parentheses and NOT/`-` inside one another - is refused beyond `MAX_DEPTH`
+levels: the parser recurses once per level, and a pasted `((((…` must be an error at its
+position, not a RecursionError that takes the app down.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ from tui.query.nodes import (
     Word,
 )
 from tui.query.text import normalise_phrase, words_of
+
+MAX_DEPTH = 32
+"""Most levels of parentheses and negations one inside another (people use two or three)."""
 
 IS_VALUES: tuple[str, ...] = ("starred", "inbox", "later", "done", "skipped", "unread", "new")
 HAS_VALUES: tuple[str, ...] = ("code", "note", "tags", "summary", "pdf")
@@ -151,6 +156,7 @@ class _Parser:
         self.text = text
         self.tokens = _tokenize(text)
         self.index = 0
+        self.depth = 0
         self.sort: str | None = None
         self.reverse = False
 
@@ -167,6 +173,15 @@ class _Parser:
 
     def _peek(self) -> _Token | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
+
+    def _enter(self, token: _Token) -> None:
+        """One level deeper (a parenthesis or a negation); refuse past MAX_DEPTH."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QuerySyntaxError(
+                f"nested too deeply (more than {MAX_DEPTH} levels of parentheses or NOT)",
+                token.pos,
+            )
 
     def _or(self) -> Node:
         first = self._peek()
@@ -218,7 +233,9 @@ class _Parser:
                 raise QuerySyntaxError(f"{token.kind} must be followed by a term", token.pos)
             if following.kind == "field" and following.name.lower() == "sort":
                 raise QuerySyntaxError("sort: cannot be negated", following.pos)
+            self._enter(token)
             inner = self._unary()
+            self.depth -= 1
             if inner is None or isinstance(inner, MatchAll):
                 # Negating nothing (an empty phrase, punctuation) leaves the query unchanged.
                 return None
@@ -237,7 +254,9 @@ class _Parser:
                 raise QuerySyntaxError("empty parentheses", token.pos)
             if following is None:
                 raise QuerySyntaxError("unclosed parenthesis", token.pos)
+            self._enter(token)
             inner = self._or()
+            self.depth -= 1
             closing = self._peek()
             if closing is None or closing.kind != ")":
                 raise QuerySyntaxError("unclosed parenthesis", token.pos)

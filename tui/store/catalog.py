@@ -157,7 +157,7 @@ class Catalog:
                 fresh = Paper.from_dict(paper.to_dict())
                 fresh.id = paper_key(fresh.arxiv_id, fresh.title)
                 fresh.first_seen = fresh.first_seen or now
-                fresh.last_synced = now
+                fresh.last_synced = fresh.last_synced or now  # kept from an own export
                 if source and source not in fresh.sources:
                     fresh.sources.append(source)
                 staged[fresh.id] = fresh
