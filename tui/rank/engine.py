@@ -61,6 +61,15 @@ class Why:
         return f"{prefix}: {marks}" if marks else prefix
 
 
+@dataclass(frozen=True, slots=True)
+class MatrixStatus:
+    """How the matrix stands: rows in use, rows appended since its last full build, terms."""
+
+    rows: int
+    rows_since_build: int
+    terms: int
+
+
 @dataclass(slots=True)
 class _Model:
     weights: np.ndarray
@@ -129,6 +138,15 @@ class Ranker:
             if dirty:
                 storage.save(self.path, matrix, fingerprint)
             return True
+
+    @property
+    def status(self) -> MatrixStatus | None:
+        """The matrix's size (None before `prepare`)."""
+        with self._lock:
+            m = self._matrix
+            if m is None:
+                return None
+            return MatrixStatus(len(m.row_of), m.n_rows - m.built_rows, m.n_terms)
 
     def papers_changed(self, papers: Iterable[Paper]) -> None:
         """Rows for papers a sync or import added or changed (their abstracts loaded): appended,
@@ -215,6 +233,47 @@ class Ranker:
             pushes = models.contributions(matrix, model.weights, row)
             nearest = _nearest(matrix, row, model.positives) if term.kind != "like" else None
         return Why(model.signal, tuple(pushes), nearest)
+
+    def weights(
+        self,
+        term: Rank,
+        states: Mapping[str, State],
+        states_version: object = None,
+        count: int = 10,
+    ) -> list[tuple[str, float]]:
+        """The interest's model: its `count` largest weights up and down, largest first (what
+        "for you" has learned, say). Empty when there is nothing to learn from."""
+        with self._lock:
+            model = self._model(term, states, states_version)
+            if model is None:
+                return []
+            matrix = self._ready_matrix()
+            w = model.weights
+            order = np.argsort(-w)
+            up = [int(k) for k in order[:count] if w[k] > 0]
+            down = [int(k) for k in order[::-1][:count] if w[k] < 0]
+            return [(matrix.terms[k], float(w[k])) for k in up + down]
+
+    def features(self, paper_id: str) -> dict[str, float]:
+        """A paper's TF-IDF row as term -> weight (empty when it has none)."""
+        with self._lock:
+            matrix = self._ready_matrix()
+            row = matrix.row_of.get(paper_id)
+            if row is None:
+                return {}
+            idx, val = matrix.row(row)
+            return {matrix.terms[int(i)]: float(v) for i, v in zip(idx, val, strict=True)}
+
+    def weight_of(
+        self, term: Rank, states: Mapping[str, State], word: str, states_version: object = None
+    ) -> float:
+        """The model's weight for one term (0 when unknown or no model)."""
+        with self._lock:
+            model = self._model(term, states, states_version)
+            column = self._ready_matrix().term_index(word)
+            if model is None or column is None:
+                return 0.0
+            return float(model.weights[column])
 
     def similar(
         self, paper_ids: Sequence[str], limit: int | None = 20, among: Iterable[str] | None = None

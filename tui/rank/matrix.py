@@ -75,8 +75,12 @@ class TermMatrix:
         row_ids: list[str | None],
         hashes: list[int],
         built_rows: int | None = None,
+        common: Iterable[str] = (),
     ) -> None:
         self.terms = terms
+        # Terms the last full build dropped as too common: an added paper must not bring them
+        # back as new (and, counted over the added papers alone, falsely rare) terms.
+        self.common = {term.encode() for term in common}
         self.vocab = {term.encode(): i for i, term in enumerate(terms)}
         self.df = df
         self.n_docs = n_docs
@@ -153,18 +157,19 @@ class TermMatrix:
             return
         self.kill(p.id for p in papers)
         vocab, terms = self.vocab, self.terms
-        docs: list[list[int]] = []
-        for paper in papers:
-            ids: list[int] = []
-            for term in paper_terms(paper.title, paper.abstract):
-                i = vocab.get(term)
-                if i is None:
-                    if not acceptable(term):
-                        continue
-                    i = vocab[term] = len(terms)
-                    terms.append(term.decode())
-                ids.append(i)
-            docs.append(ids)
+        bags = [paper_terms(paper.title, paper.abstract) for paper in papers]
+        # A new term joins the vocabulary when MIN_DF of these papers use it, as a full build
+        # would decide; one paper's coinage (its own name, say) stays out.
+        unseen: dict[bytes, int] = {}
+        for bag in bags:
+            for term in {t for t in bag if t not in vocab}:
+                unseen[term] = unseen.get(term, 0) + 1
+        for term, count in unseen.items():
+            if count >= MIN_DF and acceptable(term) and term not in self.common:
+                vocab[term] = len(terms)
+                terms.append(term.decode())
+        get = vocab.get
+        docs = [[i for i in map(get, bag) if i is not None] for bag in bags]
         doc, term_ids, counts = _count(docs, 0)
         df = np.zeros(len(terms), dtype=np.int32)
         df[: len(self.df)] = self.df
@@ -283,8 +288,8 @@ def build_matrix(
     del df_parts
     by_id = list(provisional)
     usable = np.fromiter(map(acceptable, by_id), dtype=bool, count=len(by_id))
-    frequent = (df_all >= min(MIN_DF, max(n_docs, 1))) & (df_all <= _max_df(n_docs))
-    kept = np.flatnonzero(usable & frequent)
+    too_common = df_all > _max_df(n_docs)
+    kept = np.flatnonzero(usable & ~too_common & (df_all >= min(MIN_DF, max(n_docs, 1))))
     if len(kept) > MAX_TERMS:
         kept = np.sort(kept[np.argsort(-df_all[kept], kind="stable")[:MAX_TERMS]])
     remap = np.full(len(provisional), -1, dtype=np.int64)
@@ -303,7 +308,8 @@ def build_matrix(
             return None
     row_ids: list[str | None] = [p.id for p in papers]
     hashes = [text_hash(p) for p in papers]
-    return TermMatrix(terms_kept, df, n_docs, blocks, row_ids, hashes)
+    common = [by_id[i].decode() for i in np.flatnonzero(usable & too_common).tolist()]
+    return TermMatrix(terms_kept, df, n_docs, blocks, row_ids, hashes, common=common)
 
 
 class _Numbering(dict[bytes, int]):

@@ -63,6 +63,7 @@ def save(path: Path, matrix: TermMatrix, fingerprint: object) -> bool:
             "rows": matrix.row_ids,
             "built_rows": matrix.built_rows,
             "terms": matrix.terms,
+            "common": sorted(term.decode() for term in matrix.common),
             "n_docs": matrix.n_docs,
             "nnz": offset,
             "crc": crc,
@@ -143,6 +144,13 @@ def _parse(raw: bytes) -> tuple[TermMatrix, Any]:
         a, b = int(indptr[lo]), int(indptr[hi])
         blocks.append(Block(indptr[lo : hi + 1] - a, indices[a:b], data[a:b]))
     matrix = TermMatrix(
-        terms, df, int(header["n_docs"]), blocks, rows, hashes, int(header["built_rows"])
+        terms,
+        df,
+        int(header["n_docs"]),
+        blocks,
+        rows,
+        hashes,
+        int(header["built_rows"]),
+        common=header["common"],
     )
     return matrix, header["fingerprint"]
