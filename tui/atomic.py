@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from tui.errors import StoreError
@@ -19,12 +20,19 @@ def atomic_write_bytes(path: Path, payload: bytes, *, what: str = "") -> None:
 
     `what` names the file for the message (`cannot write reading list PATH: ...`).
     """
+    atomic_write_parts(path, (payload,), what=what)
+
+
+def atomic_write_parts(path: Path, parts: Iterable[bytes | memoryview], *, what: str = "") -> None:
+    """`atomic_write_bytes` for a payload given in pieces (a large derived file written without
+    first joining it into one copy in memory)."""
     target = path.resolve() if path.is_symlink() else path
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         mode = target.stat().st_mode & 0o777 if target.exists() else None
         with open(tmp, "wb") as handle:
-            handle.write(payload)
+            for part in parts:
+                handle.write(part)
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:

@@ -91,6 +91,11 @@ def build_parser() -> CommandParser:
 
     add_command(sub, "stats", help="library summary")
 
+    p = add_command(sub, "similar", help="papers most like a paper (by title and abstract)")
+    p.add_argument("id")
+    p.option("--limit", type=int, default=20, metavar="N", help="at most N papers (20)")
+    p.option("--json", action="store_true", help="print JSON (papers with their state)")
+
     p = add_command(sub, "sync", help="pull new papers from the configured feeds")
     p.option("--dry-run", action="store_true", help="show what would change")
     p.option(
@@ -114,9 +119,15 @@ def _say(text: str = "") -> None:
 
 
 def _search(
-    lib: Library, words: Sequence[str], limit: int | None = None, *, texts: bool = True
+    lib: Library,
+    words: Sequence[str],
+    limit: int | None = None,
+    *,
+    texts: bool = True,
+    home: str | None = None,
 ) -> list[Paper]:
-    """The papers matching the query; abstracts are read only if `texts` or the query needs them."""
+    """The papers matching the query; abstracts are read only if `texts` or the query needs them
+    (or a ranking term needs its matrix built). `home` is `--home`, to find config.toml."""
     from tui.query import Searcher, parse
     from tui.query.pages import run_query
 
@@ -130,8 +141,19 @@ def _search(
         limit=limit,
         new_since=new_since,
         states_version=version,
+        ranker=_ranker(lib, home) if query.rank is not None else None,
     )
     return [papers[paper_id] for paper_id in result.rows]
+
+
+def _ranker(lib: Library, home: str | None) -> Any:
+    """The library's ranking engine, ready (imports numpy: only for ranking terms)."""
+    from tui.config import load_config
+    from tui.rank import Ranker
+
+    ranker = Ranker(lib, interests=load_config(config_file(home)).interests)
+    ranker.prepare()
+    return ranker
 
 
 def _row(paper: Paper, state: State) -> str:
@@ -231,7 +253,7 @@ def _import_states(
 def cmd_list(lib: Library, args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit must be 0 or more")
-    papers = _search(lib, args.query, args.limit, texts=args.json)  # rows show no abstract
+    papers = _search(lib, args.query, args.limit, texts=args.json, home=args.home)  # no abstract
     if args.json:
         out = [paper_record(p, lib.state(p.id)) for p in papers]
         _say(json.dumps(out, ensure_ascii=False, indent=2))
@@ -336,6 +358,24 @@ def cmd_stats(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_similar(lib: Library, args: argparse.Namespace) -> int:
+    if args.limit < 0:
+        raise UsageError("--limit must be 0 or more")
+    paper_id = lib.resolve(args.id)
+    found = _ranker(lib, args.home).similar([paper_id], args.limit)
+    papers = lib.papers(texts=args.json)
+    if args.json:
+        out = [
+            {**paper_record(papers[pid], lib.state(pid)), "similarity": round(score, 4)}
+            for pid, score in found
+        ]
+        _say(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    for pid, score in found:
+        _say(f"{score:4.2f}  " + _row(papers[pid], lib.state(pid)))
+    return 0
+
+
 def cmd_sync(lib: Library, args: argparse.Namespace) -> int:
     from tui.config import load_config
     from tui.sync import run_sync
@@ -424,6 +464,7 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "redo": cmd_undo,
     "export": cmd_export,
     "stats": cmd_stats,
+    "similar": cmd_similar,
     "sync": cmd_sync,
 }
 

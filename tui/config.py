@@ -8,6 +8,7 @@ The format (every key is optional)::
 
     theme = "textual-dark"                  # a Textual theme name
     reading_list = "~/Sync/paperdeck.json"  # the reading list file `paperdeck sync` also merges
+    interests = ["diffusion", "reinforcement learning"]  # seed `sort:for-you` before decisions
 
     [keymap]                                # binding id -> keys (comma-separated alternatives);
                                             # the app warns about unknown ids and clashes
@@ -83,7 +84,7 @@ _FEED_KEYS: dict[str, frozenset[str]] = {
 }
 _NUMBER_CEILING = 1_000_000.0
 """The bound of a config number that names no tighter one: finite and far beyond any use."""
-_TOP_KEYS = frozenset({"theme", "reading_list", "keymap", "network", "feeds"})
+_TOP_KEYS = frozenset({"theme", "reading_list", "interests", "keymap", "network", "feeds"})
 _NETWORK_KEYS = frozenset(
     {
         "timeout",
@@ -133,6 +134,7 @@ class Config:
     feeds: list[FeedConfig] = field(default_factory=default_feeds)
     reading_list: Path | None = None
     theme: str | None = None
+    interests: tuple[str, ...] = ()
     hf_base_url: str = DEFAULT_HF_BASE_URL
     arxiv_api_url: str = DEFAULT_ARXIV_API_URL
     arxiv_rss_url: str = DEFAULT_ARXIV_RSS_URL
@@ -179,6 +181,7 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         if not reading_list.strip():
             checker.fail("reading_list", "must be a file path, not empty")
         config.reading_list = Path(reading_list).expanduser()
+    config.interests = checker.interests(data)
 
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict):
@@ -256,6 +259,14 @@ class _Checker:
         if value is not None and not isinstance(value, str):
             self.fail(where, f"must be a string, not {_show(value)}")
         return value
+
+    def interests(self, data: dict[str, Any]) -> tuple[str, ...]:
+        value = data.get("interests", [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(
+                "interests", f'must be a list of words such as ["diffusion"], not {_show(value)}'
+            )
+        return tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
 
     def number(
         self,

@@ -38,6 +38,8 @@ CORE_MODULES = [
     "tui.readinglist",
     "tui.export",
     "tui.demo",
+    "tui.rank",
+    "tui.rank.engine",
     "tui.cli",
 ]
 

@@ -28,12 +28,12 @@ from tui.importers.common import (
     as_int,
     decode_input,
     dedupe,
-    http_url,
     iso_date,
     optional_text,
     precut,
 )
 from tui.importers.hf_json import load_json
+from tui.links import web_url
 from tui.models import (
     STATUSES,
     Paper,
@@ -146,15 +146,15 @@ def _paper(record: dict[str, Any]) -> Paper:
         categories=lists["categories"],
         upvotes=as_int(record.get("upvotes")),
         comments=as_int(record.get("comments")),
-        github_repo=http_url(record.get("github_repo")),
+        github_repo=web_url(record.get("github_repo")),
         github_stars=as_int(record.get("github_stars")),
-        project_page=http_url(record.get("project_page")),
+        project_page=web_url(record.get("project_page")),
         ai_summary=_text(record.get("ai_summary")),
         ai_keywords=lists["ai_keywords"],
         links={
             clean_text(key): url
             for key, value in links.items()
-            if clean_text(key) and (url := http_url(value))
+            if clean_text(key) and (url := web_url(value))
         },
         arxiv_comment=_text(record.get("arxiv_comment")),
         journal_ref=_text(record.get("journal_ref")),

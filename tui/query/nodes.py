@@ -141,18 +141,39 @@ class DateRange(Node):
     position: int = field(default=0, compare=False)
 
 
+RANK_KINDS: tuple[str, ...] = ("for-you", "tag", "like")
+
+
+@dataclass(frozen=True, slots=True)
+class Rank:
+    """A ranking term: it orders the results and filters nothing.
+
+    `kind` is "for-you" (`sort:for-you`: what this user keeps), "tag" (`like:#tag`: that tag's
+    model; `values` holds the tag) or "like" (`like:ID` or `like:ID,ID`: likeness to those
+    papers; `values` holds the ids as typed). The ranking engine (`tui.rank`) answers it
+    through `QueryContext.ranker`.
+    """
+
+    kind: str
+    values: tuple[str, ...] = ()
+    position: int = field(default=0, compare=False)
+
+
 @dataclass(frozen=True, slots=True)
 class Query:
     """A parsed query: the filter tree plus the requested order.
 
     `sort` is None when the query does not say; the searcher then orders by relevance when the
     query has fuzzy words and newest first otherwise. `reverse` flips date/upvotes/title orders.
+    `rank`, when set (`sort:for-you`, `like:`), orders instead of `sort`; without a ranking
+    engine, or with nothing for it to learn from, the order is the one `sort` gives.
     """
 
     text: str
     root: Node
     sort: str | None = None
     reverse: bool = False
+    rank: Rank | None = None
 
     @property
     def words(self) -> tuple[Word, ...]:

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from tui.models import State
 from tui.query.nodes import And, MatchAll, Query
 from tui.query.parser import parse
+from tui.query.results import Ranking
 from tui.query.searcher import Hit, QueryContext, Searcher
 
 SpanLookup = Callable[[str], Sequence[tuple[int, int]]]
@@ -62,7 +63,7 @@ def view_query(view_terms: str, text: str) -> Query:
     if isinstance(view.root, MatchAll):
         return typed
     root = view.root if isinstance(typed.root, MatchAll) else And((view.root, typed.root))
-    return Query(text=text, root=root, sort=typed.sort, reverse=typed.reverse)
+    return Query(text=text, root=root, sort=typed.sort, reverse=typed.reverse, rank=typed.rank)
 
 
 def run_query(
@@ -74,6 +75,7 @@ def run_query(
     new_since: str | None = None,
     states_version: object = None,
     now: datetime | None = None,
+    ranker: Ranking | None = None,
 ) -> ViewResult:
     """Run `query` over the library `searcher` holds, as the user's `states` and the clock (`now`,
     else the current time) see it: the papers matching, in the query's order, the first `limit`
@@ -83,12 +85,14 @@ def run_query(
     `new_since` is the library's marker as stored: None (never synced) means nothing is new.
 
     `states_version` must change whenever `states` does; with it the searcher caches state
-    terms such as the view's `is:inbox` across keystrokes."""
+    terms such as the view's `is:inbox` across keystrokes. `ranker` (a `tui.rank.Ranker`)
+    orders a query with a ranking term (`sort:for-you`, `like:`); it is never called otherwise."""
     context = QueryContext(
         states=states,
         now=now or datetime.now(UTC),
         new_since=new_marker(new_since),
         states_version=states_version,
+        ranker=ranker,
     )
     result = searcher.search(query, context, limit=limit)
     rows = result.ids

@@ -10,7 +10,8 @@ Grammar (AND binds tighter than OR; terms side by side are ANDed):
 
 A term is a fuzzy word, a `"quoted phrase"`, or `field:value` (the value may be quoted). `OR`,
 `AND` and `NOT` are operators only in upper case. `sort:` terms may appear anywhere and set the
-order of the whole query (the last one wins).
+order of the whole query (the last one wins); so do the ranking terms `sort:for-you`,
+`like:#tag` and `like:ID[,ID...]`, which order and never filter (see `nodes.Rank`).
 
 Errors raise `QuerySyntaxError` whose `position` is the 0-based offset of the offending
 character and whose message reads "position N: problem" with N counted from 1, as people count
@@ -40,6 +41,7 @@ from tui.query.nodes import (
     Or,
     Phrase,
     Query,
+    Rank,
     Word,
 )
 from tui.query.text import normalise_phrase, words_of
@@ -73,10 +75,12 @@ FIELD_ALIASES: dict[str, str] = {
     "date": "date",
     "listed": "listed",
     "sort": "sort",
+    "like": "like",
 }
 _TEXT_FIELD = {"title": "title", "author": "authors", "abs": "abstract"}
 _NUMBER_FIELDS = ("upvotes", "stars", "comments")
 _ORDER_ALIASES = {"newest": ("date", False), "oldest": ("date", True)}
+_FOR_YOU = ("for-you", "foryou", "for_you")
 
 
 class QuerySyntaxError(UsageError):
@@ -159,6 +163,7 @@ class _Parser:
         self.depth = 0
         self.sort: str | None = None
         self.reverse = False
+        self.rank: Rank | None = None
 
     def parse(self) -> Query:
         if not self.tokens:
@@ -167,7 +172,7 @@ class _Parser:
         if self.index < len(self.tokens):
             token = self.tokens[self.index]
             raise QuerySyntaxError("unmatched ')'", token.pos)
-        return Query(self.text, root, self.sort, self.reverse)
+        return Query(self.text, root, self.sort, self.reverse, self.rank)
 
     # -- grammar ---------------------------------------------------------------------------------
 
@@ -231,8 +236,10 @@ class _Parser:
             following = self._peek()
             if following is None or following.kind in ("OR", "AND", ")"):
                 raise QuerySyntaxError(f"{token.kind} must be followed by a term", token.pos)
-            if following.kind == "field" and following.name.lower() == "sort":
-                raise QuerySyntaxError("sort: cannot be negated", following.pos)
+            if following.kind == "field" and following.name.lower() in ("sort", "like"):
+                raise QuerySyntaxError(
+                    f"{following.name.lower()}: cannot be negated", following.pos
+                )
             self._enter(token)
             inner = self._unary()
             self.depth -= 1
@@ -290,9 +297,7 @@ class _Parser:
             return Attr("id", arxiv[0].lower(), position=token.pos)
         name = FIELD_ALIASES.get(typed)
         if name is None:
-            known = (
-                "title author abs id cat tag source is has upvotes stars comments date listed sort"
-            )
+            known = "title author abs id cat tag source is has upvotes stars comments date listed sort like"
             raise QuerySyntaxError(
                 f"unknown field '{token.name}:' (known: {known.replace(' ', ', ')})", token.pos
             )
@@ -343,11 +348,32 @@ class _Parser:
             except dates.DateSpecError as exc:
                 raise QuerySyntaxError(str(exc), where + len(op)) from None
             return DateRange(name, op, spec, position=token.pos)
+        if name == "like":
+            self._set_rank(value, where, token.pos)
+            return None
         # sort
         self._set_sort(value.lower(), where)
         return None
 
+    def _set_rank(self, value: str, where: int, position: int) -> None:
+        """`like:#tag` ranks by the tag's model, `like:ID[,ID...]` by likeness to papers."""
+        if value.startswith("#"):
+            tag = normalise_tag(value[1:])
+            if not tag:
+                raise QuerySyntaxError("like:# needs a tag name", where)
+            self.rank = Rank("tag", (tag,), position=position)
+        else:
+            ids = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+            if not ids:
+                raise QuerySyntaxError("like: needs a paper id or #tag", where)
+            self.rank = Rank("like", ids, position=position)
+        self.sort, self.reverse = None, False
+
     def _set_sort(self, value: str, where: int) -> None:
+        if value in _FOR_YOU:
+            self.rank = Rank("for-you", position=where)
+            self.sort, self.reverse = None, False
+            return
         reverse = False
         key = value
         if key in _ORDER_ALIASES:
@@ -361,11 +387,11 @@ class _Parser:
                 reverse = (direction == "asc") != (key == "title")
         if key not in SORT_KEYS:
             raise QuerySyntaxError(
-                f"unknown sort key '{value}' (expected {', '.join(SORT_KEYS)})", where
+                f"unknown sort key '{value}' (expected {', '.join((*SORT_KEYS, 'for-you'))})", where
             )
         if key == "relevance" and reverse:
             raise QuerySyntaxError("sort:relevance cannot be reversed", where)
-        self.sort, self.reverse = key, reverse
+        self.sort, self.reverse, self.rank = key, reverse, None
 
 
 def _words(text: str, fields: tuple[str, ...], position: int) -> Node | None:

@@ -6,11 +6,27 @@ since a list pane reads only titles and the abstract is the costly field).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 from tui.models import Paper, State
+from tui.query.nodes import Rank
+
+
+class Ranking(Protocol):
+    """What a search asks the ranking engine (`tui.rank.Ranker`) for a `sort:for-you` or
+    `like:` query: the positions of `ids` best first and their scores, or None to keep the
+    order they came in (nothing to learn from yet)."""
+
+    def order(
+        self,
+        term: Rank,
+        ids: Sequence[str],
+        states: Mapping[str, State],
+        states_version: object = None,
+    ) -> tuple[list[int], list[float]] | None: ...
 
 
 @dataclass
@@ -24,12 +40,15 @@ class QueryContext:
     `states_version`: optional token that changes whenever `states` changes (a counter the
     store bumps on each triage write, say). When given, state terms (`is:`, `tag:`,
     `has:note`) are cached per token instead of walking `states` on every keystroke.
+    `ranker`: the ranking engine a query with a ranking term asks for its order; without one
+    such a query keeps its ordinary order. Only those queries ever call it.
     """
 
     states: Mapping[str, State] = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     new_since: str | None = None
     states_version: object = None
+    ranker: Ranking | None = None
 
     @property
     def today(self) -> date:

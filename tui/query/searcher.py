@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from functools import partial
 
 from tui.models import Paper
@@ -131,6 +132,8 @@ class Searcher:
         """
         parsed = parse(query) if isinstance(query, str) else query
         context = ctx if ctx is not None else QueryContext()
+        if parsed.rank is not None and context.ranker is not None:
+            return self._ranked(parsed, context, limit)
         corpus = self._corpus
         corpus.prepare_scans(parsed)
         with corpus.lock:
@@ -156,6 +159,32 @@ class Searcher:
                 return [corpus.papers[n].id for n in everything]  # type: ignore[union-attr]
 
         return SearchResult(hits, total, all_ids)
+
+    def _ranked(self, query: Query, context: QueryContext, limit: int | None) -> SearchResult:
+        """A query with a ranking term: the matching papers in their ordinary order (which
+        breaks ties), then put in the ranking engine's order outside the corpus lock (scoring
+        100k papers takes tens of milliseconds; other searches need not wait for it)."""
+        assert query.rank is not None and context.ranker is not None
+        plain = replace(query, rank=None)
+        corpus = self._corpus
+        corpus.prepare_scans(plain)
+        with corpus.lock:
+            run = Evaluation(corpus, context)
+            numbers, scores, total = run.execute(plain, None)
+            highlighter = run.highlighter(plain)
+            papers: list[Paper] = [corpus.papers[n] for n in numbers]  # type: ignore[misc]
+        ids = [paper.id for paper in papers]
+        ranked = context.ranker.order(query.rank, ids, context.states, context.states_version)
+        if ranked is not None:
+            positions, scores = ranked
+        else:
+            positions = list(range(len(ids)))
+        shown = positions if limit is None else positions[:limit]
+        hits = [
+            Hit(ids[i], scores[k], LazySpans(partial(highlighter, papers[i])))
+            for k, i in enumerate(shown)
+        ]
+        return SearchResult(hits, total, lambda: [ids[i] for i in positions])
 
     def spans(
         self, paper_id: str, query: Query | str, ctx: QueryContext | None = None

@@ -262,6 +262,12 @@ class Library:
         signatures = (file_signature(db.file.path) for db in self._view_files())
         return [list(sig) if sig else None for sig in signatures]
 
+    def catalog_fingerprint(self) -> list[list[int] | None]:
+        """The catalog and text files alone as they are on disk now: what an index derived from
+        the papers' titles and abstracts (not the user's state) must be rebuilt after."""
+        signatures = (file_signature(db.file.path) for db in self._catalog.files)
+        return [list(sig) if sig else None for sig in signatures]
+
     # ------------------------------------------------------------------ reading
 
     def papers(self, *, texts: bool = True) -> dict[str, Paper]:
