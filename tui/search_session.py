@@ -16,18 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tui.models import State
-from tui.query.nodes import Query
-from tui.query.pages import (
-    SpanLookup,
-    ViewResult,
-    paused,
-    run_query,
-    search_in_steps,
-    view_query,
-)
-from tui.query.searcher import Searcher
+
+if TYPE_CHECKING:
+    # The query engine is imported where a search runs, not with the screen: the first frame
+    # of the app does not wait for it.
+    from tui.query.nodes import Query
+    from tui.query.pages import SpanLookup, ViewResult
+    from tui.query.searcher import Searcher
 
 REST_DELAY = 0.15
 """Wait this long (seconds) after the first rows before computing the rest (typing pause)."""
@@ -96,6 +94,8 @@ class SearchSession:
         """A new search; `replace`: it makes every older one stale (not for `every_match`,
         which leaves what the list shows alone). Raises QuerySyntaxError for a filter that
         does not parse, before anything changes."""
+        from tui.query.pages import view_query
+
         query = view_query(view_terms, text)
         if replace:
             self.generation += 1
@@ -119,6 +119,7 @@ class SearchSession:
         """The worker's part: `report` gets each answer; returns every row of the final answer
         once the typing has paused (None when there is nothing more to add, or `stopped()`
         said a newer search replaced this one). Raises PaperdeckError from the core."""
+        from tui.query.pages import paused, search_in_steps
 
         def answer(result: ViewResult, partial: bool) -> None:
             report(
@@ -154,6 +155,8 @@ class SearchSession:
         """Every paper that matches `request` now, in order, at once (for `*`: the list may
         still show rows decided since it was searched; up to a few tenths of a second at 100k
         papers, paid once, when the user asks for every row)."""
+        from tui.query.pages import run_query
+
         result = run_query(
             searcher,
             request.states,

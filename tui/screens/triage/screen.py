@@ -416,12 +416,21 @@ class TriageScreen(Screen[None]):
         )
 
     def _refresh_availability(self) -> None:
-        """Bring the footer's reactives up to date (each refreshes it only when it changed: a
-        refresh costs a re-layout)."""
-        self.loaded = self.snapshot is not None
-        self.has_current = self.paper_list.current_id is not None
-        self.has_marks = bool(self.marked)
-        self.syncing = self.sync_runner.running
+        """Bring the footer's reactives up to date, refreshing the footer once when any of
+        them changed (each refresh recomposes the footer; setting them one by one would do it
+        once per change)."""
+        wanted = {
+            "loaded": self.snapshot is not None,
+            "has_current": self.paper_list.current_id is not None,
+            "has_marks": bool(self.marked),
+            "syncing": self.sync_runner.running,
+        }
+        changed = {name: value for name, value in wanted.items() if getattr(self, name) != value}
+        if not changed:
+            return
+        for name, value in changed.items():
+            self.set_reactive(getattr(TriageScreen, name), value)
+        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         loaded = self.snapshot is not None
