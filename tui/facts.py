@@ -9,6 +9,7 @@ terminal strips control characters as it does for every untrusted string.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from itertools import islice
 
 from tui.models import Paper, State, clean_text
@@ -83,3 +84,13 @@ def paper_facts(
     if state.note:
         facts.append(("note", state.note))
     return facts
+
+
+def short_time(value: object) -> str:
+    """`2026-11-20T09:14:03Z` -> `2026-11-20 09:14 UTC` (local time is not guessed)."""
+    text = str(value)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text[:16]
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

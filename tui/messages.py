@@ -87,6 +87,15 @@ class StatesChanged(Message):
 
 
 @dataclass
+class OthersChanged(Message):
+    """Another process (a CLI command, a cron sync, an import) changed the library: its papers
+    (`papers`: reload them) and/or these states."""
+
+    papers: bool
+    states: Mapping[str, State]
+
+
+@dataclass
 class StoreFailed(Message):
     """A store write failed; the optimistic change is rolled back to `states`."""
 

@@ -89,7 +89,7 @@ async def test_before_abstracts_are_indexed_titles_answer_at_once_then_abstracts
     app = make_app(library_home)
     screen = app.triage
     screen.loader.abstract_index.clear()  # the build stops after titles and authors
-    screen.search.scan_delay = 1.0  # long enough to look at the quick answer
+    screen.searching.session.scan_delay = 1.0  # long enough to look at the quick answer
     async with app.run_test(size=(140, 40)) as pilot:
         for _ in range(300):
             await pilot.pause(0.01)

@@ -256,6 +256,34 @@ class Library:
         loaded, and no other process changed a file since (stat calls only)."""
         return self.texts_loaded and not any(db.file.changed_on_disk() for db in self._view_files())
 
+    def changes_from_others(self) -> tuple[bool, dict[str, State]]:
+        """Take in what another process (a CLI command, a cron sync, an import) wrote since we
+        read the files: stat calls only when nothing changed, so it is cheap to poll.
+
+        Returns whether the catalog or texts changed (the papers are re-read now, with their
+        texts if they were loaded: `papers()` gives the new objects) and the states that
+        changed, by id (the default state where one was removed)."""
+        if not any(db.file.changed_on_disk() for db in self._view_files()):
+            return False, {}
+        with self._mutex:
+            catalog = self._catalog.loaded and any(
+                db.file.changed_on_disk() for db in self._catalog.files
+            )
+            if catalog:
+                texts = self._catalog.texts_loaded
+                self._catalog.forget_if_changed()
+                self._catalog.papers(texts=texts)
+            before = dict(self._states.states)
+            if not self._states.refresh():
+                return catalog, {}
+            after = self._states.states
+            changed = {
+                pid: after.get(pid) or State()
+                for pid in before.keys() | after.keys()
+                if before.get(pid) != after.get(pid)
+            }
+            return catalog, changed
+
     def fingerprint(self) -> list[list[int] | None]:
         """The catalog, text and state files as they are on disk now (mtime, size, inode each):
         two equal fingerprints mean nothing any view shows has changed in between."""

@@ -11,9 +11,7 @@ answer, when it arrives, replaces the guess.
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
-from collections.abc import Collection, Mapping
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,14 +21,16 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
-from tui.actions import Action, EditTags, RenameTag, SetNote, SetStatus, ToggleStar
+from tui.actions import Action, RenameTag, SetStatus, ToggleStar
 from tui.errors import PaperdeckError
+from tui.facts import short_time
 from tui.memory import freeze_long_lived
 from tui.messages import (
     LibraryFailed,
     LibraryLoaded,
+    OthersChanged,
     PreviewLoaded,
     RowsCompleted,
     SearchFailed,
@@ -42,14 +42,14 @@ from tui.messages import (
     TextsLoaded,
 )
 from tui.models import Paper, State
-from tui.screens.note_editor import NoteEditor
-from tui.screens.tag_editor import TagEdit, TagEditor
 from tui.screens.triage.bindings import PAPER_ACTIONS, TRIAGE_BINDINGS
+from tui.screens.triage.editors import ask_note, ask_tags
 from tui.screens.triage.loader import LibraryLoader
+from tui.screens.triage.outside import copy_bibtex, copy_links, open_in_browser
+from tui.screens.triage.searching import ListSearch
 from tui.screens.triage.sync_runner import SyncRunner
 from tui.screens.triage.threads import run_in_thread
 from tui.screens.triage.writer import StoreWriter
-from tui.search_session import SearchSession
 from tui.snapshot import LibrarySnapshot
 from tui.triage_session import TriageSession
 from tui.views import INBOX, View
@@ -65,8 +65,11 @@ from tui.widgets import (
 if TYPE_CHECKING:
     from tui.config import Config
     from tui.query import Searcher
-    from tui.search_session import SearchRequest
     from tui.store import Library
+
+
+WATCH_EVERY = 2.0
+"""Seconds between two looks for changes another process made to the library."""
 
 
 class TriageScreen(Screen[None]):
@@ -103,16 +106,18 @@ class TriageScreen(Screen[None]):
         self.searcher: Searcher | None = None
         self.writer: StoreWriter | None = None
         self.view: View = INBOX
-        self.search = SearchSession()
-        self._keep: str | None = None
-        """The paper the cursor should land on when the next answer comes (refresh)."""
-        self._new_since: str | None = None
+        self.searching = ListSearch(self)
+        self.new_since: str | None = None
+        """Papers first seen after this time are `is:new` (from the library's meta)."""
         self.sync_runner = SyncRunner(self)
         self.results_ready = False
         """True once the list first showed results (from the start-up cache or a search)."""
         self.preview = False
         """True while the list shows the start-up cache's page and the catalog still loads."""
         self.loader = LibraryLoader(self, home, INBOX.query)
+        self._watching = False
+        self._papers_before: int | None = None
+        """The paper count before a reload another process caused (for the "new papers" toast)."""
 
     @property
     def snapshot(self) -> LibrarySnapshot | None:
@@ -133,7 +138,7 @@ class TriageScreen(Screen[None]):
         """True while a store write, search, load, sync or export has not finished."""
         if self.loader.index_queued or (self.writer is not None and self.writer.busy):
             return True
-        groups = ("load", "search", "sync", "export", "index")
+        groups = ("load", "search", "sync", "export", "index", "watch")
         return any(w.group in groups and not w.is_finished for w in self.workers)
 
     # -- layout -------------------------------------------------------------------------------
@@ -203,9 +208,8 @@ class TriageScreen(Screen[None]):
             self.writer = StoreWriter(self, library)
             self.writer.start()
             self.triage.submit = self.writer.submit
-        self._new_since = library.get_meta("new_since")
-        last_sync = library.get_meta("last_sync")
-        self.header.set_sync(f"synced {_short_time(last_sync)}" if last_sync else "never synced")
+        self.new_since = library.get_meta("new_since")
+        self._show_last_sync(library)
 
     def on_preview_loaded(self, message: PreviewLoaded) -> None:
         if self.snapshot is not None:
@@ -247,105 +251,31 @@ class TriageScreen(Screen[None]):
         self.paper_list.set_papers(self.snapshot.papers, self.snapshot.states)
         self._show_counts()
         self._run_search()
+        self._say_what_others_added()
+        if not self._watching:
+            self._watching = True
+            self.set_interval(WATCH_EVERY, self._look_for_others, name="watch-library")
 
-    # -- searching ----------------------------------------------------------------------------
+    # -- searching (the list's search lives in ListSearch) ------------------------------------
 
     def _run_search(self) -> None:
-        """Search the current view with the current filter (a newer search cancels this one)."""
-        if self.preview and self.searcher is None:
-            # Another view or a filter before the catalog is in: show it loading, not the
-            # preview's Inbox page under another name (the search runs once it is in).
-            self.paper_list.busy = True
-            self.paper_list.set_rows([])
-            return
-        if self.snapshot is None or self.searcher is None:
-            return
-        request = self._search_request()
-        if request is None:
-            return
-        run_in_thread(self, partial(self._search, self.searcher, request), "search")
-
-    def _search_request(self, *, replace: bool = True) -> SearchRequest | None:
-        """A search of the view and filter as they are now (None: the filter is wrong, and the
-        filter bar says where); `replace`: it replaces the search the list shows."""
-        from tui.query import QuerySyntaxError
-
-        if self.snapshot is None:
-            return None
-        snapshot = self.snapshot
-        try:
-            request = self.search.request(
-                self.view.query,
-                self.filter_bar.text,
-                states=snapshot.frozen_states(),
-                states_version=snapshot.version,  # with the states: the searcher caches on both
-                texts_loaded=self.library is not None and self.library.texts_loaded,
-                new_since=self._new_since,
-                replace=replace,
-            )
-        except QuerySyntaxError as exc:
-            self._search_failed(exc.message, exc.position)
-            return None
-        self.filter_bar.clear_error()
-        return request
-
-    def _search(self, searcher: Searcher, request: SearchRequest) -> None:
-        worker = get_current_worker()
-        try:
-            rows = self.search.run(
-                searcher,
-                request,
-                report=lambda answer: self.post_message(SearchFinished(answer)),
-                stopped=lambda: worker.is_cancelled,
-            )
-        except PaperdeckError as exc:
-            self.post_message(SearchFailed(request.query.text, exc.message, None))
-            return
-        if rows is not None:
-            self.post_message(RowsCompleted(rows, request))
+        self.searching.run()
 
     def on_search_finished(self, message: SearchFinished) -> None:
-        answer = message.answer
-        if not self.search.accept(answer):
-            return  # a newer search is on its way
-        keep = self._keep or self.paper_list.current_id
-        if not answer.partial:
-            self._keep = None
-        self.paper_list.busy = False
-        self.paper_list.empty_message = self._empty_message()
-        self.paper_list.set_rows(answer.rows, answer.title_spans, keep=keep, total=answer.total)
-        self.filter_bar.release_echo()  # the typed text and its results in the same frame
-        self.partial = answer.partial
+        if not self.searching.finished(message):
+            return
+        self.partial = message.answer.partial
         self._show_view_counts()
         if self.library is not None and self.searcher is not None:
             self.loader.start_index(self.library, self.searcher)  # once the list is on screen
         self.results_ready = True
         self._refresh_availability()
 
-    def _empty_message(self) -> str:
-        if self.filter_bar.text:
-            return "No papers match the filter. esc clears it."
-        if self.view.key == "inbox" and self.view.kind == "smart":
-            return "Inbox zero: every paper is decided. S syncs new ones; 6 shows all."
-        return f"Nothing in {self.view.label} yet."
-
     def on_rows_completed(self, message: RowsCompleted) -> None:
-        if not self.search.is_current(message.request.generation):
-            return
-        self.paper_list.complete_rows(message.rows)
+        self.searching.rows_completed(message)
 
     def on_search_failed(self, message: SearchFailed) -> None:
-        self._search_failed(message.message, message.position)
-
-    def _search_failed(self, message: str, position: int | None) -> None:
-        """Keep the last good rows and say what is wrong; with no rows yet (a bad filter typed
-        while the library loaded) stop saying "loading" and read abstracts and index anyway."""
-        self.filter_bar.show_error(message, position)
-        if self.library is not None and self.searcher is not None:
-            self.paper_list.busy = False
-            if not self.paper_list.rows:
-                self.paper_list.set_rows([])
-            self.loader.start_index(self.library, self.searcher)
+        self.searching.failed(message.message, message.position)
 
     def on_filter_bar_changed(self, message: FilterBar.Changed) -> None:
         self._run_search()
@@ -366,17 +296,8 @@ class TriageScreen(Screen[None]):
         self.go_to_view(View("smart", key))
 
     def action_refresh(self) -> None:
-        """Search the view again, so papers decided since leave it; the cursor stays on its
-        paper, or moves to the next one still in the view."""
-        if self.snapshot is None:
-            return
-        rows = self.paper_list.rows
-        cursor = self.paper_list.cursor
-        snapshot = self.snapshot
-        self._keep = next(
-            (pid for pid in rows[cursor:] if self.view.holds(snapshot.state(pid))), None
-        )
-        self._run_search()
+        """Search the view again: papers decided since leave it (the cursor moves on)."""
+        self.searching.refresh()
 
     # -- cursor and panes ---------------------------------------------------------------------
 
@@ -482,6 +403,46 @@ class TriageScreen(Screen[None]):
             verb = "Undone" if message.kind == "undo" else "Redone"
             text = f"{verb}: {message.label}" if message.label else f"Nothing to {message.kind}"
             self.app.notify(text, markup=False, timeout=3)
+            if message.states:  # put the paper back where the view says, cursor on it
+                self.searching.bring_back(list(message.states))
+
+    # -- what other processes change -----------------------------------------------------------
+
+    def _look_for_others(self) -> None:
+        """(Every WATCH_EVERY seconds.) A cron sync, an import or a CLI command in another shell
+        shows up without a restart; cheap (stat calls) when nothing changed."""
+        library = self.library
+        if library is None or self.preview or self.workers_busy or self.sync_runner.running:
+            return
+        run_in_thread(self, partial(self._others, library), "watch")
+
+    def _others(self, library: Library) -> None:
+        try:
+            papers, states = library.changes_from_others()
+        except PaperdeckError:
+            return  # the next look says it again, or the next write reports it
+        if papers or states:
+            self.post_message(OthersChanged(papers, states))
+
+    def on_others_changed(self, message: OthersChanged) -> None:
+        self._apply_states(message.states)
+        if message.papers and self.snapshot is not None:
+            self._papers_before = len(self.snapshot.papers)
+            self._load_library()  # keeps the view, the filter and the cursor's paper
+        elif message.states:
+            count = len(message.states)
+            self.app.notify(
+                f"{count} paper{'s' if count != 1 else ''} changed in another paperdeck.",
+                timeout=3,
+            )
+
+    def _say_what_others_added(self) -> None:
+        if self._papers_before is None or self.snapshot is None:
+            return
+        added = len(self.snapshot.papers) - self._papers_before
+        self._papers_before = None
+        text = f"{added} new paper{'s' if added != 1 else ''}" if added > 0 else "Papers changed"
+        self.app.notify(f"{text} from another paperdeck (import or sync).", timeout=5)
 
     def on_store_failed(self, message: StoreFailed) -> None:
         self._apply_states(message.states)
@@ -504,29 +465,13 @@ class TriageScreen(Screen[None]):
 
     def action_tag(self) -> None:
         ids = self._targets()
-        if self.snapshot is None or not ids:
-            return
-        current = Counter(tag for pid in ids for tag in self.snapshot.state(pid).tags)
-        known = sorted(self.snapshot.tag_counts())
-
-        def done(edit: TagEdit | None) -> None:
-            if edit is not None:
-                self._act(EditTags(tuple(edit.add), tuple(edit.remove)))
-
-        editor = TagEditor(self._describe_targets(ids), current, known, papers=len(ids))
-        self.app.push_screen(editor, done)
+        if self.snapshot is not None and ids:
+            ask_tags(self.app, self.snapshot, ids, self._act)
 
     def action_note(self) -> None:
         ids = self._targets()
-        if self.snapshot is None or not ids:
-            return
-        note = self.snapshot.state(ids[0]).note if len(ids) == 1 else ""
-
-        def done(text: str | None) -> None:
-            if text is not None:
-                self._act(SetNote(text))
-
-        self.app.push_screen(NoteEditor(self._describe_targets(ids), note), done)
+        if self.snapshot is not None and ids:
+            ask_note(self.app, self.snapshot, ids, self._act)
 
     def rename_tag(self, old: str, new: str) -> None:
         """Rename tag `old` everywhere (the palette asks for the name); follows it if shown."""
@@ -539,12 +484,6 @@ class TriageScreen(Screen[None]):
         if self.view == View("tag", action.old):
             self.go_to_view(View("tag", action.new))
 
-    def _describe_targets(self, ids: Collection[str]) -> str:
-        if len(ids) != 1 or self.snapshot is None:
-            return f"{len(ids)} marked papers"
-        paper = self.snapshot.papers.get(next(iter(ids)))
-        return paper.title if paper else "this paper"
-
     def action_mark(self) -> None:
         current = self.paper_list.current_id
         if current is None:
@@ -556,11 +495,10 @@ class TriageScreen(Screen[None]):
     def action_mark_all(self) -> None:
         """Mark exactly the papers that match the view and the filter now (the list may still
         show rows decided since it was searched)."""
-        request = self._search_request(replace=False) if self.searcher is not None else None
-        if request is None or self.searcher is None:
-            return
-        self.triage.set_marked(self.search.every_match(self.searcher, request))
-        self._show_marks()
+        every = self.searching.every_match()
+        if every is not None:
+            self.triage.set_marked(every)
+            self._show_marks()
 
     def action_clear_marks(self) -> None:
         self.triage.set_marked(())
@@ -581,14 +519,8 @@ class TriageScreen(Screen[None]):
 
     def _open(self, pdf: bool) -> None:
         paper, _state = self._current()
-        if paper is None or not self.triage.ready:
-            return
-        url = paper.pdf_url if pdf else paper.abs_url
-        opener = getattr(self.app, "open_web_link", None)
-        if url is None or opener is None or not opener(url):
-            self.app.notify("This paper has no web link to open.", severity="warning")
-            return
-        self.triage.opened(paper.id)
+        if paper is not None and self.triage.ready and open_in_browser(self.app, paper, pdf=pdf):
+            self.triage.opened(paper.id)
 
     def action_open(self) -> None:
         self._open(pdf=False)
@@ -602,23 +534,10 @@ class TriageScreen(Screen[None]):
         return [p for p in (self.snapshot.papers.get(pid) for pid in self._targets()) if p]
 
     def action_copy_link(self) -> None:
-        links = [url for url in (p.abs_url for p in self._target_papers()) if url]
-        if not links:
-            self.app.notify("No link to copy.", severity="warning")
-            return
-        self.app.copy_to_clipboard("\n".join(links))
-        self.app.notify(f"Copied {len(links)} link{'s' if len(links) > 1 else ''}.", timeout=2)
+        copy_links(self.app, self._target_papers())
 
     def action_copy_bibtex(self) -> None:
-        from tui.export import bibtex_entry
-
-        papers = self._target_papers()
-        if not papers:
-            return
-        self.app.copy_to_clipboard("\n".join(bibtex_entry(p) for p in papers))
-        self.app.notify(
-            f"Copied BibTeX for {len(papers)} paper{'s' if len(papers) > 1 else ''}.", timeout=2
-        )
+        copy_bibtex(self.app, self._target_papers())
 
     def action_filter(self) -> None:
         self.filter_bar.input.focus()
@@ -644,13 +563,12 @@ class TriageScreen(Screen[None]):
     def action_sync(self) -> None:
         from tui.config import Config
 
-        if self.library is None or not self.sync_runner.start(
+        if self.library is not None and self.sync_runner.start(
             self.library, self.config or Config()
         ):
-            return
-        self.query_one(SyncIndicator).show_progress("starting…")
-        self.header.set_sync("syncing…")
-        self._refresh_availability()
+            self.query_one(SyncIndicator).show_progress("starting…")
+            self.header.set_sync("syncing…")
+            self._refresh_availability()
 
     def on_sync_progressed(self, message: SyncProgressed) -> None:
         self.query_one(SyncIndicator).show_progress(message.text)
@@ -665,15 +583,15 @@ class TriageScreen(Screen[None]):
             markup=False,
             timeout=6,
         )
-        library = self.library
-        if library is not None:
-            last_sync = library.get_meta("last_sync")
-            self.header.set_sync(
-                f"synced {_short_time(last_sync)}" if last_sync else "never synced"
-            )
+        if self.library is not None:
+            self._show_last_sync(self.library)
             if message.papers_changed:
                 self._load_library()
         self._refresh_availability()
+
+    def _show_last_sync(self, library: Library) -> None:
+        last_sync = library.get_meta("last_sync")
+        self.header.set_sync(f"synced {short_time(last_sync)}" if last_sync else "never synced")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that died of an unexpected error says so (instead of failing silently)."""
@@ -699,13 +617,3 @@ class TriageScreen(Screen[None]):
         library = self.library
         if library is not None and library.texts_loaded:
             await asyncio.to_thread(self.loader.save_startup_page, library)
-
-
-def _short_time(value: object) -> str:
-    """`2026-11-20T09:14:03Z` -> `2026-11-20 09:14` (local time is not guessed)."""
-    text = str(value)
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return text[:16]
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
