@@ -75,6 +75,17 @@ class LibrarySnapshot:
         """Tags in use with their counts."""
         return {tag: n for tag, n in self._tags.items() if n > 0}
 
+    def take_over(self, preview: LibrarySnapshot, changes: Mapping[str, State]) -> None:
+        """Become the whole library after `preview` (the start-up cache's page) was shown.
+
+        Keys pressed on the preview went to the store through the writer, and the loader may
+        have read the states before some of them landed. Until now only the screen could change
+        the preview's papers, so its states are the newest (they include the store's answers
+        and later guesses); the store's answers for papers off the page (`changes`: an undo may
+        reach them) are newer than what the loader read."""
+        self.replace(changes)
+        self.replace({pid: preview.state(pid) for pid in preview.papers})
+
     def replace(self, states: Mapping[str, State]) -> list[str]:
         """Put these states in (from the store); returns the ids whose state really changed."""
         changed: list[str] = []

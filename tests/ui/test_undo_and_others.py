@@ -99,8 +99,10 @@ async def test_an_import_in_another_process_adds_papers_to_the_open_app(
         snapshot_before = app.triage.snapshot
         await wait_until(
             pilot,
-            lambda: app.triage.snapshot is not snapshot_before
-            and "arxiv:2612.00001" in app.triage.snapshot.papers,  # type: ignore[union-attr]
+            lambda: (
+                app.triage.snapshot is not snapshot_before
+                and "arxiv:2612.00001" in app.triage.snapshot.papers
+            ),  # type: ignore[union-attr]
             "the imported papers",
         )
         assert app.triage.paper_list.total == len(IDS) + 3

@@ -61,3 +61,25 @@ PAPER_ACTIONS = frozenset(
     {"star", "later", "done", "skip", "inbox", "tag", "note", "mark", "copy_link", "copy_bibtex"}
 )
 """Actions that need a paper under the cursor (or marked papers) to act on."""
+
+
+def available(
+    action: str, *, loaded: bool, current: bool, marked: bool, every_row: bool, syncing: bool
+) -> bool | None:
+    """Whether a triage action can run now (`check_action`: None greys it out in the footer).
+
+    `loaded`: the library (or its start-up page) is in; `current`: a paper is under the
+    cursor; `every_row`: the list holds a full answer, not a preview or a quick one."""
+    if action in PAPER_ACTIONS:
+        return True if loaded and (marked or current) else None
+    if action in ("open", "open_pdf"):
+        return True if loaded and current else None
+    if action == "mark_all":
+        return True if every_row else None
+    if action == "clear_marks":
+        return True if marked else None
+    if action in ("undo", "redo"):
+        return True if loaded else None
+    if action == "sync":
+        return True if loaded and not syncing else None
+    return True

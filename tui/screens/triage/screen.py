@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,6 @@ from textual.worker import Worker, WorkerState
 
 from tui.actions import Action, RenameTag, SetStatus, ToggleStar
 from tui.errors import PaperdeckError
-from tui.facts import short_time
 from tui.memory import freeze_long_lived
 from tui.messages import (
     LibraryFailed,
@@ -42,13 +41,13 @@ from tui.messages import (
     TextsLoaded,
 )
 from tui.models import Paper, State
-from tui.screens.triage.bindings import PAPER_ACTIONS, TRIAGE_BINDINGS
+from tui.screens.triage.bindings import TRIAGE_BINDINGS, available
 from tui.screens.triage.editors import ask_note, ask_tags
 from tui.screens.triage.loader import LibraryLoader
 from tui.screens.triage.outside import copy_bibtex, copy_links, open_in_browser
 from tui.screens.triage.searching import ListSearch
 from tui.screens.triage.sync_runner import SyncRunner
-from tui.screens.triage.threads import run_in_thread
+from tui.screens.triage.watch import LibraryWatch
 from tui.screens.triage.writer import StoreWriter
 from tui.snapshot import LibrarySnapshot
 from tui.triage_session import TriageSession
@@ -66,10 +65,6 @@ if TYPE_CHECKING:
     from tui.config import Config
     from tui.query import Searcher
     from tui.store import Library
-
-
-WATCH_EVERY = 2.0
-"""Seconds between two looks for changes another process made to the library."""
 
 
 class TriageScreen(Screen[None]):
@@ -115,9 +110,7 @@ class TriageScreen(Screen[None]):
         self.preview = False
         """True while the list shows the start-up cache's page and the catalog still loads."""
         self.loader = LibraryLoader(self, home, INBOX.query)
-        self._watching = False
-        self._papers_before: int | None = None
-        """The paper count before a reload another process caused (for the "new papers" toast)."""
+        self.watch_library = LibraryWatch(self)
 
     @property
     def snapshot(self) -> LibrarySnapshot | None:
@@ -181,9 +174,11 @@ class TriageScreen(Screen[None]):
         # bubbling up arrives after the list has already repainted, a frame later.
         self.watch(self.paper_list, "cursor", self._cursor_changed, init=False)
         # Draw first, load after: the loader thread would compete with the first paint.
-        self.call_after_refresh(self._load_library)
+        self.call_after_refresh(self.reload_library)
 
-    def _load_library(self) -> None:
+    def reload_library(self) -> None:
+        """Load the catalog (again, after a sync or another process's import: the view, the
+        filter and the paper under the cursor stay)."""
         shown = self.snapshot.papers if self.snapshot is not None else ()
         self.loader.load(self.library, self.searcher, shown, preview=self.snapshot is None)
 
@@ -209,7 +204,7 @@ class TriageScreen(Screen[None]):
             self.writer.start()
             self.triage.submit = self.writer.submit
         self.new_since = library.get_meta("new_since")
-        self._show_last_sync(library)
+        self.sync_runner.show_last_sync(library)
 
     def on_preview_loaded(self, message: PreviewLoaded) -> None:
         if self.snapshot is not None:
@@ -235,13 +230,7 @@ class TriageScreen(Screen[None]):
         self.preview = False
         self.snapshot = LibrarySnapshot(message.papers, message.states)
         if preview is not None:
-            # Keys pressed on the preview went to the store through the writer; the loader may
-            # have read the states before some of them landed. Until now only this screen could
-            # change the preview's papers, so its states are the newest (they include the store's
-            # answers and later guesses); the store's answers for papers off the page (an undo
-            # may reach them) are newer than what the loader read.
-            self.snapshot.replace(self.triage.take_preview_changes())
-            self.snapshot.replace({pid: preview.state(pid) for pid in preview.papers})
+            self.snapshot.take_over(preview, self.triage.take_preview_changes())
         # A full collection over a large library pauses the UI for a good part of a second;
         # the papers live as long as the app, so move them out of the collector's sight.
         freeze_long_lived()
@@ -251,10 +240,7 @@ class TriageScreen(Screen[None]):
         self.paper_list.set_papers(self.snapshot.papers, self.snapshot.states)
         self._show_counts()
         self._run_search()
-        self._say_what_others_added()
-        if not self._watching:
-            self._watching = True
-            self.set_interval(WATCH_EVERY, self._look_for_others, name="watch-library")
+        self.watch_library.loaded()
 
     # -- searching (the list's search lives in ListSearch) ------------------------------------
 
@@ -354,21 +340,14 @@ class TriageScreen(Screen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        loaded = self.snapshot is not None
-        if action in PAPER_ACTIONS:
-            return True if loaded and (self.marked or self.paper_list.current_id) else None
-        if action in ("open", "open_pdf"):
-            return True if loaded and self.paper_list.current_id else None
-        if action == "mark_all":  # needs every row of the view: not a preview or quick answer
-            ready = self.searcher is not None and not self.partial
-            return True if ready and self.paper_list.rows else None
-        if action == "clear_marks":
-            return True if self.marked else None
-        if action in ("undo", "redo"):
-            return True if loaded else None
-        if action == "sync":
-            return True if loaded and not self.sync_runner.running else None
-        return True
+        return available(
+            action,
+            loaded=self.snapshot is not None,
+            current=self.paper_list.current_id is not None,
+            marked=bool(self.marked),
+            every_row=self.searcher is not None and not self.partial and bool(self.paper_list.rows),
+            syncing=self.sync_runner.running,
+        )
 
     # -- triage -------------------------------------------------------------------------------
 
@@ -394,11 +373,12 @@ class TriageScreen(Screen[None]):
         if self.paper_list.current_id in changed:
             self._show_current()
 
-    def _apply_states(self, states: Mapping[str, State]) -> None:
+    def apply_states(self, states: Mapping[str, State]) -> None:
+        """Put the store's states in (the writer's answers, other processes' changes)."""
         self._show_changed(self.triage.stored(states, preview=self.preview))
 
     def on_states_changed(self, message: StatesChanged) -> None:
-        self._apply_states(message.states)
+        self.apply_states(message.states)
         if message.kind in ("undo", "redo"):
             verb = "Undone" if message.kind == "undo" else "Redone"
             text = f"{verb}: {message.label}" if message.label else f"Nothing to {message.kind}"
@@ -406,46 +386,11 @@ class TriageScreen(Screen[None]):
             if message.states:  # put the paper back where the view says, cursor on it
                 self.searching.bring_back(list(message.states))
 
-    # -- what other processes change -----------------------------------------------------------
-
-    def _look_for_others(self) -> None:
-        """(Every WATCH_EVERY seconds.) A cron sync, an import or a CLI command in another shell
-        shows up without a restart; cheap (stat calls) when nothing changed."""
-        library = self.library
-        if library is None or self.preview or self.workers_busy or self.sync_runner.running:
-            return
-        run_in_thread(self, partial(self._others, library), "watch")
-
-    def _others(self, library: Library) -> None:
-        try:
-            papers, states = library.changes_from_others()
-        except PaperdeckError:
-            return  # the next look says it again, or the next write reports it
-        if papers or states:
-            self.post_message(OthersChanged(papers, states))
-
     def on_others_changed(self, message: OthersChanged) -> None:
-        self._apply_states(message.states)
-        if message.papers and self.snapshot is not None:
-            self._papers_before = len(self.snapshot.papers)
-            self._load_library()  # keeps the view, the filter and the cursor's paper
-        elif message.states:
-            count = len(message.states)
-            self.app.notify(
-                f"{count} paper{'s' if count != 1 else ''} changed in another paperdeck.",
-                timeout=3,
-            )
-
-    def _say_what_others_added(self) -> None:
-        if self._papers_before is None or self.snapshot is None:
-            return
-        added = len(self.snapshot.papers) - self._papers_before
-        self._papers_before = None
-        text = f"{added} new paper{'s' if added != 1 else ''}" if added > 0 else "Papers changed"
-        self.app.notify(f"{text} from another paperdeck (import or sync).", timeout=5)
+        self.watch_library.changed(message)
 
     def on_store_failed(self, message: StoreFailed) -> None:
-        self._apply_states(message.states)
+        self.apply_states(message.states)
         self.app.notify(message.message, title="Not saved", severity="error", markup=False)
 
     def action_star(self) -> None:
@@ -566,32 +511,15 @@ class TriageScreen(Screen[None]):
         if self.library is not None and self.sync_runner.start(
             self.library, self.config or Config()
         ):
-            self.query_one(SyncIndicator).show_progress("starting…")
-            self.header.set_sync("syncing…")
             self._refresh_availability()
 
     def on_sync_progressed(self, message: SyncProgressed) -> None:
-        self.query_one(SyncIndicator).show_progress(message.text)
+        self.sync_runner.progressed(message.text)
 
     def on_sync_finished(self, message: SyncFinished) -> None:
-        self.sync_runner.finished()
-        self.query_one(SyncIndicator).finish()
-        self.app.notify(
-            message.summary,
-            title="Sync",
-            severity="information" if message.ok else "warning",
-            markup=False,
-            timeout=6,
-        )
-        if self.library is not None:
-            self._show_last_sync(self.library)
-            if message.papers_changed:
-                self._load_library()
+        if self.sync_runner.finished(message) and self.library is not None:
+            self.reload_library()
         self._refresh_availability()
-
-    def _show_last_sync(self, library: Library) -> None:
-        last_sync = library.get_meta("last_sync")
-        self.header.set_sync(f"synced {short_time(last_sync)}" if last_sync else "never synced")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that died of an unexpected error says so (instead of failing silently)."""

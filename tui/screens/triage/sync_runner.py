@@ -1,4 +1,5 @@
-"""Sync from the interface (`S`): `tui.sync.run_sync` in a thread worker, progress to the footer.
+"""Sync from the interface (`S`): `tui.sync.run_sync` in a thread worker, its progress on the
+sync line above the footer, the summary in a toast and the header's "synced …".
 
 The same whole sync as `paperdeck sync`: the feeds, then the configured reading list. The
 runner posts `SyncProgressed` (coalesced: a newer one replaces an unhandled older one) and
@@ -14,7 +15,9 @@ from typing import TYPE_CHECKING
 from textual.dom import DOMNode
 
 from tui.errors import PaperdeckError
+from tui.facts import short_time
 from tui.messages import SyncFinished, SyncProgressed
+from tui.widgets import StatusHeader, SyncIndicator
 
 if TYPE_CHECKING:
     from tui.config import Config
@@ -27,6 +30,7 @@ class SyncRunner:
     def __init__(self, owner: DOMNode) -> None:
         self._owner = owner
         self._cancel: threading.Event | None = None
+        self._library: Library | None = None
         self.running = False
 
     def start(self, library: Library, config: Config) -> bool:
@@ -34,6 +38,9 @@ class SyncRunner:
         if self.running:
             return False
         self.running = True
+        self._library = library
+        self._owner.query_one(SyncIndicator).show_progress("starting…")
+        self._owner.query_one(StatusHeader).set_sync("syncing…")
         cancel = threading.Event()
         self._cancel = cancel
         self._owner.run_worker(
@@ -45,10 +52,31 @@ class SyncRunner:
         )
         return True
 
-    def finished(self) -> None:
-        """Called by the owner when it handled SyncFinished."""
+    def progressed(self, text: str) -> None:
+        self._owner.query_one(SyncIndicator).show_progress(text)
+
+    def finished(self, message: SyncFinished) -> bool:
+        """The owner got SyncFinished: say how it went; True when papers changed (reload)."""
         self.running = False
         self._cancel = None
+        owner = self._owner
+        owner.query_one(SyncIndicator).finish()
+        owner.app.notify(
+            message.summary,
+            title="Sync",
+            severity="information" if message.ok else "warning",
+            markup=False,
+            timeout=6,
+        )
+        if self._library is not None:
+            self.show_last_sync(self._library)
+        return message.papers_changed
+
+    def show_last_sync(self, library: Library) -> None:
+        """The header's "synced …" (or "never synced")."""
+        last_sync = library.get_meta("last_sync")
+        text = f"synced {short_time(last_sync)}" if last_sync else "never synced"
+        self._owner.query_one(StatusHeader).set_sync(text)
 
     def cancel(self) -> None:
         if self._cancel is not None:
