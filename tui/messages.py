@@ -17,6 +17,7 @@ from tui.models import Paper, State
 
 if TYPE_CHECKING:
     from tui.query import Searcher
+    from tui.rank import Ranker
     from tui.search_session import SearchAnswer, SearchRequest
     from tui.store import Library
     from tui.store.startup_cache import StartupPage
@@ -93,6 +94,21 @@ class OthersChanged(Message):
 
     papers: bool
     states: Mapping[str, State]
+
+
+@dataclass
+class RankerReady(Message):
+    """The learned order is ready for this library (its matrix loaded or built)."""
+
+    ranker: Ranker
+
+
+@dataclass
+class WhyFound(Message):
+    """Why `paper_id` ranks where it does: one line for the abstract pane."""
+
+    paper_id: str
+    line: str
 
 
 @dataclass

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     # of the app does not wait for it.
     from tui.query.nodes import Query
     from tui.query.pages import SpanLookup, ViewResult
+    from tui.query.results import Ranking
     from tui.query.searcher import Searcher
 
 REST_DELAY = 0.15
@@ -46,6 +47,8 @@ class SearchRequest:
     states_version: int
     texts_loaded: bool
     new_since: str | None
+    ranker: Ranking | None = None
+    """What orders `sort:for-you` / `like:` (None: those terms keep today's order)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,7 @@ class SearchSession:
         texts_loaded: bool,
         new_since: str | None,
         replace: bool = True,
+        ranker: Ranking | None = None,
     ) -> SearchRequest:
         """A new search; `replace`: it makes every older one stale (not for `every_match`,
         which leaves what the list shows alone). Raises QuerySyntaxError for a filter that
@@ -106,6 +110,7 @@ class SearchSession:
             states_version=states_version,
             texts_loaded=texts_loaded,
             new_since=new_since,
+            ranker=ranker,
         )
 
     def run(
@@ -143,6 +148,7 @@ class SearchSession:
             texts_loaded=request.texts_loaded,
             new_since=request.new_since,
             states_version=request.states_version,
+            ranker=request.ranker,
         )
         if result is None or result.total <= len(result.rows):
             return None
@@ -164,6 +170,7 @@ class SearchSession:
             limit=None,
             new_since=request.new_since,
             states_version=request.states_version,
+            ranker=request.ranker,
         )
         return list(result.rows)
 

@@ -18,6 +18,7 @@ SMART_VIEWS: tuple[tuple[str, str], ...] = (
     ("skipped", "Skipped"),
     ("starred", "Starred"),
     ("all", "All"),
+    ("for-you", "For you"),
 )
 """(key, label) of the smart views, in sidebar order; keys match Library.status_counts()."""
 
@@ -46,7 +47,14 @@ class View:
             return f'tag:"{self.key}"' if _needs_quotes(self.key) else f"tag:{self.key}"
         if self.key == "all":
             return ""
+        if self.key == "for-you":
+            return "is:inbox sort:for-you"
         return f"is:{self.key}"
+
+    @property
+    def count_key(self) -> str:
+        """The key of `Library.status_counts()` that counts this smart view."""
+        return "inbox" if self.key == "for-you" else self.key
 
     def holds(self, state: State) -> bool:
         """Whether a paper with this state belongs to the view."""
@@ -56,7 +64,7 @@ class View:
             return True
         if self.key == "starred":
             return state.starred
-        return state.status == self.key
+        return state.status == View("smart", self.count_key).key
 
     @classmethod
     def from_option_id(cls, option_id: str) -> View:

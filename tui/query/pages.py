@@ -60,10 +60,14 @@ def view_query(view_terms: str, text: str) -> Query:
     positions in the error refer to `text` as typed."""
     typed = parse(text)
     view = parse(view_terms)
-    if isinstance(view.root, MatchAll):
+    # The view's order (For you is `is:inbox sort:for-you`) holds unless the filter names one.
+    rank = typed.rank if typed.rank is not None or typed.sort is not None else view.rank
+    if isinstance(view.root, MatchAll) and rank is typed.rank:
         return typed
     root = view.root if isinstance(typed.root, MatchAll) else And((view.root, typed.root))
-    return Query(text=text, root=root, sort=typed.sort, reverse=typed.reverse, rank=typed.rank)
+    if isinstance(view.root, MatchAll):
+        root = typed.root
+    return Query(text=text, root=root, sort=typed.sort, reverse=typed.reverse, rank=rank)
 
 
 def run_query(
@@ -132,6 +136,7 @@ def search_in_steps(
     texts_loaded: bool = True,
     new_since: str | None = None,
     states_version: object = None,
+    ranker: Ranking | None = None,
 ) -> ViewResult | None:
     """Run `query` for a keystroke: `report(result, partial)` gets each answer, and the final
     one is returned (None when `stopped()` said a newer search replaced this one, or when
@@ -145,7 +150,9 @@ def search_in_steps(
     """
 
     def answer(q: Query, partial: bool) -> ViewResult | None:
-        result = run_query(searcher, states, q, new_since=new_since, states_version=states_version)
+        result = run_query(
+            searcher, states, q, new_since=new_since, states_version=states_version, ranker=ranker
+        )
         if stopped():
             return None
         report(result, partial)

@@ -24,8 +24,9 @@ from tui.widgets.scrolling import set_scroll_height
 from tui.widgets.text import safe_text
 
 
-def describe_paper(paper: Paper | None, state: State | None) -> Content:
-    """The pane's text for one paper (plain text + styles, control characters stripped)."""
+def describe_paper(paper: Paper | None, state: State | None, why: str | None = None) -> Content:
+    """The pane's text for one paper (plain text + styles, control characters stripped);
+    `why`: why a ranked paper is where it is (`★ for you: +diffusion −survey`)."""
     if paper is None:
         return Content.styled("No paper selected.", "$text-muted")
     state = state or State()
@@ -38,6 +39,8 @@ def describe_paper(paper: Paper | None, state: State | None) -> Content:
 
     for label, value in paper_facts(paper, state, max_categories=4):
         parts += [*_styled_fact(label, value), "\n"]
+    if why:
+        parts += [("why ", "bold"), (safe_text(why), "$text-warning"), "\n"]
 
     parts.append("\n")
     parts.append(safe_text(paper.abstract, keep_newlines=True) or "(no abstract)")
@@ -81,20 +84,30 @@ class AbstractPane(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.paper_id: str | None = None
+        self._shown: tuple[Paper | None, State | None] = (None, None)
         self.content: Content = describe_paper(None, None)
         self._strips: list[Strip] = []
         self._blank = Strip.blank(0)
         self._wrapped_at = -1
 
-    def show(self, paper: Paper | None, state: State | None) -> None:
+    def show(self, paper: Paper | None, state: State | None, why: str | None = None) -> None:
         """Show `paper` (scrolling back to the top when it is a different paper)."""
         new_id = paper.id if paper else None
         if new_id != self.paper_id:
             self.scroll_to(y=0, animate=False, immediate=True)
         self.paper_id = new_id
-        self.content = describe_paper(paper, state)
+        self._shown = (paper, state)
+        self.content = describe_paper(paper, state, why)
         self._wrap()
         self.refresh()
+
+    def show_why(self, paper_id: str, why: str) -> None:
+        """Add the why line, if the pane still shows `paper_id`."""
+        if paper_id == self.paper_id:
+            paper, state = self._shown
+            self.content = describe_paper(paper, state, why)
+            self._wrap()
+            self.refresh()
 
     def _wrap(self) -> None:
         width = self.scrollable_content_region.width

@@ -56,7 +56,8 @@ class ViewSidebar(OptionList):
             highlighted = self.highlighted_option.id if self.highlighted_option else None
             options: list[Option | None] = [Option(Content.styled("VIEWS", "bold"), disabled=True)]
             for key, label in SMART_VIEWS:
-                options.append(Option(_row(label, status_counts.get(key, 0)), id=f"smart:{key}"))
+                count = status_counts.get(View("smart", key).count_key, 0)
+                options.append(Option(_row(label, count), id=f"smart:{key}"))
             options.append(Option(Content.styled("TAGS", "bold"), disabled=True))
             if not tags:
                 options.append(
@@ -68,7 +69,8 @@ class ViewSidebar(OptionList):
             self._highlight(highlighted or self.current.option_id)
             return
         for key, label in SMART_VIEWS:
-            self.replace_option_prompt(f"smart:{key}", _row(label, status_counts.get(key, 0)))
+            count = status_counts.get(View("smart", key).count_key, 0)
+            self.replace_option_prompt(f"smart:{key}", _row(label, count))
         for tag in tags:
             self.replace_option_prompt(f"tag:{tag}", _row(f"#{tag}", tag_counts[tag]))
 

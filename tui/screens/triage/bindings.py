@@ -52,13 +52,26 @@ TRIAGE_BINDINGS: list[BindingType] = [
     _key("slash", "filter", "Filter", "Filter with the query language", show=True),
     _key("escape", "back", "Back", "Back; clear the marks, then the filter"),
     _key("R", "refresh", "Refresh", "Search again: decided papers leave"),
+    _key("l", "like", "Like this", "More like this: rank the view by likeness to it"),
     _key("S", "sync", "Sync", "Sync now (in the background)"),
     _key("b", "toggle_sidebar", "Sidebar", "Show / hide the sidebar"),
     *(_view_key(str(n), key, label) for n, (key, label) in enumerate(SMART_VIEWS, start=1)),
 ]
 
 PAPER_ACTIONS = frozenset(
-    {"star", "later", "done", "skip", "inbox", "tag", "note", "mark", "copy_link", "copy_bibtex"}
+    {
+        "star",
+        "later",
+        "done",
+        "skip",
+        "inbox",
+        "tag",
+        "note",
+        "mark",
+        "copy_link",
+        "copy_bibtex",
+        "like",
+    }
 )
 """Actions that need a paper under the cursor (or marked papers) to act on."""
 

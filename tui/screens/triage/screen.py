@@ -31,6 +31,7 @@ from tui.messages import (
     LibraryLoaded,
     OthersChanged,
     PreviewLoaded,
+    RankerReady,
     RowsCompleted,
     SearchFailed,
     SearchFinished,
@@ -39,12 +40,14 @@ from tui.messages import (
     SyncFinished,
     SyncProgressed,
     TextsLoaded,
+    WhyFound,
 )
 from tui.models import Paper, State
 from tui.screens.triage.bindings import TRIAGE_BINDINGS, available
 from tui.screens.triage.editors import ask_note, ask_tags
 from tui.screens.triage.loader import LibraryLoader
 from tui.screens.triage.outside import copy_bibtex, copy_links, open_in_browser
+from tui.screens.triage.ranking import ScreenRanking
 from tui.screens.triage.searching import ListSearch
 from tui.screens.triage.sync_runner import SyncRunner
 from tui.screens.triage.watch import LibraryWatch
@@ -111,6 +114,7 @@ class TriageScreen(Screen[None]):
         """True while the list shows the start-up cache's page and the catalog still loads."""
         self.loader = LibraryLoader(self, home, INBOX.query)
         self.watch_library = LibraryWatch(self)
+        self.ranking = ScreenRanking(self)
 
     @property
     def snapshot(self) -> LibrarySnapshot | None:
@@ -131,7 +135,7 @@ class TriageScreen(Screen[None]):
         """True while a store write, search, load, sync or export has not finished."""
         if self.loader.index_queued or (self.writer is not None and self.writer.busy):
             return True
-        groups = ("load", "search", "sync", "export", "index", "watch")
+        groups = ("load", "search", "sync", "export", "index", "watch", "rank", "why")
         return any(w.group in groups and not w.is_finished for w in self.workers)
 
     # -- layout -------------------------------------------------------------------------------
@@ -241,6 +245,7 @@ class TriageScreen(Screen[None]):
         self._show_counts()
         self._run_search()
         self.watch_library.loaded()
+        self.ranking.start(library, message.papers.values())
 
     # -- searching (the list's search lives in ListSearch) ------------------------------------
 
@@ -303,6 +308,7 @@ class TriageScreen(Screen[None]):
     def _show_current(self) -> None:
         paper, state = self._current()
         self.abstract.show(paper, state)
+        self.ranking.explain(paper.id if paper else None)
 
     def _current(self) -> tuple[Paper | None, State | None]:
         paper_id = self.paper_list.current_id
@@ -385,6 +391,23 @@ class TriageScreen(Screen[None]):
             self.app.notify(text, markup=False, timeout=3)
             if message.states:  # put the paper back where the view says, cursor on it
                 self.searching.bring_back(list(message.states))
+
+    def on_ranker_ready(self, message: RankerReady) -> None:
+        self.ranking.ready(message)
+
+    def on_why_found(self, message: WhyFound) -> None:
+        self.abstract.show_why(message.paper_id, message.line)
+
+    def action_like(self) -> None:
+        """More like this: rank the view by likeness to the paper (or the marked papers)."""
+        ids = [p.arxiv_id for p in self._target_papers() if p.arxiv_id]
+        if not ids:
+            self.app.notify("More like this needs a paper with an arXiv id.", severity="warning")
+            return
+        if self.marked:
+            self.action_clear_marks()
+        self.filter_bar.set_text("like:" + ",".join(dict.fromkeys(ids)))
+        self.paper_list.focus()
 
     def on_others_changed(self, message: OthersChanged) -> None:
         self.watch_library.changed(message)
@@ -545,3 +568,4 @@ class TriageScreen(Screen[None]):
         library = self.library
         if library is not None and library.texts_loaded:
             await asyncio.to_thread(self.loader.save_startup_page, library)
+        await asyncio.to_thread(self.ranking.save)

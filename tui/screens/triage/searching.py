@@ -22,6 +22,7 @@ from tui.search_session import SearchSession
 
 if TYPE_CHECKING:
     from tui.query import Searcher
+    from tui.query.nodes import Rank
     from tui.screens.triage.screen import TriageScreen
     from tui.search_session import SearchRequest
 
@@ -34,6 +35,8 @@ class ListSearch:
         self.session = SearchSession()
         self.keep: str | None = None
         """The paper the cursor should land on when the next answer comes (refresh)."""
+        self.rank: Rank | None = None
+        """The ranking term (`sort:for-you`, `like:`) of the answer shown, if any."""
 
     def run(self) -> None:
         """Search the current view with the current filter (a newer search cancels this one)."""
@@ -69,6 +72,7 @@ class ListSearch:
                 texts_loaded=screen.library is not None and screen.library.texts_loaded,
                 new_since=screen.new_since,
                 replace=replace,
+                ranker=screen.ranking.ranker,
             )
         except QuerySyntaxError as exc:
             self.failed(exc.message, exc.position)
@@ -148,6 +152,7 @@ class ListSearch:
             self.keep = None
         plist.busy = False
         plist.empty_message = self.empty_message()
+        self.rank = answer.request.query.rank
         plist.set_rows(answer.rows, answer.title_spans, keep=keep, total=answer.total)
         screen.filter_bar.release_echo()  # the typed text and its results in the same frame
         return True

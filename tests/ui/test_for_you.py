@@ -1,0 +1,94 @@
+"""The learned order in the app (issue 12): the For you view puts what this user keeps first,
+the abstract pane says why, and `l` ranks the view by likeness to the paper under the cursor.
+A real library with two clear topics; decisions made with the real keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ui_helpers import fill_library, make_app, settle, wait_ready
+
+from tui.actions import SetStar, SetStatus
+from tui.models import Paper
+from tui.store import Library
+
+TOPICS = {
+    "diffusion": "Diffusion models sample images with a fast ODE solver and few denoising steps.",
+    "graphs": "Graph neural networks pass messages between nodes to classify molecules.",
+}
+
+
+def topic_papers() -> list[Paper]:
+    papers = []
+    for n in range(40):
+        topic = "diffusion" if n % 2 == 0 else "graphs"
+        papers.append(
+            Paper(
+                id=f"arxiv:2601.{n:05d}",
+                arxiv_id=f"2601.{n:05d}",
+                title=f"{'Diffusion sampler' if topic == 'diffusion' else 'Graph network'} {n}",
+                abstract=f"{TOPICS[topic]} Variant {n}.",
+                listed_on=f"2026-01-{1 + n % 28:02d}",
+            )
+        )
+    return papers
+
+
+def is_diffusion(paper_id: str) -> bool:
+    return int(paper_id.rsplit(".", 1)[1]) % 2 == 0
+
+
+async def wait_for_ranker(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(300):
+        await pilot.pause(0.02)
+        if app.triage.ranking.ranker is not None:
+            await settle(pilot)
+            return
+    raise AssertionError("the ranker never became ready")
+
+
+async def test_for_you_puts_the_kept_topic_first_and_says_why(home: Path) -> None:
+    papers = topic_papers()
+    fill_library(home, papers)
+    with Library.open(home) as lib:
+        lib.run(SetStar(True), [papers[0].id, papers[2].id])
+        lib.run(SetStatus("later"), [papers[4].id])
+        lib.run(SetStatus("skipped"), [papers[1].id, papers[3].id, papers[5].id])
+    app = make_app(home)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(pilot)
+        await wait_for_ranker(pilot, app)
+        await pilot.press("7")
+        await settle(pilot)
+        assert app.triage.view.key == "for-you"
+        rows = list(app.triage.paper_list.rows)
+        assert len(rows) == 40 - 4  # the inbox: skips and the later paper left it
+        assert all(is_diffusion(pid) for pid in rows[:10]), rows[:10]
+        await pilot.press("g")
+        await settle(pilot)
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if "why" in str(app.triage.abstract.content):
+                break
+        text = str(app.triage.abstract.content)
+        assert "why ★ for you:" in text, text
+        assert "+diffusion" in text or "+sampler" in text, text
+
+
+async def test_like_key_ranks_the_view_by_likeness_to_the_paper(home: Path) -> None:
+    papers = topic_papers()
+    fill_library(home, papers)
+    app = make_app(home)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(pilot)
+        await wait_for_ranker(pilot, app)
+        plist = app.triage.paper_list
+        graph_row = next(i for i, pid in enumerate(plist.rows) if not is_diffusion(pid))
+        plist.move_to(graph_row)
+        await pilot.pause()
+        target = plist.current_id
+        await pilot.press("l")
+        await settle(pilot)
+        assert app.triage.filter_bar.text == f"like:{target.removeprefix('arxiv:')}"  # type: ignore[union-attr]
+        rows = list(plist.rows)
+        assert all(not is_diffusion(pid) for pid in rows[:10]), rows[:10]
