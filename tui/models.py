@@ -234,7 +234,16 @@ def now_ts() -> float:
 
 @dataclass(slots=True)
 class Paper:
-    """One catalog record. Dates are ISO strings (`YYYY-MM-DD`), times ISO datetimes in UTC."""
+    """One catalog record. Dates are ISO strings (`YYYY-MM-DD`), times ISO datetimes in UTC.
+
+    Four dates, four different facts, each filled only by a source that knows it (the store's
+    merge never lets one stand in for another): `published` is the submission date of v1
+    (arXiv API `published`, HF `publishedAt`; BibTeX/RIS year and month come from it);
+    `updated` the submission date of the latest version (arXiv API `updated`); `announced` the
+    day arXiv announced the latest version it listed (an arXiv RSS `pubDate`); `listed_on` the
+    day it was on Hugging Face Daily Papers (or a saved page). A library written before
+    `announced` existed simply has none (`from_dict` defaults it).
+    """
 
     id: str
     title: str
@@ -245,6 +254,7 @@ class Paper:
     published: str | None = None
     updated: str | None = None
     listed_on: str | None = None
+    announced: str | None = None
     categories: list[str] = field(default_factory=list)
     upvotes: int | None = None
     comments: int | None = None
@@ -277,8 +287,9 @@ class Paper:
 
     @property
     def date(self) -> str | None:
-        """The date shown and sorted on: the Daily Papers listing day, else the arXiv date."""
-        return self.listed_on or self.published
+        """The date shown and sorted on: the Daily Papers listing day, else the arXiv submission
+        date, else the day arXiv announced it (a paper known only from an RSS feed)."""
+        return self.listed_on or self.published or self.announced
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with every field (lists and dicts copied)."""

@@ -5,7 +5,8 @@ decisions with the shared file, see `tui.readinglist`) when one is configured or
 module owns the order of a sync and its guarantees:
 - each feed fetches ALL its pages first and only then merges them with one
   `lib.upsert_papers(...)`, so a failure half way leaves the catalog exactly as it was before
-  that feed (all-or-nothing per feed); the other feeds still run;
+  that feed (all-or-nothing per feed); the other feeds still run, whatever the failure (an
+  unexpected exception is a failed feed with a one-line reason, not a crashed sync);
 - weekends (`[]`) and empty results are not errors, just `+0 new`;
 - the user's state is never touched by a feed (the store's merge guarantees it); new papers
   have no state, so they are in the inbox;
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from tui.config import Config, FeedConfig
 from tui.errors import PaperdeckError, UsageError
-from tui.models import Paper, utc_stamp
+from tui.models import Paper, clean_text, utc_stamp
 from tui.readinglist import ReadingListResult, sync_reading_list
 
 if TYPE_CHECKING:
@@ -268,6 +269,11 @@ def _sync_feeds(
                 break
             except PaperdeckError as exc:  # NetworkError, or StoreError from the merge
                 result.error = exc.message
+                notify(feed.name, result.steps, result.steps, result.summary)
+                continue
+            except Exception as exc:  # a hostile value we did not foresee: this feed fails
+                detail = clean_text(str(exc))[:200] or "no detail"
+                result.error = f"{feed.name}: unexpected {type(exc).__name__}: {detail}"
                 notify(feed.name, result.steps, result.steps, result.summary)
                 continue
             result.added = list(merged.added)

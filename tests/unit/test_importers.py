@@ -352,7 +352,9 @@ def test_arxiv_rss_sample(fixtures_dir: Path) -> None:
     assert first.abstract.startswith("Evaluating LLM coding agents")  # "Abstract: " cut off
     assert "Announce Type" not in first.abstract
     assert first.categories == ["cs.CL", "cs.AI"]
-    assert (first.published, first.updated, first.listed_on) == ("2026-08-13", "2026-08-13", None)
+    # pubDate is the announcement day: not the submission date, version date or HF listing day
+    dates = (first.published, first.updated, first.listed_on, first.announced)
+    assert dates == (None, None, None, "2026-08-13")
     assert first.version == 1
 
     assert papers["2608.11249"].categories == ["cs.CL", "cs.AI", "cs.IT", "cs.LG", "math.IT"]
@@ -371,7 +373,8 @@ def test_arxiv_rss_sample(fixtures_dir: Path) -> None:
     replaced = papers["2502.00837"]
     assert replaced.version == 3  # from the guid; the link has no version
     assert replaced.published is None  # the v1 date is unknown for a replacement
-    assert replaced.updated == "2026-08-13"
+    assert replaced.updated is None  # so is the date vN was submitted
+    assert replaced.announced == replaced.date == "2026-08-13"  # what the feed says
     assert papers["2408.06849"].version == 3
 
     assert result.announce_types == {

@@ -26,7 +26,7 @@ from fixture_server import (
 )
 
 from tui.config import Config, FeedConfig, load_config
-from tui.errors import UsageError
+from tui.errors import StoreError, UsageError
 from tui.models import Paper
 from tui.store import Library
 from tui.sync import NOTHING_TO_SYNC, READING_LIST, SummaryLine, SyncReport, run_sync
@@ -526,3 +526,36 @@ def test_ctrl_c_in_the_reading_list_keeps_the_feeds_report(
         SummaryLine(f"reading list {shared}: interrupted; sync again to finish merging it", True),
     ]
     assert len(lib.papers()) == 8 and not shared.exists()
+
+
+def test_an_unexpected_error_in_one_feed_fails_that_feed_and_the_next_runs(
+    server: FixtureServer, lib: Library
+) -> None:
+    # A stored value the merge cannot compare with what the server sends (a version written as
+    # text by another tool): merging the arXiv answer raises TypeError inside the store.
+    lib.upsert_papers(
+        [Paper(id="arxiv:2608.11232", title="Backtrader", arxiv_id="2608.11232", version="2")],  # type: ignore[arg-type]
+        source="elsewhere",
+    )
+    serve_all(server)
+    report = sync(lib, local_config(server, feeds=[ARXIV, HF]))
+    arxiv, hf = report.feeds
+    assert not arxiv.ok and arxiv.error is not None
+    assert arxiv.error.startswith("arxiv: unexpected TypeError: ")
+    assert "\n" not in arxiv.error and arxiv.error.isprintable()
+    assert hf.ok and len(hf.added) == 7  # the later feed still ran and merged
+    assert "arxiv:2608.09888" in lib.papers()
+
+
+def test_a_value_that_cannot_be_written_does_not_break_later_writes(lib: Library) -> None:
+    # orjson refuses integers of 2**64 and up; TinyDB had already put the value into the cached
+    # document, so every later catalog write in this process failed the same way.
+    first = Paper(id="arxiv:2608.00001", title="First", arxiv_id="2608.00001")
+    lib.upsert_papers([first], source="x")  # the catalog file exists: its document is cached
+    hostile = Paper(id="arxiv:2608.00002", title="Huge", arxiv_id="2608.00002", upvotes=2**64)
+    with pytest.raises(StoreError, match=r"catalog\.json"):
+        lib.upsert_papers([hostile], source="x")
+    good = Paper(id="arxiv:2608.00003", title="Fine", arxiv_id="2608.00003", upvotes=3)
+    assert lib.upsert_papers([good], source="x").added == ["arxiv:2608.00003"]
+    on_disk = json.loads((lib.home / "catalog.json").read_text(encoding="utf-8"))
+    assert set(on_disk["papers"]) == {"arxiv:2608.00001", "arxiv:2608.00003"}

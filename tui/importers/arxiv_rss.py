@@ -5,12 +5,12 @@ and the `link` are fallbacks), title, authors from `dc:creator` (one comma-separ
 split on commas and " and ", TeX accents decoded), the abstract (the text after "Abstract: " in
 the description), categories in feed order (the first is the primary), DOI and journal ref.
 
-Dates. The feed has one date per item: `pubDate`, the announcement day. We store it as
-`updated` (the day this version was announced) and also as `published` (the v1 date) when the
-item announces version 1 - a `new` item, or a `cross` listing of a v1 - because then the
-announcement is the day the paper first appeared. A `replace` of vN (N > 1) leaves `published`
-empty rather than claim a wrong first date; an arXiv API sync fills it later. `listed_on` stays
-empty: it means "the day it was on Hugging Face Daily Papers", which an arXiv feed cannot say.
+Dates. The feed has one date per item: `pubDate`, the day arXiv announced the version the item
+names (a `new` v1, a `replace` vN, a cross-listing). That is stored as `announced` and only
+there: it is not the submission date (`published`, which is a day or more earlier and comes
+from the arXiv API or Hugging Face) nor the date of the latest version (`updated`), nor the
+Hugging Face listing day (`listed_on`). Storing it as any of those made re-imports flip the
+record between sources. An item without its own `pubDate` takes the channel's.
 
 The announce type is not a paper property, so it is not stored on the paper (and not smuggled
 into `links`); it comes back in `ParseResult.announce_types` for sync's new/cross filter.
@@ -146,7 +146,6 @@ def _paper(item: ET.Element, channel_date: str | None) -> tuple[Paper | None, st
             categories.append(term)
 
     announced = rss_date(item.findtext("pubDate")) or channel_date
-    first_version = version == 1 or (version is None and announce_type in {"new", "cross"})
 
     paper = Paper(
         id=paper_key(arxiv_id, title),
@@ -155,8 +154,7 @@ def _paper(item: ET.Element, channel_date: str | None) -> tuple[Paper | None, st
         version=version,
         authors=authors,
         abstract=clean_prose(abstract),
-        published=announced if first_version else None,
-        updated=announced,
+        announced=announced,
         categories=categories,
         links={
             "abs": web_url(item.findtext("link")) or f"https://arxiv.org/abs/{arxiv_id}",

@@ -129,9 +129,10 @@ def _paper(
         raw_summary = wrapper.get("summary")
     abstract = clean_prose(raw_summary) if isinstance(raw_summary, str) else ""
 
+    raw_authors = paper_obj.get("authors")
     authors = [
         name
-        for author in paper_obj.get("authors") or []
+        for author in (raw_authors if isinstance(raw_authors, list) else [])
         if isinstance(author, dict)
         for name in [clean_text(author.get("name"))]
         if name

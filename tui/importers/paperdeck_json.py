@@ -143,6 +143,7 @@ def _paper(record: dict[str, Any]) -> Paper:
         published=iso_date(record.get("published")),
         updated=iso_date(record.get("updated")),
         listed_on=iso_date(record.get("listed_on")),
+        announced=iso_date(record.get("announced")),
         categories=lists["categories"],
         upvotes=as_int(record.get("upvotes")),
         comments=as_int(record.get("comments")),

@@ -26,8 +26,8 @@ from tui.query import bitmaps
 
 
 def day(paper: Paper) -> str:
-    """The date a paper sorts on (newest first): its listing day, else its arXiv date."""
-    return (paper.listed_on or paper.published or "")[:10]
+    """The date a paper sorts on (newest first): `Paper.date` (listing day, else arXiv date)."""
+    return (paper.listed_on or paper.published or paper.announced or "")[:10]
 
 
 def votes(paper: Paper) -> int:

@@ -172,11 +172,15 @@ class AtomicJSONStorage(Storage):
         if self._guard is not None:
             self._guard()
         data.setdefault(META_TABLE, {})[SCHEMA_DOC] = {"kind": self.kind, "version": self.version}
-        payload = orjson.dumps(data)  # ~7x faster than json.dumps on a 100k-paper catalog
         try:
+            payload = orjson.dumps(data)  # ~7x faster than json.dumps on a 100k-paper catalog
             atomic_write_bytes(self.path, payload)
-        except StoreError:
-            self._data, self._sig = None, None  # our cached copy may hold the failed change
+        except BaseException as exc:
+            # TinyDB changed our cached copy in place before calling us: drop it, or the value
+            # that failed would fail every later write in this process.
+            self._data, self._sig = None, None
+            if isinstance(exc, orjson.JSONEncodeError):
+                raise StoreError(f"cannot write {self.path}: {exc}") from None
             raise
         self._data, self._sig = data, file_signature(self.path)
 
