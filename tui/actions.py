@@ -7,11 +7,14 @@ to its in-memory snapshot first, as the optimistic guess the store's answer then
 definition, so the guess cannot drift from what is written. Plain Python, no Textual.
 
 `apply` never mutates its argument: it returns a new state, with the update time of every field
-it changed set to `now` (the per-field times reading lists merge on).
+it changed set to `now` (the per-field times reading lists merge on), or just after the time it
+replaces when that is later (`stamp`): a local change must beat the value it overrides, even one
+stamped by a machine whose clock runs ahead, or the next sync would bring the old value back.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -57,11 +60,23 @@ class Action:
         raise NotImplementedError
 
 
+STAMP_STEP = 0.001
+"""How far past a stored time a change is stamped when the clock says earlier than that time."""
+
+
+def stamp(now: float, previous: float | None) -> float:
+    """The time to stamp a change with: `now`, or just after `previous` when that is later."""
+    if previous is None or now > previous:
+        return now
+    later = previous + STAMP_STEP
+    return later if later > previous else math.nextafter(previous, math.inf)
+
+
 def _changed(state: State, name: str, value: object, now: float) -> State:
     out = state.copy()
     if getattr(out, name) != value:
         setattr(out, name, value)
-        out.times[name] = now
+        out.times[name] = stamp(now, out.times.get(name))
     return out
 
 
@@ -130,11 +145,11 @@ class EditTags(Action):
         for tag in self.add:
             if tag not in tags:
                 tags.add(tag)
-                out.times[f"tag:{tag}"] = now
+                out.times[f"tag:{tag}"] = stamp(now, out.times.get(f"tag:{tag}"))
         for tag in self.remove:
             if tag in tags:
                 tags.discard(tag)
-                out.times[f"tag:{tag}"] = now
+                out.times[f"tag:{tag}"] = stamp(now, out.times.get(f"tag:{tag}"))
         out.tags = sorted(tags)
         return out
 
@@ -199,8 +214,8 @@ class RenameTag(Action):
         out = state.copy()
         if self.old in out.tags and self.old != self.new:
             out.tags = sorted((set(out.tags) - {self.old}) | {self.new})
-            out.times[f"tag:{self.old}"] = now
-            out.times[f"tag:{self.new}"] = now
+            for key in (f"tag:{self.old}", f"tag:{self.new}"):
+                out.times[key] = stamp(now, out.times.get(key))
         return out
 
     def describe(self, count: int) -> str:

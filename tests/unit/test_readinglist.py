@@ -29,7 +29,9 @@ from tui.store import Library
 
 TAG_POOL = ("diffusion", "rl", "to-read")
 # A handful of times so that equal times (the tie-break) come up often.
-TIMES = st.one_of(st.none(), st.sampled_from([0.0, -0.0, 1.0, 2.0, 3.5]), st.floats(0, 2e9))
+TIMES = st.one_of(
+    st.none(), st.sampled_from([0.0, -0.0, 1.0, 2.0, 3.5]), st.floats(0, 1.7e9)
+)  # in the past: a future time is read as now
 
 
 def canon(state: State) -> str:
@@ -534,8 +536,14 @@ def test_missing_folder_and_symlinks(two_homes: tuple[Library, Library], tmp_pat
         sync_reading_list(a, tmp_path / "nowhere" / "list.json")
     real = tmp_path / "synced" / "list.json"
     real.parent.mkdir()
+    # A link to the folder is the user's own and is followed; a link at the list's name is not.
+    folder_link = tmp_path / "sync-link"
+    folder_link.symlink_to(real.parent)
+    sync_reading_list(a, folder_link / "list.json")
+    assert json.loads(real.read_text(encoding="utf-8"))["papers"][0]["id"] == DPM.id
     link = tmp_path / "list-link.json"
     link.symlink_to(real)
-    sync_reading_list(a, link)
-    assert link.is_symlink() and real.is_file()
-    assert json.loads(real.read_text(encoding="utf-8"))["papers"][0]["id"] == DPM.id
+    before = real.read_bytes()
+    with pytest.raises(InputFormatError, match=r"symbolic link.*name the file it points to"):
+        sync_reading_list(a, link)
+    assert link.is_symlink() and real.read_bytes() == before

@@ -72,7 +72,7 @@ def save(path: Path, matrix: TermMatrix, fingerprint: object) -> bool:
     parts: list[bytes | memoryview] = [MAGIC, _LENGTH.pack(len(header)), header]
     parts += [_bytes_of(a) for a in arrays]
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         atomic_write_parts(path, parts, what="ranking matrix")
     except (StoreError, OSError):
         return False

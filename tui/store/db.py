@@ -11,6 +11,9 @@ This is the only module that imports tinydb. It gives the rest of the store:
 - `open_db`, which opens a file, checks its schema version, runs migrations, and reports a file
   that does not parse: moved aside to `NAME.corrupt-<timestamp>` and never replaced silently.
 
+Files are read only when they are regular files (a planted link or FIFO is refused) and written
+0600: they hold the user's notes.
+
 Parsing pauses the garbage collector (`tui.memory.paused_gc`).
 """
 
@@ -32,6 +35,7 @@ from tinydb.table import Table
 from tui.atomic import atomic_write_bytes
 from tui.errors import StoreError
 from tui.memory import paused_gc
+from tui.safefile import UnsafeFileError, read_regular
 
 Signature = tuple[int, int, int]
 Migration = Callable[[dict[str, dict[str, Any]]], None]
@@ -112,7 +116,11 @@ class AtomicJSONStorage(Storage):
 
     def _parse(self) -> dict[str, dict[str, Any]]:
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular(self.path)  # a link or FIFO planted here is refused, not followed
+        except UnsafeFileError as exc:
+            raise StoreError(
+                f"cannot read {self.path}: it is {exc.reason}, not a regular file"
+            ) from None
         except OSError as exc:
             raise StoreError(f"cannot read {self.path}: {exc.strerror}") from None
         if not raw.strip():
@@ -174,7 +182,7 @@ class AtomicJSONStorage(Storage):
         data.setdefault(META_TABLE, {})[SCHEMA_DOC] = {"kind": self.kind, "version": self.version}
         try:
             payload = orjson.dumps(data)  # ~7x faster than json.dumps on a 100k-paper catalog
-            atomic_write_bytes(self.path, payload)
+            atomic_write_bytes(self.path, payload, mode=0o600)  # the user's notes: owner only
         except BaseException as exc:
             # TinyDB changed our cached copy in place before calling us: drop it, or the value
             # that failed would fail every later write in this process.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tui.actions import stamp
 from tui.models import State
 from tui.store.db import KeyedDB
 from tui.store.states import ReadTable
@@ -83,7 +84,7 @@ class Journal:
         kept = [row for row in index if not row["undone"]]
         doomed += [row["seq"] for row in kept[: max(0, len(kept) + 1 - JOURNAL_LIMIT)]]
         entry.seq = max((row["seq"] for row in index), default=0) + 1
-        self._folder.mkdir(exist_ok=True)
+        self._folder.mkdir(mode=0o700, exist_ok=True)
         body = {
             pid: {"old": o.to_dict(), "new": n.to_dict()} for pid, (o, n) in entry.changes.items()
         }
@@ -129,13 +130,13 @@ def revert_fields(current: State, source: State, goal: State, now: float) -> Sta
     for name in _STATE_FIELDS:
         if getattr(source, name) != getattr(goal, name):
             setattr(out, name, getattr(goal, name))
-            out.times[name] = now
+            out.times[name] = stamp(now, out.times.get(name))
     tags = set(out.tags)
     for tag in set(source.tags) - set(goal.tags):
         tags.discard(tag)
-        out.times[f"tag:{tag}"] = now
+        out.times[f"tag:{tag}"] = stamp(now, out.times.get(f"tag:{tag}"))
     for tag in set(goal.tags) - set(source.tags):
         tags.add(tag)
-        out.times[f"tag:{tag}"] = now
+        out.times[f"tag:{tag}"] = stamp(now, out.times.get(f"tag:{tag}"))
     out.tags = sorted(tags)
     return out

@@ -111,8 +111,8 @@ class Library:
         if lock_timeout is None:
             lock_timeout = _env_timeout()
         try:
-            home.mkdir(parents=True, exist_ok=True)
-            (home / "state").mkdir(exist_ok=True)
+            home.mkdir(mode=0o700, parents=True, exist_ok=True)
+            (home / "state").mkdir(mode=0o700, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create library folder {home}: {exc.strerror}") from None
         self._lock = LibraryLock(home / ".lock", timeout=lock_timeout)
@@ -122,7 +122,7 @@ class Library:
         self._meta = self._open("meta.json", "meta")
         counts = self._shard_counts(new, state_shards, text_shards)
         # The two big files are read when the papers are first asked for, not here.
-        (home / "texts").mkdir(exist_ok=True)
+        (home / "texts").mkdir(mode=0o700, exist_ok=True)
         self._catalog = Catalog(
             self._open("catalog.json", "catalog", eager=False),
             [

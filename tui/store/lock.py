@@ -4,6 +4,9 @@ Several processes may use one library at once (the app in one terminal, `paperde
 cron in another). Each write takes this lock, re-reads what changed on disk, applies its change
 and writes, then lets go, so no process overwrites a change another made. The holder's pid is
 written into the lock file so a process that cannot get the lock can say who has it.
+
+The lock file is opened without following a link and must be a regular file (created 0600): a
+link or FIFO planted at `.lock` is refused, not written through or blocked on.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tui.errors import LockTimeoutError, StoreError
+from tui.safefile import UnsafeFileError, open_regular, read_regular
 
 DEFAULT_TIMEOUT = 5.0
 
@@ -40,8 +44,8 @@ class LibraryLock:
     def holder_pid(self) -> int | None:
         """The pid recorded by the current holder, if it can be read."""
         try:
-            text = self.path.read_text(encoding="ascii").strip()
-        except (OSError, UnicodeDecodeError):
+            text = read_regular(self.path, limit=64).decode("ascii").strip()
+        except (OSError, UnicodeDecodeError, UnsafeFileError):
             return None
         return int(text) if text.isdigit() else None
 
@@ -67,7 +71,11 @@ class LibraryLock:
 
     def _acquire_file(self, wait: float) -> None:
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = open_regular(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except UnsafeFileError as exc:
+            raise StoreError(
+                f"cannot open lock file {self.path}: it is {exc.reason}, not a regular file"
+            ) from None
         except OSError as exc:
             raise StoreError(f"cannot open lock file {self.path}: {exc.strerror}") from None
         deadline = time.monotonic() + wait

@@ -84,7 +84,7 @@ def save_startup_page(library: Library, view_terms: str, *, new_since: str | Non
                 "tag_counts": library.tag_counts(),
             }
         path = cache_path(library.home)
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(mode=0o700, exist_ok=True)
         atomic_write_bytes(path, orjson.dumps(doc), what="start-up cache")
     except (PaperdeckError, OSError):
         return False  # a cache: the next start is an ordinary one
