@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
-from tui.errors import PaperdeckError
+from tui.errors import PaperdeckError, PartialWriteError
 from tui.messages import StatesChanged, StoreFailed
 from tui.triage_session import WriteJob
 
@@ -95,6 +95,10 @@ class StoreWriter:
         library = self._library
         try:
             entry = job.run(library)
+        except PartialWriteError as exc:  # on disk after all: show it, do not roll it back
+            kept = {pid: library.state(pid) for pid in exc.kept}
+            self._owner.post_message(StoreFailed(exc.message, {**job.rollback, **kept}))
+            return
         except PaperdeckError as exc:
             self._owner.post_message(StoreFailed(exc.message, job.rollback))
             return
@@ -108,4 +112,6 @@ class StoreWriter:
         ids = set(job.ids) | set(entry.ids if entry else ())
         states = {pid: library.state(pid) for pid in ids}
         label = entry.label if entry else ""
+        if entry is not None and entry.foreign:
+            label = f"(from another session) {label}"
         self._owner.post_message(StatesChanged(label, states, job.kind))
