@@ -50,6 +50,20 @@ def state_problem(doc: object) -> str | None:
     """What is wrong with a stored state dict (`State.to_dict()`), or None."""
     if not isinstance(doc, dict):
         return f"a state is a {type(doc).__name__}, not an object"
+    # The fast path, taken by every sound state (start-up reads tens of thousands).
+    tags, times, opened = doc.get("tags", []), doc.get("times", {}), doc.get("opened_at")
+    if (
+        type(doc.get("status", "")) is str
+        and type(doc.get("starred", False)) is bool
+        and type(doc.get("note", "")) is str
+        and (opened is None or type(opened) is str)
+        and type(tags) is list
+        and all(type(t) is str for t in tags)
+        and type(times) is dict
+        and all(type(t) is float or type(t) is int for t in times.values())
+        and all(math.isfinite(t) for t in times.values())
+    ):
+        return None
     checks: tuple[tuple[str, Callable[[object], bool], str], ...] = (
         ("status", lambda v: isinstance(v, str), "text"),
         ("starred", lambda v: isinstance(v, bool), "true or false"),

@@ -6,7 +6,9 @@ the queue is drained before the app exits so no decision is lost. The jobs thems
 (`WriteJob`) are made by the Textual-free `tui.triage_session`. A job waits (briefly) for the
 screen to have repainted the key's effect first: the write is Python that holds the GIL, and
 the person is looking at the screen, not at the disk. After each job the writer
-posts `StatesChanged` with the states as stored (or `StoreFailed` with the states to roll back).
+posts `StatesChanged` with the states as stored (or `StoreFailed` with the states to roll back;
+after a `PartialWriteError` those are the states the disk kept, not the ones before the key). An
+undo that reached another session's action says so in its label.
 """
 
 from __future__ import annotations
