@@ -31,6 +31,9 @@ from tui.preferences import load_preferences, remember
 from tui.screens.help import HelpScreen, help_rows
 from tui.screens.triage.screen import TriageScreen
 
+DAMAGED_TIMEOUT = 7 * 24 * 3600.0
+"""The damaged-library warning stays for the session (Textual toasts always have a timeout)."""
+
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
     from textual.screen import Screen
@@ -118,6 +121,21 @@ class PaperdeckApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.notice:
             self.notify(self.notice, markup=False, timeout=8)
+        self._warn_damaged()
+
+    def _warn_damaged(self) -> None:
+        """Store files set aside as damaged: a warning that stays until the app is closed."""
+        from tui.store.recovery import warning_line
+
+        damaged = warning_line(self.home)
+        if damaged:
+            self.notify(
+                damaged,
+                title="Library damaged",
+                severity="error",
+                markup=False,
+                timeout=DAMAGED_TIMEOUT,
+            )
 
     def _remember_theme(self, theme: Theme) -> None:
         home, name = self.home, theme.name

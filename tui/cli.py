@@ -27,6 +27,7 @@ from tui.facts import first_authors, paper_facts
 from tui.models import STATUSES, Paper, State, terminal_safe
 from tui.paths import config_file, data_home
 from tui.store import JournalEntry, Library
+from tui.store.recovery import doctor, recover_library, warning_line
 
 
 def build_parser() -> CommandParser:
@@ -90,6 +91,10 @@ def build_parser() -> CommandParser:
     p.option("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
     add_command(sub, "stats", help="library summary")
+
+    add_command(sub, "doctor", help="list store files set aside as damaged and what they hold")
+    p = add_command(sub, "recover", help="restore what can be read of files set aside as damaged")
+    p.option("--dry-run", action="store_true", help="say what would be restored, write nothing")
 
     p = add_command(sub, "similar", help="papers most like a paper (by title and abstract)")
     p.add_argument("id")
@@ -322,6 +327,21 @@ def cmd_undo(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(home: Path, args: argparse.Namespace) -> int:
+    """List the quarantined store files; exit 1 when there are any (a script can check)."""
+    lines = doctor(home)
+    for line in lines or [f"no damaged store files set aside in {home}"]:
+        _say(line)
+    return 1 if lines else 0
+
+
+def cmd_recover(home: Path, args: argparse.Namespace) -> int:
+    lines, complete = recover_library(home, dry_run=args.dry_run)
+    for line in lines or [f"nothing to recover in {home}"]:
+        _say(line)
+    return 0 if complete else 1
+
+
 def cmd_export(lib: Library, args: argparse.Namespace) -> int:
     from tui.export import export_papers
 
@@ -488,6 +508,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"no library at {home} (`paperdeck --home {home} import FILE` starts one; "
                 "plain `paperdeck` starts one with the demo papers)"
             )
+        if args.command in ("doctor", "recover"):  # without opening the library's files
+            return (cmd_doctor if args.command == "doctor" else cmd_recover)(home, args)
+        damaged = warning_line(home)
+        if damaged:
+            print(f"paperdeck: {terminal_safe(damaged)}", file=sys.stderr)
         with Library.open(home) as lib:
             return COMMANDS[args.command](lib, args)
     except PaperdeckError as exc:

@@ -6,6 +6,8 @@ the interface shows the same message as a notification. Nothing here is a progra
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class PaperdeckError(Exception):
     """A failure to report to the user in one line. `exit_code` is 1 unless a subclass says 2."""
@@ -36,6 +38,15 @@ class InputFormatError(PaperdeckError):
 
 class StoreError(PaperdeckError):
     """The store cannot be read or written: corrupt file, lock held, read-only or full disk."""
+
+
+class PartialWriteError(StoreError):
+    """A change was written but not journalled (so it cannot be undone) and could not be put
+    back; `kept` holds the states as they are now on disk, by paper id."""
+
+    def __init__(self, message: str, kept: Mapping[str, object]) -> None:
+        super().__init__(message)
+        self.kept = dict(kept)
 
 
 class LockTimeoutError(StoreError):

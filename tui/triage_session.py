@@ -9,6 +9,7 @@ roll back to if the write fails. The store's answer (or the rollback) comes back
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -35,10 +36,11 @@ class WriteJob:
 
 
 def action_job(
-    action: Action, ids: Sequence[str] | None, rollback: Mapping[str, State]
+    action: Action, ids: Sequence[str] | None, rollback: Mapping[str, State], session: str = ""
 ) -> WriteJob:
-    """The job that runs `action` on `ids` (None: the papers the action selects) in the store."""
-    return WriteJob(lambda lib: lib.run(action, ids), ids or (), rollback)
+    """The job that runs `action` on `ids` (None: the papers the action selects) in the store,
+    journalled as made by `session` (so the session's own undo finds it first)."""
+    return WriteJob(lambda lib: lib.run(action, ids, session=session), ids or (), rollback)
 
 
 @dataclass(slots=True)
@@ -59,6 +61,8 @@ class TriageSession:
     submit: Callable[[WriteJob], None] | None = None
     """Queues a job on the store writer (None until the library is open)."""
     marked: set[str] = field(default_factory=set)
+    session_id: str = field(default_factory=lambda: f"app-{uuid.uuid4().hex}")
+    """Tags this session's journal entries: its undo steps back over its own actions first."""
     _preview_changes: dict[str, State] = field(default_factory=dict)
 
     @property
@@ -98,7 +102,7 @@ class TriageSession:
         bulk = bool(self.marked)
         rollback = {pid: self.snapshot.state(pid) for pid in ids}
         changed = self.snapshot.replace(self.snapshot.guess(ids, action))
-        self.submit(action_job(action, ids, rollback))
+        self.submit(action_job(action, ids, rollback, self.session_id))
         if bulk:
             self.marked = set()
         return Applied(ids, changed, bulk)
@@ -115,7 +119,7 @@ class TriageSession:
             ids = []
         rollback = {pid: self.snapshot.state(pid) for pid in ids}
         changed = self.snapshot.replace(self.snapshot.guess(ids, action))
-        self.submit(action_job(action, None, rollback))
+        self.submit(action_job(action, None, rollback, self.session_id))
         return changed
 
     def opened(self, paper_id: str) -> None:
@@ -123,15 +127,16 @@ class TriageSession:
         if self.snapshot is None or self.submit is None:
             return
         rollback = {paper_id: self.snapshot.state(paper_id)}
-        self.submit(action_job(MarkOpened(), [paper_id], rollback))
+        self.submit(action_job(MarkOpened(), [paper_id], rollback, self.session_id))
 
     def step(self, kind: str) -> None:
-        """Queue an undo (`kind="undo"`) or a redo (`"redo"`)."""
+        """Queue an undo (`kind="undo"`) or a redo (`"redo"`): this session's actions first."""
         if self.submit is None:
             return
+        session = self.session_id
 
         def job(lib: Library) -> JournalEntry | None:
-            return lib.undo() if kind == "undo" else lib.redo()
+            return lib.undo(session) if kind == "undo" else lib.redo(session)
 
         self.submit(WriteJob(job, (), {}, kind=kind))
 

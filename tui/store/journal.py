@@ -4,6 +4,10 @@
 changes sit in `journal/<seq>.json` of their own, so a bulk action on 100k papers never makes
 later single-paper actions slower. The undone entries are the redo stack; a new action drops
 them. Only the last `JOURNAL_LIMIT` actions are kept. Every method runs under the library's lock.
+
+Each entry records the session that made it (the app passes an id of its own, the CLI none):
+an undo in a session steps back over that session's actions first, so `u` in the app never
+undoes a tag another process added a second ago while the user's own key stays done.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.actions import stamp
+from tui.errors import StoreError
 from tui.models import State
 from tui.store.db import KeyedDB
 from tui.store.states import ReadTable
@@ -31,6 +36,10 @@ class JournalEntry:
     at: float
     changes: dict[str, tuple[State, State]]
     undone: bool = False
+    session: str = ""
+    foreign: bool = False
+    """Set by an undo or redo in a session that had none of its own left: this entry is from
+    another session (or process)."""
 
     @property
     def ids(self) -> list[str]:
@@ -47,6 +56,7 @@ def _entry_from_row(
         at=float(row.get("at", 0.0)),
         changes=changes,
         undone=bool(row.get("undone", False)),
+        session=str(row.get("session", "")),
     )
 
 
@@ -84,15 +94,25 @@ class Journal:
         kept = [row for row in index if not row["undone"]]
         doomed += [row["seq"] for row in kept[: max(0, len(kept) + 1 - JOURNAL_LIMIT)]]
         entry.seq = max((row["seq"] for row in index), default=0) + 1
-        self._folder.mkdir(mode=0o700, exist_ok=True)
         body = {
             pid: {"old": o.to_dict(), "new": n.to_dict()} for pid, (o, n) in entry.changes.items()
         }
+        entry_file = self._folder / f"{_key(entry.seq)}.json"
+        try:
+            self._folder.mkdir(mode=0o700, exist_ok=True)
+            entry_file.unlink(missing_ok=True)  # a leftover of a failed append: not this entry's
+        except OSError as exc:
+            raise StoreError(
+                f"cannot write journal {self._folder}: {exc.strerror or exc}; nothing was changed"
+            ) from None
         self._entry_db(entry.seq).keyed("changes").put_many(body)
-        row = {"seq": entry.seq, "label": entry.label, "at": entry.at, "undone": False}
-        self.index.keyed("entries").put_many(
-            {_key(entry.seq): row}, delete=[_key(seq) for seq in doomed]
-        )
+        try:
+            self.index.keyed("entries").put_many(
+                {_key(entry.seq): self._row(entry)}, delete=[_key(seq) for seq in doomed]
+            )
+        except StoreError:
+            entry_file.unlink(missing_ok=True)
+            raise
         for seq in doomed:
             (self._folder / f"{_key(seq)}.json").unlink(missing_ok=True)
 
@@ -100,24 +120,46 @@ class Journal:
         """The entries, oldest first, without their per-paper changes."""
         return [_entry_from_row(row, {}) for row in self._rows()]
 
-    def next_step(self, *, undo: bool) -> JournalEntry | None:
-        """The entry an undo (or a redo) would step over, with its changes; None if none."""
+    @staticmethod
+    def _row(entry: JournalEntry) -> dict[str, Any]:
+        row = {"seq": entry.seq, "label": entry.label, "at": entry.at, "undone": entry.undone}
+        if entry.session:
+            row["session"] = entry.session
+        return row
+
+    def next_step(self, *, undo: bool, session: str | None = None) -> JournalEntry | None:
+        """The entry an undo (or a redo) would step over, with its changes; None if none.
+
+        With `session`, that session's latest action (or its undo most recently made) comes
+        first; only when it has none left is another session's taken (marked `foreign`).
+        """
         rows = [r for r in self._rows() if bool(r["undone"]) != undo]
         if not rows:
             return None
+        mine = [r for r in rows if r.get("session", "") == session] if session else rows
+        foreign = not mine
+        rows = mine or rows
         row = rows[-1] if undo else rows[0]
+        path = self._folder / f"{_key(int(row['seq']))}.json"
+        if not path.exists():
+            verb = "undo" if undo else "redo"
+            raise StoreError(
+                f"cannot {verb} {row.get('label', '')!r}: its changes file {path} is missing "
+                "(set aside as damaged?); run `paperdeck doctor`"
+            )
         raw = self._read(self._entry_db(int(row["seq"])), "changes")
         changes = {
             pid: (State.from_dict(pair["old"]), State.from_dict(pair["new"]))
             for pid, pair in raw.items()
         }
-        return _entry_from_row(row, changes)
+        entry = _entry_from_row(row, changes)
+        entry.foreign = foreign
+        return entry
 
     def set_undone(self, entry: JournalEntry, undone: bool) -> None:
         """Record that `entry` is now undone (or redone)."""
         entry.undone = undone
-        row = {"seq": entry.seq, "label": entry.label, "at": entry.at, "undone": undone}
-        self.index.keyed("entries").put(_key(entry.seq), row)
+        self.index.keyed("entries").put(_key(entry.seq), self._row(entry))
 
 
 def revert_fields(current: State, source: State, goal: State, now: float) -> State:

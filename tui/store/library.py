@@ -63,6 +63,7 @@ from tui.store.journal import Journal, JournalEntry, revert_fields
 from tui.store.lock import DEFAULT_TIMEOUT, LibraryLock
 from tui.store.merge import match
 from tui.store.states import DEFAULT_STATE_SHARDS, StateShards, shard_index
+from tui.store.steps import write_journalled
 
 SCHEMA_VERSION = 1
 SHARDS_META = "shards"
@@ -454,13 +455,15 @@ class Library:
                 raise UnknownPaperError(f"no paper with id {pid!r} in the library at {self.home}")
         return out
 
-    def run(self, action: Action, ids: Iterable[str] | None = None) -> JournalEntry:
+    def run(
+        self, action: Action, ids: Iterable[str] | None = None, *, session: str = ""
+    ) -> JournalEntry:
         """Run a triage action (`tui.actions`) on papers as one journalled, undoable step.
 
         Without `ids` the action picks its papers itself (renaming a tag). The action is settled
         and applied under the write lock, on the states as they are on disk, so a change another
         process made meanwhile is kept. Returns the entry (with no changes when nothing changed;
-        such an entry is not journalled).
+        such an entry is not journalled). `session` tags the entry for a session's own undo.
         """
         checked = None if ids is None else self._check_ids(ids)
         with self._write():
@@ -473,6 +476,7 @@ class Library:
                 settled.describe(len(wanted)),
                 lambda _pid, old, now: settled.apply(old, now),
                 journal=settled.journal,
+                session=session,
             )
 
     def _change(
@@ -482,8 +486,10 @@ class Library:
         change: Callable[[str, State, float], State],
         *,
         journal: bool,
+        session: str = "",
     ) -> JournalEntry:
-        """(Under the lock.) Write `change(paper_id, state, now)` for each paper, journalled."""
+        """(Under the lock.) Write `change(paper_id, state, now)` for each paper, journalled:
+        both or neither (`tui.store.steps.write_journalled`)."""
         now = now_ts()
         changes: dict[str, tuple[State, State]] = {}
         for pid in wanted:
@@ -491,11 +497,9 @@ class Library:
             new = change(pid, old, now)
             if new.to_dict() != old.to_dict():
                 changes[pid] = (old, new)
-        entry = JournalEntry(seq=0, label=label, at=now, changes=changes)
+        entry = JournalEntry(seq=0, label=label, at=now, changes=changes, session=session)
         if changes:
-            self._states.write({pid: new for pid, (_, new) in changes.items()})
-            if journal:
-                self._journal.append(entry)
+            write_journalled(self._states, self._journal if journal else None, entry)
         return entry
 
     def set_status(self, ids: Iterable[str], status: str) -> JournalEntry:
@@ -559,18 +563,19 @@ class Library:
         """The journal, oldest first, without the per-paper changes (undone = redo stack)."""
         return self._journal.history()
 
-    def undo(self) -> JournalEntry | None:
-        """Undo the latest action not yet undone; returns it, or None when there is none."""
-        return self._step(undo=True)
+    def undo(self, session: str | None = None) -> JournalEntry | None:
+        """Undo the latest action not yet undone (with `session`, that session's latest first,
+        see `Journal.next_step`); returns it, or None when there is none."""
+        return self._step(undo=True, session=session)
 
-    def redo(self) -> JournalEntry | None:
+    def redo(self, session: str | None = None) -> JournalEntry | None:
         """Redo the action undone most recently; returns it, or None when there is none."""
-        return self._step(undo=False)
+        return self._step(undo=False, session=session)
 
-    def _step(self, *, undo: bool) -> JournalEntry | None:
+    def _step(self, *, undo: bool, session: str | None) -> JournalEntry | None:
         with self._write():
             self._states.refresh()
-            entry = self._journal.next_step(undo=undo)
+            entry = self._journal.next_step(undo=undo, session=session)
             if entry is None:
                 return None
             aliases: dict[str, str] = self.get_meta("aliases", {}) or {}

@@ -6,7 +6,9 @@ the queue is drained before the app exits so no decision is lost. The jobs thems
 (`WriteJob`) are made by the Textual-free `tui.triage_session`. A job waits (briefly) for the
 screen to have repainted the key's effect first: the write is Python that holds the GIL, and
 the person is looking at the screen, not at the disk. After each job the writer
-posts `StatesChanged` with the states as stored (or `StoreFailed` with the states to roll back).
+posts `StatesChanged` with the states as stored (or `StoreFailed` with the states to roll back;
+after a `PartialWriteError` those are the states the disk kept, not the ones before the key). An
+undo that reached another session's action says so in its label.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
-from tui.errors import PaperdeckError
+from tui.errors import PaperdeckError, PartialWriteError
 from tui.messages import StatesChanged, StoreFailed
 from tui.triage_session import WriteJob
 
@@ -95,6 +97,10 @@ class StoreWriter:
         library = self._library
         try:
             entry = job.run(library)
+        except PartialWriteError as exc:  # on disk after all: show it, do not roll it back
+            kept = {pid: library.state(pid) for pid in exc.kept}
+            self._owner.post_message(StoreFailed(exc.message, {**job.rollback, **kept}))
+            return
         except PaperdeckError as exc:
             self._owner.post_message(StoreFailed(exc.message, job.rollback))
             return
@@ -108,4 +114,6 @@ class StoreWriter:
         ids = set(job.ids) | set(entry.ids if entry else ())
         states = {pid: library.state(pid) for pid in ids}
         label = entry.label if entry else ""
+        if entry is not None and entry.foreign:
+            label = f"(from another session) {label}"
         self._owner.post_message(StatesChanged(label, states, job.kind))
