@@ -1,6 +1,6 @@
 """Leaving the list: open a paper's page or PDF in the browser, copy links or BibTeX to the
-clipboard. Each says what happened in a toast; opening also records that the paper was opened
-(the `is:unread` term)."""
+clipboard, or go from a paper to the papers like it. Each says what went wrong in a toast;
+opening also records that the paper was opened (the `is:unread` term)."""
 
 from __future__ import annotations
 
@@ -44,3 +44,13 @@ def copy_bibtex(app: App[object], papers: Sequence[Paper]) -> None:
         return
     app.copy_to_clipboard("\n".join(bibtex_entry(p) for p in papers))
     app.notify(f"Copied BibTeX for {_plural(len(papers), 'paper')}.", timeout=2)
+
+
+def like_query(app: App[object], papers: Sequence[Paper]) -> str | None:
+    """The filter for "more like this" (`like:ID,ID`), or None (and a warning) when none of
+    the papers has an arXiv id to name it by."""
+    ids = [p.arxiv_id for p in papers if p.arxiv_id]
+    if not ids:
+        app.notify("More like this needs a paper with an arXiv id.", severity="warning")
+        return None
+    return "like:" + ",".join(dict.fromkeys(ids))

@@ -25,7 +25,6 @@ from textual.worker import Worker, WorkerState
 
 from tui.actions import Action, RenameTag, SetStatus, ToggleStar
 from tui.errors import PaperdeckError
-from tui.memory import freeze_long_lived
 from tui.messages import (
     LibraryFailed,
     LibraryLoaded,
@@ -43,10 +42,11 @@ from tui.messages import (
     WhyFound,
 )
 from tui.models import Paper, State
+from tui.screens.triage.arrival import show_preview, take_library
 from tui.screens.triage.bindings import TRIAGE_BINDINGS, available
 from tui.screens.triage.editors import ask_note, ask_tags
 from tui.screens.triage.loader import LibraryLoader
-from tui.screens.triage.outside import copy_bibtex, copy_links, open_in_browser
+from tui.screens.triage.outside import copy_bibtex, copy_links, like_query, open_in_browser
 from tui.screens.triage.ranking import ScreenRanking
 from tui.screens.triage.searching import ListSearch
 from tui.screens.triage.sync_runner import SyncRunner
@@ -201,51 +201,11 @@ class TriageScreen(Screen[None]):
             message.message, title="Cannot open the library", severity="error", markup=False
         )
 
-    def _start_library(self, library: Library) -> None:
-        self.library = library
-        if self.writer is None:
-            self.writer = StoreWriter(self, library)
-            self.writer.start()
-            self.triage.submit = self.writer.submit
-        self.new_since = library.get_meta("new_since")
-        self.sync_runner.show_last_sync(library)
-
     def on_preview_loaded(self, message: PreviewLoaded) -> None:
-        if self.snapshot is not None:
-            return  # the whole library is already in
-        first = message.first
-        self._start_library(message.library)
-        self.snapshot = LibrarySnapshot(
-            first.papers, message.states, counts=(first.status_counts, first.tag_counts)
-        )
-        self.preview = True
-        self.paper_list.busy = False
-        self.paper_list.set_papers(self.snapshot.papers, self.snapshot.states)
-        self.paper_list.set_rows(first.rows, total=first.total)
-        self._show_current()  # the abstract in the same frame as the list
-        self._show_counts()
-        self._show_view_counts()
-        self.results_ready = True
-        self._refresh_availability()
+        show_preview(self, message)
 
     def on_library_loaded(self, message: LibraryLoaded) -> None:
-        library = message.library
-        preview = self.snapshot if self.preview else None
-        self.preview = False
-        self.snapshot = LibrarySnapshot(message.papers, message.states)
-        if preview is not None:
-            self.snapshot.take_over(preview, self.triage.take_preview_changes())
-        # A full collection over a large library pauses the UI for a good part of a second;
-        # the papers live as long as the app, so move them out of the collector's sight.
-        freeze_long_lived()
-        if self.searcher is None:
-            self.searcher = message.searcher
-        self._start_library(library)
-        self.paper_list.set_papers(self.snapshot.papers, self.snapshot.states)
-        self._show_counts()
-        self._run_search()
-        self.watch_library.loaded()
-        self.ranking.start(library, message.papers.values())
+        take_library(self, message)
 
     # -- searching (the list's search lives in ListSearch) ------------------------------------
 
@@ -316,7 +276,14 @@ class TriageScreen(Screen[None]):
             return None, None
         return self.snapshot.papers.get(paper_id), self.snapshot.state(paper_id)
 
-    def _show_counts(self) -> None:
+    def show_panes(self) -> None:
+        """The abstract, the counts, the header's view line and the footer, all up to date."""
+        self._show_current()
+        self.show_counts()
+        self._show_view_counts()
+        self._refresh_availability()
+
+    def show_counts(self) -> None:
         if self.snapshot is None:
             return
         counts = self.snapshot.status_counts()
@@ -375,7 +342,7 @@ class TriageScreen(Screen[None]):
         if not changed:
             return
         self.paper_list.refresh_papers(changed)
-        self._show_counts()
+        self.show_counts()
         if self.paper_list.current_id in changed:
             self._show_current()
 
@@ -400,14 +367,12 @@ class TriageScreen(Screen[None]):
 
     def action_like(self) -> None:
         """More like this: rank the view by likeness to the paper (or the marked papers)."""
-        ids = [p.arxiv_id for p in self._target_papers() if p.arxiv_id]
-        if not ids:
-            self.app.notify("More like this needs a paper with an arXiv id.", severity="warning")
-            return
-        if self.marked:
-            self.action_clear_marks()
-        self.filter_bar.set_text("like:" + ",".join(dict.fromkeys(ids)))
-        self.paper_list.focus()
+        query = like_query(self.app, self._target_papers())
+        if query is not None:
+            if self.marked:
+                self.action_clear_marks()
+            self.filter_bar.set_text(query)
+            self.paper_list.focus()
 
     def on_others_changed(self, message: OthersChanged) -> None:
         self.watch_library.changed(message)
