@@ -58,6 +58,11 @@ TRIAGE_BINDINGS: list[BindingType] = [
     *(_view_key(str(n), key, label) for n, (key, label) in enumerate(SMART_VIEWS, start=1)),
 ]
 
+BINDING_ORDER: dict[str | None, int] = {
+    binding.id: n for n, binding in enumerate(TRIAGE_BINDINGS) if isinstance(binding, Binding)
+}
+"""Binding id -> its place in TRIAGE_BINDINGS (the footer keeps this order under a keymap)."""
+
 PAPER_ACTIONS = frozenset(
     {
         "star",

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
@@ -43,7 +44,7 @@ from tui.messages import (
 )
 from tui.models import Paper, State
 from tui.screens.triage.arrival import show_preview, take_library
-from tui.screens.triage.bindings import TRIAGE_BINDINGS, available
+from tui.screens.triage.bindings import BINDING_ORDER, TRIAGE_BINDINGS, available
 from tui.screens.triage.editors import ask_note, ask_tags
 from tui.screens.triage.loader import LibraryLoader
 from tui.screens.triage.outside import copy_bibtex, copy_links, like_query, open_in_browser
@@ -129,6 +130,15 @@ class TriageScreen(Screen[None]):
     def marked(self) -> set[str]:
         """The marked papers (a bulk action's targets)."""
         return self.triage.marked
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's active bindings in the order they are declared: a key remapped in
+        `[keymap]` keeps its place in the footer and help (Textual moves it to the end)."""
+        bindings = super().active_bindings
+        return dict(
+            sorted(bindings.items(), key=lambda item: BINDING_ORDER.get(item[1].binding.id, 999))
+        )
 
     @property
     def workers_busy(self) -> bool:
