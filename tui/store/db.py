@@ -297,6 +297,15 @@ def quarantine(path: Path) -> Path:
     return target
 
 
+def set_aside(exc: CorruptFileError) -> StoreError:
+    """Move a damaged file aside and say so: the user's data is kept, never replaced."""
+    moved = quarantine(exc.path)
+    return StoreError(
+        f"{exc.path}: could not be read ({exc.detail}); it was moved aside to {moved.name} "
+        "and nothing was overwritten: restore it or remove it to continue"
+    )
+
+
 def quarantined_copies(path: Path) -> list[Path]:
     """The quarantined versions of the store file `path` (`NAME.corrupt-*`), oldest first."""
     prefix = f"{path.name}{CORRUPT_MARK}"

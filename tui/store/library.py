@@ -10,17 +10,20 @@ Files in the home folder (each a TinyDB file written atomically, see `tui.store.
 - `journal.json`  the index of the last actions, for undo/redo across restarts; each action's
                   old and new states sit in `journal/<seq>.json` (`tui.store.journal`);
 - `meta.json`     small settings: last sync times, `new_since`, id aliases, and the shard counts
-                  (recorded when the library is created: a paper's shard depends on them);
+                  (recorded when the library is created: a paper's shard depends on them;
+                  `tui.store.meta`);
 - `.lock`         the write lock (see `tui.store.lock`).
 
 Every write is a read-modify-write under the lock: changes another process made are re-read
 first, so nobody overwrites anybody. A file that does not parse is moved aside and reported.
-The catalog's merge rules are in `tui.store.merge`; the triage actions in `tui.actions`.
+This class is the façade over the store's modules: the catalog's merge rules are in
+`tui.store.merge` and an import's write in `tui.store.upsert`; the triage actions in
+`tui.actions`, their journalled writes and undo/redo steps in `tui.store.steps`; noticing
+another process's writes in `tui.store.watch`.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -39,60 +42,28 @@ from tui.actions import (
     ToggleStar,
 )
 from tui.errors import LockTimeoutError, StoreError, UnknownPaperError
-from tui.memory import paused_gc
-from tui.models import (
-    DEFAULT_STATE,
-    STATUSES,
-    Paper,
-    State,
-    now_ts,
-    split_arxiv_id,
-    utc_stamp,
-)
+from tui.models import DEFAULT_STATE, STATUSES, Paper, State, split_arxiv_id
 from tui.paths import data_home
 from tui.store.catalog import DEFAULT_TEXT_SHARDS, Catalog, UpsertResult
 from tui.store.db import (
     CorruptFileError,
     KeyedDB,
     Migration,
-    file_signature,
     open_db,
-    quarantine,
+    set_aside,
 )
-from tui.store.journal import Journal, JournalEntry, revert_fields
-from tui.store.lock import DEFAULT_TIMEOUT, LibraryLock
+from tui.store.journal import Journal, JournalEntry
+from tui.store.lock import LibraryLock, timeout_from_env
 from tui.store.merge import match
+from tui.store.meta import Meta
 from tui.store.states import DEFAULT_STATE_SHARDS, StateShards, shard_index
-from tui.store.steps import write_journalled
+from tui.store.steps import take_step, write_change
+from tui.store.upsert import upsert
+from tui.store.watch import any_changed, fingerprint, take_changes, view_files
 
 SCHEMA_VERSION = 1
-SHARDS_META = "shards"
-"""The meta key recording `{"state": N, "texts": M}`, written when the library is created."""
 MIGRATIONS: dict[str, dict[int, Migration]] = {}
 """Per file kind, `{n: function turning a version-n file's data into version n + 1}`."""
-
-
-def _set_aside(exc: CorruptFileError) -> StoreError:
-    """Move a damaged file aside and say so: the user's data is kept, never replaced."""
-    moved = quarantine(exc.path)
-    return StoreError(
-        f"{exc.path}: could not be read ({exc.detail}); it was moved aside to {moved.name} "
-        "and nothing was overwritten: restore it or remove it to continue"
-    )
-
-
-def _env_timeout() -> float:
-    raw = os.environ.get("PAPERDECK_LOCK_TIMEOUT", "")
-    try:
-        return max(0.0, float(raw)) if raw else DEFAULT_TIMEOUT
-    except ValueError:
-        return DEFAULT_TIMEOUT
-
-
-def _shard_count(value: object, default: int) -> int:
-    return (
-        value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default
-    )
 
 
 class Library:
@@ -110,7 +81,7 @@ class Library:
         the counts recorded in its meta (or, made before they were recorded, the defaults)."""
         self.home = home
         if lock_timeout is None:
-            lock_timeout = _env_timeout()
+            lock_timeout = timeout_from_env()
         try:
             home.mkdir(mode=0o700, parents=True, exist_ok=True)
             (home / "state").mkdir(mode=0o700, exist_ok=True)
@@ -120,8 +91,10 @@ class Library:
         self._mutex = threading.RLock()
         new = not any((home / name).exists() for name in ("catalog.json", "meta.json"))
         new = new and not any((home / "state").glob("*.json"))
-        self._meta = self._open("meta.json", "meta")
-        counts = self._shard_counts(new, state_shards, text_shards)
+        self._meta = Meta(self._open("meta.json", "meta"))
+        counts = self._meta.shard_counts(
+            self._write, new=new, state_shards=state_shards, text_shards=text_shards
+        )
         # The two big files are read when the papers are first asked for, not here.
         (home / "texts").mkdir(mode=0o700, exist_ok=True)
         self._catalog = Catalog(
@@ -142,33 +115,6 @@ class Library:
             [self._open(f"state/{n:02d}.json", "state") for n in range(counts["state"])],
             self._read_table,
         )
-
-    def _shard_counts(self, new: bool, state_shards: int, text_shards: int) -> dict[str, int]:
-        """The shard counts recorded in meta; recorded now if missing (the given ones for a new
-        library, today's defaults for one made before counts were recorded)."""
-        recorded = self.get_meta(SHARDS_META)
-        if isinstance(recorded, dict):
-            return {
-                "state": _shard_count(recorded.get("state"), DEFAULT_STATE_SHARDS),
-                "texts": _shard_count(recorded.get("texts"), DEFAULT_TEXT_SHARDS),
-            }
-        counts = (
-            {"state": state_shards, "texts": text_shards}
-            if new
-            else {"state": DEFAULT_STATE_SHARDS, "texts": DEFAULT_TEXT_SHARDS}
-        )
-        defaults = {"state": DEFAULT_STATE_SHARDS, "texts": DEFAULT_TEXT_SHARDS}
-        try:
-            with self._write(None if counts != defaults else 1.0):
-                recorded = self.get_meta(SHARDS_META)  # again, under the lock
-                if isinstance(recorded, dict):
-                    return self._shard_counts(False, state_shards, text_shards)
-                self._meta.keyed("meta").put(SHARDS_META, {"value": counts})
-        except (StoreError, OSError):
-            if counts != defaults:
-                raise  # unrecorded, other counts would be read as the defaults next time
-            # A read-only or busy library: the defaults are what it uses; recorded next time.
-        return counts
 
     @property
     def shard_counts(self) -> dict[str, int]:
@@ -193,7 +139,8 @@ class Library:
     def close(self) -> None:
         """Release file handles (the library holds no lock between writes)."""
         self._catalog.close()
-        for db in (self._meta, self._journal.index, *self._states.files):
+        self._meta.close()
+        for db in (self._journal.index, *self._states.files):
             db.close()
 
     def __enter__(self) -> Library:
@@ -215,7 +162,7 @@ class Library:
                 eager=eager,
             )
         except CorruptFileError as exc:
-            raise _set_aside(exc) from None
+            raise set_aside(exc) from None
 
     def _entry_db(self, name: str) -> KeyedDB:
         return self._open(name, "journal-entry")
@@ -242,7 +189,7 @@ class Library:
         try:
             return db.keyed(table).raw()
         except CorruptFileError as exc:
-            raise _set_aside(exc) from None
+            raise set_aside(exc) from None
 
     def hold(self, timeout: float | None = None) -> AbstractContextManager[None]:
         """Keep every other process (and thread) from writing while the block runs; `timeout`
@@ -250,12 +197,12 @@ class Library:
         return self._write(timeout)
 
     def _view_files(self) -> list[KeyedDB]:
-        return [*self._catalog.files, *self._states.files]
+        return view_files(self._catalog, self._states)
 
     def in_step_with_disk(self) -> bool:
         """True when the papers, texts and states in memory are exactly what the files hold: all
         loaded, and no other process changed a file since (stat calls only)."""
-        return self.texts_loaded and not any(db.file.changed_on_disk() for db in self._view_files())
+        return self.texts_loaded and not any_changed(self._view_files())
 
     def changes_from_others(self) -> tuple[bool, dict[str, State]]:
         """Take in what another process (a CLI command, a cron sync, an import) wrote since we
@@ -264,38 +211,20 @@ class Library:
         Returns whether the catalog or texts changed (the papers are re-read now, with their
         texts if they were loaded: `papers()` gives the new objects) and the states that
         changed, by id (the default state where one was removed)."""
-        if not any(db.file.changed_on_disk() for db in self._view_files()):
+        if not any_changed(self._view_files()):
             return False, {}
         with self._mutex:
-            catalog = self._catalog.loaded and any(
-                db.file.changed_on_disk() for db in self._catalog.files
-            )
-            if catalog:
-                texts = self._catalog.texts_loaded
-                self._catalog.forget_if_changed()
-                self._catalog.papers(texts=texts)
-            before = dict(self._states.states)
-            if not self._states.refresh():
-                return catalog, {}
-            after = self._states.states
-            changed = {
-                pid: after.get(pid) or State()
-                for pid in before.keys() | after.keys()
-                if before.get(pid) != after.get(pid)
-            }
-            return catalog, changed
+            return take_changes(self._catalog, self._states)
 
     def fingerprint(self) -> list[list[int] | None]:
         """The catalog, text and state files as they are on disk now (mtime, size, inode each):
         two equal fingerprints mean nothing any view shows has changed in between."""
-        signatures = (file_signature(db.file.path) for db in self._view_files())
-        return [list(sig) if sig else None for sig in signatures]
+        return fingerprint(self._view_files())
 
     def catalog_fingerprint(self) -> list[list[int] | None]:
         """The catalog and text files alone as they are on disk now: what an index derived from
         the papers' titles and abstracts (not the user's state) must be rebuilt after."""
-        signatures = (file_signature(db.file.path) for db in self._catalog.files)
-        return [list(sig) if sig else None for sig in signatures]
+        return fingerprint(self._catalog.files)
 
     # ------------------------------------------------------------------ reading
 
@@ -339,7 +268,7 @@ class Library:
         raw = text.strip()
         if raw in papers:
             return raw
-        aliases: dict[str, str] = self.get_meta("aliases", {}) or {}
+        aliases = self._meta.aliases()
         if raw in aliases and aliases[raw] in papers:
             return aliases[raw]
         split = split_arxiv_id(raw)
@@ -404,8 +333,7 @@ class Library:
 
     def get_meta(self, key: str, default: Any = None) -> Any:
         """A value from meta.json."""
-        doc = self._meta.keyed("meta").fetch(key)
-        return doc["value"] if doc is not None else default
+        return self._meta.get(key, default)
 
     def set_meta(self, key: str, value: Any) -> None:
         """Store a small JSON value in meta.json."""
@@ -414,7 +342,7 @@ class Library:
     def set_metas(self, values: Mapping[str, Any]) -> None:
         """Store several small JSON values in meta.json with one write of the file."""
         with self._write():
-            self._meta.keyed("meta").put_many({key: {"value": v} for key, v in values.items()})
+            self._meta.put_many(values)
 
     # ------------------------------------------------------------------ catalog writes
 
@@ -428,22 +356,10 @@ class Library:
         its title is re-keyed to `arxiv:<id>` when an import brings the id; its state moves with
         it. User state is otherwise never touched. One atomic write per file.
         """
-        with self._write(), paused_gc():
-            self._catalog.forget_if_changed()
-            self._states.refresh()
-            staged = self._catalog.stage(incoming, source, utc_stamp())
-            if dry_run or not staged.papers:
-                return staged.result
-            self._catalog.commit(staged)
-            if staged.rekeyed:
-                aliases = dict(self.get_meta("aliases", {}) or {})
-                aliases.update(staged.rekeyed)
-                self._meta.keyed("meta").put("aliases", {"value": aliases})
-                states = self._states.states
-                moved = {new: states[old] for old, new in staged.rekeyed.items() if old in states}
-                if moved:
-                    self._states.write(moved, deleted=[o for o in staged.rekeyed if o in states])
-            return staged.result
+        with self._write():
+            return upsert(
+                self._catalog, self._states, self._meta, incoming, source=source, dry_run=dry_run
+            )
 
     # ------------------------------------------------------------------ triage
 
@@ -488,19 +404,9 @@ class Library:
         journal: bool,
         session: str = "",
     ) -> JournalEntry:
-        """(Under the lock.) Write `change(paper_id, state, now)` for each paper, journalled:
-        both or neither (`tui.store.steps.write_journalled`)."""
-        now = now_ts()
-        changes: dict[str, tuple[State, State]] = {}
-        for pid in wanted:
-            old = self._states.get(pid)
-            new = change(pid, old, now)
-            if new.to_dict() != old.to_dict():
-                changes[pid] = (old, new)
-        entry = JournalEntry(seq=0, label=label, at=now, changes=changes, session=session)
-        if changes:
-            write_journalled(self._states, self._journal if journal else None, entry)
-        return entry
+        """(Under the lock.) `tui.store.steps.write_change` on this library's states."""
+        log = self._journal if journal else None
+        return write_change(self._states, log, wanted, label, change, session=session)
 
     def set_status(self, ids: Iterable[str], status: str) -> JournalEntry:
         """Move papers to `inbox`, `later`, `done` or `skipped`."""
@@ -575,16 +481,4 @@ class Library:
     def _step(self, *, undo: bool, session: str | None) -> JournalEntry | None:
         with self._write():
             self._states.refresh()
-            entry = self._journal.next_step(undo=undo, session=session)
-            if entry is None:
-                return None
-            aliases: dict[str, str] = self.get_meta("aliases", {}) or {}
-            now = now_ts()
-            updated: dict[str, State] = {}
-            for pid, (old, new) in entry.changes.items():
-                target = aliases.get(pid, pid)
-                source, goal = (new, old) if undo else (old, new)
-                updated[target] = revert_fields(self.state(target), source, goal, now)
-            self._states.write(updated)
-            self._journal.set_undone(entry, undo)
-        return entry
+            return take_step(self._states, self._journal, self._meta, undo=undo, session=session)

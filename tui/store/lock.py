@@ -24,6 +24,17 @@ from tui.errors import LockTimeoutError, StoreError
 from tui.safefile import UnsafeFileError, open_regular, read_regular
 
 DEFAULT_TIMEOUT = 5.0
+TIMEOUT_ENV = "PAPERDECK_LOCK_TIMEOUT"
+"""Overrides `DEFAULT_TIMEOUT` (seconds; a bad value is ignored)."""
+
+
+def timeout_from_env() -> float:
+    """How long a write waits for another process's lock: `$PAPERDECK_LOCK_TIMEOUT` or 5 s."""
+    raw = os.environ.get(TIMEOUT_ENV, "")
+    try:
+        return max(0.0, float(raw)) if raw else DEFAULT_TIMEOUT
+    except ValueError:
+        return DEFAULT_TIMEOUT
 
 
 class LibraryLock:
