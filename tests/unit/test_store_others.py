@@ -51,3 +51,19 @@ def test_papers_another_process_imported_come_in_with_their_texts(home: Path) ->
         papers = app.papers(texts=False)
         assert set(papers) == {"arxiv:2601.00001", "arxiv:2601.00002"}
         assert papers["arxiv:2601.00002"].abstract == "An abstract written by another process."
+
+
+def test_texts_not_read_yet_are_not_changes_from_others(home: Path) -> None:
+    """The app reads the catalog first and the texts a moment later: a look in between must not
+    take the unread texts for another process's import (it reloaded the papers, and the pane
+    showed "(no abstract)")."""
+    with Library.open(home) as lib:
+        first = paper(1)
+        first.abstract = "Read later."
+        lib.upsert_papers([first], source="test")
+    with Library.open(home) as app:
+        app.papers(texts=False)
+        assert app.changes_from_others() == (False, {})
+        app.load_texts()
+        assert app.changes_from_others() == (False, {})
+        assert app.papers()["arxiv:2601.00001"].abstract == "Read later."

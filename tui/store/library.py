@@ -59,7 +59,7 @@ from tui.store.meta import Meta
 from tui.store.states import DEFAULT_STATE_SHARDS, StateShards, shard_index
 from tui.store.steps import take_step, write_change
 from tui.store.upsert import upsert
-from tui.store.watch import any_changed, fingerprint, take_changes, view_files
+from tui.store.watch import any_changed, fingerprint, read_files, take_changes, view_files
 
 SCHEMA_VERSION = 1
 MIGRATIONS: dict[str, dict[int, Migration]] = {}
@@ -211,7 +211,7 @@ class Library:
         Returns whether the catalog or texts changed (the papers are re-read now, with their
         texts if they were loaded: `papers()` gives the new objects) and the states that
         changed, by id (the default state where one was removed)."""
-        if not any_changed(self._view_files()):
+        if not any_changed(read_files(self._catalog, self._states)):
             return False, {}
         with self._mutex:
             return take_changes(self._catalog, self._states)

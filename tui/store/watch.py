@@ -22,6 +22,13 @@ def view_files(catalog: Catalog, states: StateShards) -> list[KeyedDB]:
     return [*catalog.files, *states.files]
 
 
+def read_files(catalog: Catalog, states: StateShards) -> list[KeyedDB]:
+    """The view files this process has read: the texts only once they are loaded (a file not
+    read yet is not "changed by another process", only not read)."""
+    texts = catalog.texts if catalog.texts_loaded else []
+    return [catalog.db, *texts, *states.files]
+
+
 def any_changed(files: Iterable[KeyedDB]) -> bool:
     """True when another process changed one of these files since it was read (stat calls)."""
     return any(db.file.changed_on_disk() for db in files)
@@ -37,7 +44,8 @@ def take_changes(catalog: Catalog, states: StateShards) -> tuple[bool, dict[str,
     """(Under the library's mutex.) Re-read what changed: whether the catalog or texts did (the
     papers are re-read now, with their texts if they were loaded) and the states that changed,
     by id (the default state where one was removed)."""
-    changed_catalog = catalog.loaded and any_changed(catalog.files)
+    texts_files = catalog.texts if catalog.texts_loaded else []
+    changed_catalog = catalog.loaded and any_changed([catalog.db, *texts_files])
     if changed_catalog:
         texts = catalog.texts_loaded
         catalog.forget_if_changed()
