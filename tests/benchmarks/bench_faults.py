@@ -13,7 +13,7 @@ repaint: the screen says the decisions are made), then ends the process one way:
 * SIGHUP (the terminal window closes) and SIGTERM (`kill`): target 0 lost — the app drains its
   writer before it exits;
 * SIGKILL at 0 ms after the repaint was seen (as soon as the poll saw it: the instrument adds a
-  few ms, see bench_terminal.py's `cat` floor), and at 20 ms and 50 ms: target 0 lost at 50 ms.
+  few ms, see bench_terminal.py's `cat` floor), and at 20, 50 and 100 ms: target 0 lost at 50 ms.
 
 Then `paperdeck stats` counts what is on disk: lost = 5 - later. Every process started is ended
 and checked for at the end (a run that leaves paperdeck processes behind says so).
@@ -43,6 +43,7 @@ CASES: list[tuple[str, signal.Signals, float]] = [
     ("kill -9 at the repaint", signal.SIGKILL, 0.0),
     ("kill -9 20 ms after", signal.SIGKILL, 0.020),
     ("kill -9 50 ms after", signal.SIGKILL, 0.050),
+    ("kill -9 100 ms after", signal.SIGKILL, 0.100),
 ]
 
 
