@@ -58,8 +58,9 @@ def test_tag_editor(snap_compare, library_home: Path) -> None:  # type: ignore[n
 def test_help(snap_compare, library_home: Path) -> None:  # type: ignore[no-untyped-def]
     async def helping(pilot: Pilot[object]) -> None:
         await wait_ready(pilot)
+        await settle(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(library_home), terminal_size=WIDE, run_before=helping)
 
