@@ -110,3 +110,22 @@ def test_run_query_highlights_titles_of_first_rows_and_beyond() -> None:
     assert beyond and result.title_spans(beyond[-1]) == [(0, 9)]
     assert not result.title_spans("arxiv:0")  # a graph paper: nothing to light up
     assert run_query(searcher, {}, parse("is:inbox")).title_spans is None
+
+
+def test_the_rest_of_the_rows_are_the_matches_the_total_counted() -> None:
+    """`all_rows` orders the matches of the first answer (no second evaluation): a paper added
+    afterwards is not slipped in under a total that did not count it; one removed is left out."""
+    papers = [
+        Paper(id=f"arxiv:{n}", arxiv_id=str(n), title=f"Diffusion {n}", listed_on="2026-11-20")
+        for n in range(300)
+    ]
+    searcher = Searcher(papers)
+    result = searcher.search(view_query("", "diffusion"), limit=10)
+    assert result.total == 300
+    searcher.add_or_update(
+        {"arxiv:new": Paper(id="arxiv:new", arxiv_id="new", title="Diffusion new")}
+    )
+    searcher.remove({"arxiv:5"})
+    rows = result.all_ids()
+    assert "arxiv:new" not in rows and "arxiv:5" not in rows
+    assert len(rows) == 299 and rows[:10] == [hit for hit in result.ids if hit != "arxiv:5"][:10]

@@ -113,8 +113,17 @@ class Evaluation:
 
     # -- top level ----------------------------------------------------------------------------
 
-    def execute(self, query: Query, limit: int | None) -> tuple[list[int], list[float], int]:
-        matched = self.bitmap(query.root) & self.alive
+    def match(self, query: Query) -> int:
+        """The papers (a bitmap of numbers) that match `query` now."""
+        return self.bitmap(query.root) & self.alive
+
+    def execute(
+        self, query: Query, limit: int | None, matched: int | None = None
+    ) -> tuple[list[int], list[float], int]:
+        """The first `limit` matches in the query's order (all when None), their scores and how
+        many match. `matched`: the bitmap a previous `match` of the same query gave (the rest of
+        a list's rows reuse it instead of evaluating the query again)."""
+        matched = self.match(query) if matched is None else matched & self.alive
         total = matched.bit_count()
         words = query.words
         sort = query.effective_sort

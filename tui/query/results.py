@@ -138,8 +138,9 @@ class SearchResult:
         return [hit.id for hit in self.hits]
 
     def all_ids(self) -> list[str]:
-        """Every matching id in order (a list view scrolling past `hits` wants these). Computed on
-        demand against the library as it is now."""
+        """Every matching id in order (a list view scrolling past `hits` wants these): the
+        same matches `total` counted, ordered in full on demand (papers removed since are left
+        out; the query is not evaluated again)."""
         if self._all_ids is None or len(self.hits) == self.total:
             return self.ids
         return self._all_ids()

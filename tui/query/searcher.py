@@ -138,7 +138,8 @@ class Searcher:
         corpus.prepare_scans(parsed)
         with corpus.lock:
             run = Evaluation(corpus, context)
-            numbers, scores, total = run.execute(parsed, limit)
+            matched = run.match(parsed)
+            numbers, scores, total = run.execute(parsed, limit, matched)
             highlighter = run.highlighter(parsed)
             papers = corpus.papers
             hits = [
@@ -153,9 +154,12 @@ class Searcher:
             return SearchResult(hits, total)
 
         def all_ids() -> list[str]:
+            """Every match in order: the same matches as the first hits (no second evaluation
+            of the query), ordered in full."""
             corpus.prepare_scans(parsed)
             with corpus.lock:
-                everything, _scores, _total = Evaluation(corpus, context).execute(parsed, None)
+                run = Evaluation(corpus, context)
+                everything, _scores, _total = run.execute(parsed, None, matched)
                 return [corpus.papers[n].id for n in everything]  # type: ignore[union-attr]
 
         return SearchResult(hits, total, all_ids)
