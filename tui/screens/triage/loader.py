@@ -137,16 +137,16 @@ class LibraryLoader:
 
     def _index(self, library: Library, searcher: Searcher) -> None:
         owner = self._owner
-        if not library.texts_loaded:
-            try:
-                library.load_texts()
-            except PaperdeckError as exc:
-                owner.post_message(LibraryFailed(exc.message))
-                return
-            # The Paper objects gained their abstracts in place; tell the searcher so nothing
-            # it derived from the empty abstracts survives.
-            searcher.texts_filled()
-            owner.post_message(TextsLoaded())
+        try:
+            library.load_texts()  # at once when another reader (the ranker) already did it
+        except PaperdeckError as exc:
+            owner.post_message(LibraryFailed(exc.message))
+            return
+        # The Paper objects gained their abstracts in place, whoever read them; tell the
+        # searcher so nothing it derived from the empty abstracts survives, and the screen so
+        # the pane and a filter that needs abstracts look again.
+        searcher.texts_filled()
+        owner.post_message(TextsLoaded())
         stopped = _stopped()
         # Titles and authors first (about a second at 100k), then abstracts (several).
         # Quitting stops either: the process must not linger seconds for an unused index.
