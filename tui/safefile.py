@@ -45,14 +45,18 @@ def kind_of(mode: int) -> str:
     return "a special file"
 
 
-def open_regular(path: Path, flags: int = os.O_RDONLY, create_mode: int = 0o600) -> int:
-    """A descriptor on the regular file `path`, opened without following a final link.
+def open_regular(
+    path: Path, flags: int = os.O_RDONLY, create_mode: int = 0o600, *, follow: bool = False
+) -> int:
+    """A descriptor on the regular file `path`, opened without following a final link (with
+    `follow`, a link the user named is followed: a file given on the command line).
 
     Raises FileNotFoundError, IsADirectoryError, UnsafeFileError (a link, FIFO, device,
     socket) or OSError. With `os.O_CREAT` in `flags` a missing file is created `create_mode`.
     """
+    nofollow = 0 if follow else _NOFOLLOW
     try:
-        fd = os.open(path, flags | os.O_NONBLOCK | _NOFOLLOW | _CLOEXEC, create_mode)
+        fd = os.open(path, flags | os.O_NONBLOCK | nofollow | _CLOEXEC, create_mode)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise UnsafeFileError("a symbolic link") from None
@@ -96,12 +100,13 @@ def read_capped(fd: int, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_regular(path: Path, limit: int | None = None) -> bytes:
-    """The bytes of the regular file `path` (a final link is refused), at most `limit` bytes.
+def read_regular(path: Path, limit: int | None = None, *, follow: bool = False) -> bytes:
+    """The bytes of the regular file `path` (a final link is refused unless `follow`), at most
+    `limit` bytes.
 
     Raises what `open_regular` raises, and UnsafeFileError for a file over `limit`.
     """
-    fd = open_regular(path)
+    fd = open_regular(path, follow=follow)
     try:
         if limit is None:
             with os.fdopen(os.dup(fd), "rb") as handle:

@@ -14,9 +14,7 @@ the open cannot slip through) before one bounded read.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from tui.importers.hf_json import load_json, parse_hf_json
 from tui.importers.hf_page import looks_like_hf_page, parse_hf_page
 from tui.importers.paperdeck_json import FORMAT as OWN_JSON
 from tui.importers.paperdeck_json import is_own_export, parse_paperdeck_payload
+from tui.safefile import UnsafeFileError, read_regular
 
 READING_LIST_FORMAT = "paperdeck-reading-list"
 """The `format` value of a reading-list file (see `readinglist`, which owns that format)."""
@@ -105,55 +104,24 @@ def read_input_file(file: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; anything else is a one-line error.
 
     A missing path or a folder is a UsageError; a FIFO, socket or device, a file over the limit,
-    or a read error is an InputFormatError. Never blocks on a FIFO and never reads past `limit`.
+    or a read error is an InputFormatError. Never blocks on a FIFO and never reads past `limit`
+    (`tui.safefile`; a link the user named is followed).
     """
     try:
-        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        return read_regular(file, limit, follow=True)
     except FileNotFoundError:
         raise UsageError(f"{file}: no such file") from None
     except IsADirectoryError:
         raise UsageError(f"{file}: is a folder, not a file") from None
+    except UnsafeFileError as exc:
+        if exc.reason.startswith("larger"):
+            limit_mb = limit // (1024 * 1024)
+            raise InputFormatError(
+                f"{file}: larger than the {limit_mb} MB import limit; not read"
+            ) from None
+        raise InputFormatError(f"{file}: {exc.reason}, not a regular file; not read") from None
     except OSError as exc:
         raise InputFormatError(f"{file}: cannot read: {exc.strerror or exc}") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise UsageError(f"{file}: is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise InputFormatError(f"{file}: {_kind(info.st_mode)}, not a regular file; not read")
-        if info.st_size > limit:
-            raise _too_big(file, limit)
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:  # the file may grow after fstat: read at most limit + 1 bytes
-            chunk = os.read(fd, min(limit + 1 - size, 16 * 1024 * 1024))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
-            raise _too_big(file, limit)
-        return b"".join(chunks)
-    except OSError as exc:
-        raise InputFormatError(f"{file}: cannot read: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"
-
-
-def _too_big(file: Path, limit: int) -> InputFormatError:
-    return InputFormatError(
-        f"{file}: larger than the {limit // (1024 * 1024)} MB import limit; not read"
-    )
 
 
 def _json_format(payload: Any, name: str) -> str:
