@@ -64,7 +64,7 @@ class View:
             return True
         if self.key == "starred":
             return state.starred
-        return state.status == View("smart", self.count_key).key
+        return state.status == self.count_key
 
     @classmethod
     def from_option_id(cls, option_id: str) -> View:

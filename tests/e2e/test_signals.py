@@ -17,6 +17,18 @@ from test_tmux import PAPERDECK, TMUX, _tmux, _wait_for
 pytestmark = pytest.mark.e2e
 
 
+def _stats(home: Path) -> str:
+    """`paperdeck stats` for the library at `home`, as another shell would run it."""
+    assert PAPERDECK is not None
+    return subprocess.run(
+        [PAPERDECK, "--home", str(home), "stats"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+
+
 def _app_pid(home: Path) -> int:
     """The paperdeck process itself (not the shells tmux runs it under)."""
     for entry in Path("/proc").iterdir():
@@ -58,14 +70,7 @@ def test_a_closing_signal_right_after_triage_loses_no_decision(
         assert done.read_text().strip() == str(128 + int(signum))
     finally:
         _tmux("kill-server", check=False)
-    assert PAPERDECK is not None
-    stats = subprocess.run(
-        [PAPERDECK, "--home", str(home), "stats"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    ).stdout
+    stats = _stats(home)
     assert "later 5" in stats, stats
 
 
@@ -102,12 +107,5 @@ def test_a_terminal_that_goes_away_ends_the_app_with_its_decisions_saved(tmp_pat
     if alive:
         os.kill(pid, signal.SIGKILL)
     assert not alive, "paperdeck kept running after its terminal went away"
-    assert PAPERDECK is not None
-    stats = subprocess.run(
-        [PAPERDECK, "--home", str(home), "stats"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    ).stdout
+    stats = _stats(home)
     assert "later 3" in stats, stats

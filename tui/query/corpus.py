@@ -13,10 +13,10 @@ state results) are dropped on every change.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any
+from typing import Any, Protocol
 
 from tui.models import Paper
 from tui.query import bitmaps
@@ -24,6 +24,34 @@ from tui.query.index import WordIndex
 from tui.query.nodes import TEXT_FIELDS, Phrase, Query, Word
 from tui.query.orders import Columns
 from tui.query.scan import FieldScan
+
+
+class CorpusView(Protocol):
+    """What an evaluation reads of the library (`tui.query.corpus.Corpus` is the one in use).
+
+    `papers[n]` is paper number n (None once removed), `numbers` maps ids to numbers, `alive` is
+    the bitmap of numbers in use, `index` the word index once stage 1 is built; `columns` the
+    cached orders and columns; `leaf_cache` / `state_cache` keep leaf and state-term bitmaps until
+    papers change; `scan_now(field)` is the live scan of a field the index does not cover yet.
+    """
+
+    @property
+    def papers(self) -> Sequence[Paper | None]: ...
+    @property
+    def numbers(self) -> Mapping[str, int]: ...
+    @property
+    def alive(self) -> int: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def index(self) -> WordIndex | None: ...
+    @property
+    def columns(self) -> Columns: ...
+    @property
+    def leaf_cache(self) -> dict[Any, int]: ...
+    @property
+    def state_cache(self) -> dict[Any, int]: ...
+    def scan_now(self, name: str) -> LiveScan: ...
 
 
 class ChangeLog:

@@ -1,5 +1,6 @@
 """Evaluating one query over a corpus: `Evaluation` (which papers match, their scores, their
-order, and a highlighter for their spans), written against `CorpusView`, the few things it reads of the library.
+order, and a highlighter for their spans), written against `tui.query.corpus.CorpusView`, the
+few things it reads of the library.
 
 How it stays fast at 100k papers:
 
@@ -21,16 +22,16 @@ match kinds; papers changed since the scan's snapshot are read one by one.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from tui.models import Paper
 from tui.query import bitmaps, dates
-from tui.query.corpus import LiveScan
-from tui.query.index import FieldIndex, WordIndex
+from tui.query.corpus import CorpusView
+from tui.query.index import FieldIndex
 from tui.query.nodes import (
     And,
     Attr,
@@ -46,7 +47,6 @@ from tui.query.nodes import (
     Query,
     Word,
 )
-from tui.query.orders import Columns
 from tui.query.results import Highlighter, QueryContext
 from tui.query.scan import field_text
 from tui.query.text import (
@@ -67,34 +67,6 @@ from tui.query.text import (
 )
 
 _LEAF_CACHE_SIZE = 256
-
-
-class CorpusView(Protocol):
-    """What an evaluation reads of the library (`tui.query.corpus.Corpus` is the one in use).
-
-    `papers[n]` is paper number n (None once removed), `numbers` maps ids to numbers, `alive` is
-    the bitmap of numbers in use, `index` the word index once stage 1 is built; `columns` the
-    cached orders and columns; `leaf_cache` / `state_cache` keep leaf and state-term bitmaps until
-    papers change; `scan_now(field)` is the live scan of a field the index does not cover yet.
-    """
-
-    @property
-    def papers(self) -> Sequence[Paper | None]: ...
-    @property
-    def numbers(self) -> Mapping[str, int]: ...
-    @property
-    def alive(self) -> int: ...
-    @property
-    def size(self) -> int: ...
-    @property
-    def index(self) -> WordIndex | None: ...
-    @property
-    def columns(self) -> Columns: ...
-    @property
-    def leaf_cache(self) -> dict[Any, int]: ...
-    @property
-    def state_cache(self) -> dict[Any, int]: ...
-    def scan_now(self, name: str) -> LiveScan: ...
 
 
 class Evaluation:
