@@ -108,20 +108,22 @@ class PaperdeckApp(App[int]):
             self.set_keymap(dict(config.keymap))
             for warning in keymap_warnings(config.keymap):
                 self.notify(warning, severity="warning", markup=False, timeout=12)
-        if config is not None and config.theme:
-            if config.theme in self.available_themes:
-                self.theme = config.theme
-            else:
-                self.notify(
-                    f"unknown theme {config.theme!r} in config", severity="warning", markup=False
-                )
-        chosen = load_preferences(self.home).get("theme")
-        if chosen in self.available_themes:
-            self.theme = chosen  # the palette's last choice outlives config's default
+        self._apply_theme(config.theme if config is not None else None)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.notice:
             self.notify(self.notice, markup=False, timeout=8)
         self._warn_damaged()
+
+    def _apply_theme(self, configured: str | None) -> None:
+        """The palette's last choice, else config's `theme`; set once (each change restyles
+        every widget)."""
+        chosen = load_preferences(self.home).get("theme")
+        if configured and configured not in self.available_themes:
+            self.notify(f"unknown theme {configured!r} in config", severity="warning", markup=False)
+            configured = None
+        theme = chosen if chosen in self.available_themes else configured
+        if theme and theme != self.theme:
+            self.theme = theme
 
     def _warn_damaged(self) -> None:
         """Store files set aside as damaged: a warning that stays until the app is closed."""
