@@ -146,3 +146,17 @@ async def test_a_60x15_terminal_shows_more_than_three_rows(library_home: Path) -
     async with app.run_test(size=(60, 15)) as pilot:
         await wait_ready(pilot)
         assert app.triage.paper_list.region.height >= 8
+
+
+async def test_keys_typed_right_after_slash_never_run_as_triage_keys(library_home: Path) -> None:
+    """A fast typist (or a paste): `/` then `lora` at once. The keys queued behind `/` used to
+    run as triage keys (`a` put a paper on the reading list) because focus moved a beat late."""
+    app = make_app(library_home)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_ready(pilot)
+        app.simulate_key("slash")
+        for key in "lora":
+            app.simulate_key(key)
+        await settle(pilot)
+        assert app.triage.snapshot.status_counts()["later"] == 0  # type: ignore[union-attr]
+        assert not app.triage.filter_bar.text.startswith("like:")

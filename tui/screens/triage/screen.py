@@ -483,7 +483,9 @@ class TriageScreen(Screen[None]):
         copy_bibtex(self.app, self._target_papers())
 
     def action_filter(self) -> None:
-        self.filter_bar.input.focus()
+        # Focus now, not after the queued keys (`Widget.focus` defers): `/` followed at once by
+        # `lora` must type "lora", not run like, open, later.
+        self.set_focus(self.filter_bar.input)
 
     def action_back(self) -> None:
         if self.abstract.has_focus_within:
