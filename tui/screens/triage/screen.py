@@ -483,9 +483,13 @@ class TriageScreen(Screen[None]):
         copy_bibtex(self.app, self._target_papers())
 
     def action_filter(self) -> None:
-        # Focus now, not after the queued keys (`Widget.focus` defers): `/` followed at once by
-        # `lora` must type "lora", not run like, open, later.
-        self.set_focus(self.filter_bar.input)
+        # `/` is a priority binding (see `bindings`): it runs as the app reads it, and focus
+        # moves now (`Widget.focus` would defer it), so the keys right behind it type "lora".
+        field = self.filter_bar.input
+        if field.has_focus:  # a priority binding sees `/` in the filter too: there it is text
+            field.replace("/", *field.selection)
+            return
+        self.set_focus(field)
 
     def action_back(self) -> None:
         if self.abstract.has_focus_within:
