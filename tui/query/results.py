@@ -6,7 +6,7 @@ since a list pane reads only titles and the abstract is the costly field).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol
@@ -123,14 +123,29 @@ class Hit:
 class SearchResult:
     """The hits asked for (`limit`), in order, and how many papers matched in all (`total`)."""
 
-    __slots__ = ("_all_ids", "hits", "total")
+    __slots__ = ("_all_ids", "_title_spans", "hits", "total")
 
     def __init__(
-        self, hits: list[Hit], total: int, all_ids: Callable[[], list[str]] | None = None
+        self,
+        hits: list[Hit],
+        total: int,
+        all_ids: Callable[[], list[str]] | None = None,
+        title_spans: Callable[[Iterable[str]], dict[str, list[tuple[int, int]]]] | None = None,
     ) -> None:
         self.hits = hits
         self.total = total
         self._all_ids = all_ids
+        self._title_spans = title_spans
+
+    def title_spans(self, ids: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+        """The title spans of these matches (of any paper, in fact) that have some, computed
+        now, in the calling thread, with the highlighter of the hits (the same typo budgets):
+        for the rows past `hits` that a list draws."""
+        if self._title_spans is None:
+            found = {hit.id: hit.spans.get("title", []) for hit in self.hits}
+            wanted = set(ids)
+            return {pid: spans for pid, spans in found.items() if spans and pid in wanted}
+        return self._title_spans(ids)
 
     @property
     def ids(self) -> list[str]:

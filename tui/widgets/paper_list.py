@@ -12,7 +12,7 @@ title such as `[bold]x[/]` is shown as typed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -32,12 +32,9 @@ from tui.models import DEFAULT_STATE, Paper, State
 from tui.widgets.scrolling import set_scroll_height
 from tui.widgets.text import safe_text
 
-SpanLookup = Callable[[str], Sequence[tuple[int, int]]]
-"""paper id -> (start, end) ranges of its title to highlight (asked only for drawn rows)."""
-
-
-def _no_spans(paper_id: str) -> Sequence[tuple[int, int]]:
-    return ()
+TitleSpans = Mapping[str, Sequence[tuple[int, int]]]
+"""paper id -> (start, end) ranges of its title to highlight: data the screen hands down (the
+search computes it in its worker), read as rows are drawn."""
 
 
 STATUS_GLYPHS: Mapping[str, str] = {"inbox": " ", "later": "◆", "done": "✓", "skipped": "✗"}
@@ -132,7 +129,7 @@ class PaperList(ScrollView, can_focus=True):
         self._spans_generation = 0
         self._papers: Mapping[str, Paper] = {}
         self._states: Mapping[str, State] = {}
-        self._title_spans: SpanLookup = _no_spans
+        self._title_spans: dict[str, Sequence[tuple[int, int]]] = {}
         self._marked: set[str] = set()
         self._revisions: dict[str, int] = {}
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
@@ -178,19 +175,19 @@ class PaperList(ScrollView, can_focus=True):
     def set_rows(
         self,
         rows: Sequence[str],
-        title_spans: SpanLookup | None = None,
+        title_spans: TitleSpans | None = None,
         *,
         keep: str | None = None,
         total: int | None = None,
     ) -> None:
-        """Show `rows` (the first `total` rows, when more are coming: see `complete_rows`);
-        keep the cursor on `keep` (an id) when it is still there, else on row 0."""
+        """Show `rows` (the first `total` rows, when more are coming: see `complete_rows`),
+        titles highlighted by `title_spans` (more may follow: `add_title_spans`); keep the
+        cursor on `keep` (an id) when it is still there, else on row 0."""
         self._rows = list(rows)
         self._total = len(self._rows) if total is None else total
-        spans = title_spans or _no_spans
-        if spans is not self._title_spans or spans is not _no_spans:
+        if title_spans or self._title_spans:
             self._spans_generation += 1  # highlights changed: cached lines are stale
-        self._title_spans = spans
+        self._title_spans = dict(title_spans or {})
         index = 0
         if keep is not None:
             try:
@@ -210,6 +207,21 @@ class PaperList(ScrollView, can_focus=True):
         set_scroll_height(self, self.size.width, self._total)
         self.refresh()
         self._post_cursor()
+
+    @property
+    def title_spans(self) -> TitleSpans:
+        """The highlights the list has been given for the rows it shows (read only)."""
+        return self._title_spans
+
+    def add_title_spans(self, title_spans: TitleSpans) -> None:
+        """More highlights for the rows `set_rows` showed (their search computed them since)."""
+        if not title_spans:
+            return
+        self._title_spans.update(title_spans)
+        self._spans_generation += 1  # cached lines drawn without them are stale
+        top = round(self.scroll_y)
+        if any(pid in title_spans for pid in self._rows[top : top + self.size.height]):
+            self.refresh()
 
     def set_marked(self, ids: Collection[str]) -> None:
         """Replace the set of marked ids."""
@@ -425,7 +437,7 @@ class PaperList(ScrollView, can_focus=True):
         match = style + match_style
         segments: list[Segment] = []
         position = 0
-        for start, end in sorted(self._title_spans(paper.id)):
+        for start, end in sorted(self._title_spans.get(paper.id, ())):
             start, end = max(start, position), min(end, limit)
             if start >= end:
                 continue

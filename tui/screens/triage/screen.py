@@ -40,6 +40,7 @@ from tui.messages import (
     SyncFinished,
     SyncProgressed,
     TextsLoaded,
+    TitlesHighlighted,
     WhyFound,
 )
 from tui.models import Paper, State
@@ -234,6 +235,9 @@ class TriageScreen(Screen[None]):
 
     def on_rows_completed(self, message: RowsCompleted) -> None:
         self.searching.rows_completed(message)
+
+    def on_titles_highlighted(self, message: TitlesHighlighted) -> None:
+        self.searching.titles_highlighted(message)
 
     def on_search_failed(self, message: SearchFailed) -> None:
         self.searching.failed(message.message, message.position)

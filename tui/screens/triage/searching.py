@@ -4,8 +4,8 @@ thread worker, and each answer into rows on screen.
 The conversation itself (generations, partial answers, the rest of the rows after a pause) is
 the Textual-free `tui.search_session.SearchSession`; this class is its interface half: it
 reads the screen's widgets, starts the worker, and applies `SearchFinished` / `RowsCompleted`
-/ `SearchFailed` to the list, the filter bar and the header. The screen's handlers call it in
-one line each.
+/ `TitlesHighlighted` / `SearchFailed` to the list, the filter bar and the header. The
+screen's handlers call it in one line each.
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING
 from textual.worker import get_current_worker
 
 from tui.errors import PaperdeckError
-from tui.messages import RowsCompleted, SearchFailed, SearchFinished
+from tui.messages import RowsCompleted, SearchFailed, SearchFinished, TitlesHighlighted
 from tui.screens.triage.threads import run_in_thread
-from tui.search_session import SearchSession
+from tui.search_session import MoreRows, SearchAnswer, SearchSession
 
 if TYPE_CHECKING:
     from tui.query import Searcher
     from tui.query.nodes import Rank
     from tui.screens.triage.screen import TriageScreen
-    from tui.search_session import SearchRequest
+    from tui.search_session import Reported, SearchRequest
 
 
 class ListSearch:
@@ -124,21 +124,23 @@ class ListSearch:
             self.run()
 
     def _search(self, searcher: Searcher, request: SearchRequest) -> None:
-        """(In the worker.) Run the steps, posting each answer to the screen."""
+        """(In the worker.) Run the steps, posting each answer, the rest of the rows and the
+        highlights to the screen."""
         screen = self.screen
         worker = get_current_worker()
+
+        def report(found: Reported) -> None:
+            if isinstance(found, SearchAnswer):
+                screen.post_message(SearchFinished(found))
+            elif isinstance(found, MoreRows):
+                screen.post_message(RowsCompleted(found.rows, request))
+            else:
+                screen.post_message(TitlesHighlighted(found.title_spans, request))
+
         try:
-            rows = self.session.run(
-                searcher,
-                request,
-                report=lambda answer: screen.post_message(SearchFinished(answer)),
-                stopped=lambda: worker.is_cancelled,
-            )
+            self.session.run(searcher, request, report=report, stopped=lambda: worker.is_cancelled)
         except PaperdeckError as exc:
             screen.post_message(SearchFailed(request.query.text, exc.message, None))
-            return
-        if rows is not None:
-            screen.post_message(RowsCompleted(rows, request))
 
     def finished(self, message: SearchFinished) -> bool:
         """Show an answer; False when it was stale (a newer search is on its way)."""
@@ -160,6 +162,10 @@ class ListSearch:
     def rows_completed(self, message: RowsCompleted) -> None:
         if self.session.is_current(message.request.generation):
             self.screen.paper_list.complete_rows(message.rows)
+
+    def titles_highlighted(self, message: TitlesHighlighted) -> None:
+        if self.session.is_current(message.request.generation):
+            self.screen.paper_list.add_title_spans(message.title_spans)
 
     def failed(self, message: str, position: int | None) -> None:
         """Keep the last good rows and say what is wrong; with no rows yet (a bad filter typed
