@@ -43,9 +43,17 @@ __all__ = ["SPAN_FIELDS", "Hit", "LazySpans", "QueryContext", "SearchResult", "S
 class Searcher:
     """Answers queries over a set of papers; keep it current with add_or_update / remove."""
 
-    def __init__(self, papers: Iterable[Paper] | Mapping[str, Paper] = ()) -> None:
+    def __init__(
+        self,
+        papers: Iterable[Paper] | Mapping[str, Paper] = (),
+        *,
+        on_snapshot: Callable[[str], None] | None = None,
+    ) -> None:
+        """`on_snapshot(field)` (a test hook) is called when the build has taken a field's
+        snapshot and before it indexes it: a test changes the papers there."""
         self._corpus = Corpus(papers)
         self._builder = StagedBuild(self._corpus)
+        self._builder.on_snapshot = on_snapshot
 
     # -- the library ------------------------------------------------------------------------------
 
@@ -92,6 +100,16 @@ class Searcher:
     def remove(self, ids: Iterable[str]) -> None:
         """Forget papers by id (unknown ids are ignored)."""
         self._corpus.remove(ids)
+
+    def forget_learned(self) -> None:
+        """Forget what searches taught the index and caches (long prefixes, typo tables, leaf
+        results), keeping the build: the next keystrokes cost what a fresh session's do."""
+        with self._corpus.lock:
+            index = self._corpus.index
+            if index is not None:
+                for field_index in index.fields.values():
+                    field_index.forget_learned()
+            self._corpus.leaf_cache.clear()
 
     # -- the index ----------------------------------------------------------------------------
 

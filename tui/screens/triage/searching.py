@@ -142,11 +142,12 @@ class ListSearch:
         except PaperdeckError as exc:
             screen.post_message(SearchFailed(request.query.text, exc.message, None))
 
-    def finished(self, message: SearchFinished) -> bool:
-        """Show an answer; False when it was stale (a newer search is on its way)."""
+    def finished(self, message: SearchFinished) -> None:
+        """Show an answer (unless it is stale: a newer search is on its way), then the header's
+        count and the footer; the first answer on screen starts the index build."""
         answer = message.answer
         if not self.session.accept(answer):
-            return False
+            return
         screen = self.screen
         plist = screen.paper_list
         keep = self.keep or plist.current_id
@@ -157,7 +158,12 @@ class ListSearch:
         self.rank = answer.request.query.rank
         plist.set_rows(answer.rows, answer.title_spans, keep=keep, total=answer.total)
         screen.filter_bar.release_echo()  # the typed text and its results in the same frame
-        return True
+        screen.partial = answer.partial
+        screen.show_view_counts()
+        if screen.library is not None and screen.searcher is not None:
+            screen.loader.start_index(screen.library, screen.searcher)  # once the list is shown
+        screen.results_ready = True
+        screen.refresh_availability()
 
     def rows_completed(self, message: RowsCompleted) -> None:
         if self.session.is_current(message.request.generation):
