@@ -32,22 +32,24 @@ Targets (issue 11): cursor and triage within 2x the trivial app, filter within 3
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import textwrap
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE.parent))  # tests/: the tmux driver the e2e tests use too
+
+import tmux_driver  # noqa: E402
+from tmux_driver import PAPERDECK, app_pid, painted_list, wait_gone  # noqa: E402
+
 WIDTH, HEIGHT = 160, 48
 KEY_RUNS = 25
 FILTER_WORD = "diffusion"
@@ -56,19 +58,6 @@ QUIT_RUNS = 3
 QUIET = 0.25
 """Seconds without a change after which the pane counts as settled."""
 
-
-def installed_command(name: str) -> str | None:
-    """`name` next to the running interpreter (the venv's bin), else the scripts folder, else PATH
-    (as tests/e2e/test_tmux.py finds it)."""
-    for folder in (Path(sys.executable).parent, Path(sysconfig.get_path("scripts"))):
-        candidate = folder / name
-        if candidate.is_file():
-            return str(candidate)
-    return shutil.which(name)
-
-
-TMUX = shutil.which("tmux")
-PAPERDECK = installed_command("paperdeck")
 
 TRIVIAL_APP = textwrap.dedent(
     """
@@ -103,50 +92,11 @@ def median(samples: list[float]) -> float:
     return statistics.median(samples) if samples else float("nan")
 
 
-class Tmux:
-    """A private tmux server: sessions, keys, screens. `close()` kills the server."""
+class Tmux(tmux_driver.Tmux):
+    """The benchmarks' tmux server: their terminal size, a 2 ms poll, and timed keys."""
 
     def __init__(self, prefix: str = "paperdeck-bench") -> None:
-        if TMUX is None:
-            raise SystemExit("tmux is not installed")
-        self.socket = f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        assert TMUX is not None
-        return subprocess.run(
-            [TMUX, "-L", self.socket, *args],
-            check=check,
-            capture_output=True,
-            text=True,
-            timeout=20,
-        )
-
-    def start(self, session: str, command: str) -> None:
-        self.run("new-session", "-d", "-s", session, "-x", str(WIDTH), "-y", str(HEIGHT), command)
-
-    def screen(self, session: str) -> str:
-        return self.run("capture-pane", "-p", "-t", session, check=False).stdout
-
-    def keys(self, session: str, *keys: str) -> None:
-        self.run("send-keys", "-t", session, *keys)
-
-    def pane_pid(self, session: str) -> int:
-        return int(self.run("display-message", "-p", "-t", session, "#{pane_pid}").stdout)
-
-    def kill_session(self, session: str) -> None:
-        self.run("kill-session", "-t", session, check=False)
-
-    def wait_for(
-        self, session: str, predicate: Callable[[str], bool], what: str, timeout: float = 60.0
-    ) -> str:
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.screen(session)
-            if predicate(text):
-                return text
-            time.sleep(0.002)
-        raise RuntimeError(f"timed out waiting for {what}; the screen was:\n{text}")
+        super().__init__(prefix, width=WIDTH, height=HEIGHT, poll=0.002, timeout=60.0)
 
     def timed_key(self, session: str, key: str, limit: float = 10.0) -> tuple[float, float]:
         """(first change, settled) in seconds after `key` was sent: see the module docstring."""
@@ -170,49 +120,6 @@ class Tmux:
                 break
         assert first is not None and last is not None
         return first - t0, last - t0
-
-    def close(self) -> None:
-        self.run("kill-server", check=False)
-
-
-def app_pid(home: Path) -> int | None:
-    """The paperdeck process running on `home` (not the shell tmux runs it under)."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        words = [a.decode(errors="replace") for a in argv]
-        if str(home) in words and any(w.endswith("paperdeck") for w in words[:2]):
-            return int(entry.name)
-    return None
-
-
-def alive(pid: int) -> bool:
-    """`pid` is running (a zombie waiting for its parent to reap it has exited)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rpartition(")")[2].split()[0] != "Z"
-
-
-def wait_gone(pid: int, timeout: float = 30.0) -> float:
-    """Seconds until `pid` has exited (polled every ms); SIGKILL and raise after `timeout`."""
-    t0 = time.perf_counter()
-    while alive(pid):
-        if time.perf_counter() - t0 > timeout:
-            os.kill(pid, 9)
-            raise RuntimeError(f"process {pid} still alive after {timeout} s; killed")
-        time.sleep(0.001)
-    return time.perf_counter() - t0
-
-
-def painted_list(text: str) -> bool:
-    """paperdeck's list is on screen: the cursor row and the header's count of shown papers."""
-    return "▸" in text and " shown" in text
 
 
 def paperdeck_command(home: Path) -> str:
