@@ -3,9 +3,10 @@ steps one keystroke's search takes in its worker. Plain Python, no Textual.
 
 Each keystroke (or view change, or refresh) starts a new *generation*; answers from an older
 one are dropped when they arrive, so a slow search never overwrites a newer one. One search
-runs in steps (`run`): a quick answer when abstracts are not indexed yet, the real answer, then
-— only once the typing has paused — every row of the view in order, which costs a large
-fraction of a second of GIL at 100k papers and is not worth paying per keystroke.
+runs in steps (`run`): a quick answer when abstracts are not indexed yet, the real answer (with
+the highlights of the first screen of rows), then — only once the typing has paused — every row
+of the view in order and the other rows' highlights, which cost a large fraction of a second
+of GIL at 100k papers and are not worth paying per keystroke.
 
 The interface starts a search with `request` (on the UI thread: it parses the filter and
 freezes what the search reads), runs `run` in a worker, and hands what the worker reports back
@@ -32,9 +33,9 @@ if TYPE_CHECKING:
 REST_DELAY = 0.15
 """Wait this long (seconds) after the first rows before computing the rest (typing pause)."""
 
-HIGHLIGHT_CHUNK = 1000
-"""Rows whose title spans the worker computes in one go (about ten milliseconds of GIL) before
-it posts them and lets the UI thread run."""
+HIGHLIGHT_CHUNK = 250
+"""Rows whose title spans the worker computes in one go (a few milliseconds of GIL) before it
+posts them and lets the UI thread run: a keystroke that cancels the search waits at most that."""
 
 SCAN_DELAY = 0.12
 """While abstracts are not indexed yet, wait this long (seconds) after the quick answer
@@ -145,25 +146,12 @@ class SearchSession:
         report: Callable[[Reported], object],
         stopped: Callable[[], bool],
     ) -> None:
-        """The worker's part: `report` gets each answer, the highlights of the rest of its
-        first rows, then, once the typing has paused, every row of the final answer and their
-        highlights a chunk at a time. Each step first asks `stopped()` (a newer search replaced
-        this one: nothing more is reported). Raises PaperdeckError from the core."""
+        """The worker's part: `report` gets each answer; then, once the typing has paused,
+        every row of the final answer (when there are more than it showed) and the highlights
+        of the rows past the first screen, a chunk at a time. Each step first asks `stopped()`
+        (a newer search replaced this one: nothing more is reported). Raises PaperdeckError
+        from the core."""
         from tui.query.pages import HIGHLIGHT_FIRST, paused, search_in_steps
-
-        def highlight(result: ViewResult, rows: Sequence[str]) -> bool:
-            """Report the highlights of `rows` a chunk at a time; False once stopped."""
-            if result.highlight is None:
-                return True
-            for start in range(0, len(rows), HIGHLIGHT_CHUNK):
-                if start and paused(0.01, stopped):  # let the UI thread draw between chunks
-                    return False
-                spans = result.highlight(rows[start : start + HIGHLIGHT_CHUNK])
-                if stopped():
-                    return False
-                if spans:
-                    report(MoreHighlights(request, spans))
-            return True
 
         def answer(result: ViewResult, partial: bool) -> None:
             report(
@@ -175,7 +163,6 @@ class SearchSession:
                     partial=partial,
                 )
             )
-            highlight(result, result.rows[HIGHLIGHT_FIRST:])  # the answer has the first ones
 
         result = search_in_steps(
             searcher,
@@ -189,15 +176,31 @@ class SearchSession:
             states_version=request.states_version,
             ranker=request.ranker,
         )
-        if result is None or result.total <= len(result.rows):
+        if result is None:
             return
-        if paused(self.rest_delay, stopped):
+        more_rows = result.total > len(result.rows)
+        highlight = result.highlight
+        unlit = highlight is not None and (more_rows or len(result.rows) > HIGHLIGHT_FIRST)
+        # Both wait for a pause in the typing: each keystroke's paint must not share the GIL.
+        if not (more_rows or unlit) or paused(self.rest_delay, stopped):
             return
-        rows = result.all_rows()
-        if stopped():
+        rows = list(result.rows)
+        if more_rows:
+            rows = result.all_rows()
+            if stopped():
+                return
+            report(MoreRows(request, rows))
+        if highlight is None:
             return
-        report(MoreRows(request, rows))
-        highlight(result, rows[len(result.rows) :])
+        rest = rows[HIGHLIGHT_FIRST:]  # the answer has the first screen's
+        for start in range(0, len(rest), HIGHLIGHT_CHUNK):
+            if start and paused(0.01, stopped):  # let the UI thread draw between chunks
+                return
+            spans = highlight(rest[start : start + HIGHLIGHT_CHUNK])
+            if stopped():
+                return
+            if spans:
+                report(MoreHighlights(request, spans))
 
     def every_match(self, searcher: Searcher, request: SearchRequest) -> list[str]:
         """Every paper that matches `request` now, in order, at once (for `*`: the list may
