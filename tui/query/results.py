@@ -1,6 +1,6 @@
 """What a search answers with, and what it runs against: `QueryContext` (the user's states and
 the clock), `Hit` (one paper, its score and highlight spans), `SearchResult` (the hits asked for,
-the total, every id on demand) and `LazySpans` (spans computed field by field on first access,
+the total, every id and other papers' title spans on demand) and `LazySpans` (spans computed field by field on first access,
 since a list pane reads only titles and the abstract is the costly field).
 """
 
@@ -140,12 +140,9 @@ class SearchResult:
     def title_spans(self, ids: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
         """The title spans of these matches (of any paper, in fact) that have some, computed
         now, in the calling thread, with the highlighter of the hits (the same typo budgets):
-        for the rows past `hits` that a list draws."""
-        if self._title_spans is None:
-            found = {hit.id: hit.spans.get("title", []) for hit in self.hits}
-            wanted = set(ids)
-            return {pid: spans for pid, spans in found.items() if spans and pid in wanted}
-        return self._title_spans(ids)
+        for the rows past `hits` that a list draws. A result made without a highlighter has
+        none."""
+        return {} if self._title_spans is None else self._title_spans(ids)
 
     @property
     def ids(self) -> list[str]:
