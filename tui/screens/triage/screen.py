@@ -7,9 +7,8 @@ the conversation with the core — search in an exclusive thread worker, writes 
 changes the in-memory snapshot at once (the row repaints in the same frame) and the store's
 answer, when it arrives, replaces the guess.
 
-The screen is compose, handlers and one-line actions; each job lives beside it in
-`screens/triage/`: the search (`searching.ListSearch`), decisions, marks and the keys that
-leave the app (`triaging.ListTriage`), the footer's state (`footer`), arrival (`arrival`).
+Its jobs live beside it: the search in `searching`, decisions, marks and the keys that leave
+the app in `triaging`, the footer's state in `footer`, the library's arrival in `arrival`.
 """
 
 from __future__ import annotations
