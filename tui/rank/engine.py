@@ -408,6 +408,7 @@ class Ranker:
             self._prior if examples.prior else None,
             gram=self._gram,
         )
+        weights = models.against_background(weights, matrix.centroid())
         return _Model(weights, examples.signal, examples.positives)
 
     def _rows_of(self, matrix: TermMatrix, typed: Sequence[str]) -> list[int]:

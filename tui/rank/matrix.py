@@ -109,6 +109,7 @@ class TermMatrix:
         self._starts = _starts(blocks)
         self.scale: np.ndarray | None = None  # idf / base_idf per term; None: all ones
         self.row_norms: np.ndarray | None = None  # each row's norm under `scale`
+        self._centroid: np.ndarray | None = None
         self._rescale()
 
     # -- reading ------------------------------------------------------------------------------
@@ -155,6 +156,26 @@ class TermMatrix:
             out[idx] += val if weights is None else val * np.float32(weights[k])
         return out
 
+    def centroid(self) -> np.ndarray:
+        """The mean of the live rows (the library's "background"), dense over the terms;
+        one pass over the nonzeros, kept until the rows change."""
+        if self._centroid is None:
+            total = np.zeros(self.n_terms, dtype=np.float64)
+            alive = np.fromiter((pid is not None for pid in self.row_ids), bool, self.n_rows)
+            start = 0
+            for block in self.blocks:
+                lengths = np.diff(block.indptr)
+                factor = alive[start : start + block.rows].astype(np.float32)
+                if self.row_norms is not None:
+                    factor /= self.row_norms[start : start + block.rows]
+                data = block.data * np.repeat(factor, lengths)
+                if self.scale is not None:
+                    data *= self.scale[block.indices]
+                total += np.bincount(block.indices, weights=data, minlength=self.n_terms)
+                start += block.rows
+            self._centroid = (total / max(len(self.row_of), 1)).astype(np.float32)
+        return self._centroid
+
     def scores(self, weights: np.ndarray, pause: Callable[[], None] | None = None) -> np.ndarray:
         """weights . row for every row (dead rows included; callers pick the rows they want)."""
         out = np.empty(self.n_rows, dtype=np.float32)
@@ -178,6 +199,7 @@ class TermMatrix:
             r = self.row_of.pop(pid, None)
             if r is not None:
                 self.row_ids[r] = None
+                self._centroid = None
 
     def add(self, papers: Sequence[Paper]) -> None:
         """Append rows for `papers` (a changed paper's old row is killed first)."""
@@ -224,6 +246,7 @@ class TermMatrix:
 
     def _rescale(self) -> None:
         """The column scale from the base IDF to today's, and every row's norm under it."""
+        self._centroid = None
         scale = self.idf / self.base_idf
         if np.allclose(scale, 1.0, rtol=1e-6, atol=0.0):
             self.scale = self.row_norms = None

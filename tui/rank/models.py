@@ -25,6 +25,8 @@ import numpy as np
 from tui.rank.matrix import TermMatrix
 
 NEGATIVE_WEIGHT = 0.5
+BACKGROUND = 0.2
+"""How much the library's centroid counts against a learned model (`against_background`)."""
 PRIOR_WEIGHT = 1.0
 SAMPLED_WEIGHT = 0.3
 """How much an unlabelled paper drawn as a stand-in negative counts against a real skip."""
@@ -32,6 +34,18 @@ L2 = 0.05
 NEWTON_STEPS = 8
 TOLERANCE = 1e-4
 """Newton stops once no dual weight moves by more (scores then move by ~1e-4 or less)."""
+
+
+def against_background(weights: np.ndarray, centroid: np.ndarray) -> np.ndarray:
+    """The model made unit length, minus BACKGROUND times the library's unit centroid: what
+    is common to the whole library (half of arXiv is computer vision) counts against a paper,
+    so a few kept papers rank what is distinctive about them, not their crowded field (the
+    effect arxiv-sanity gets from training against every other paper)."""
+    norm = float(np.linalg.norm(weights))
+    centre = float(np.linalg.norm(centroid))
+    if norm == 0.0 or centre == 0.0:
+        return weights
+    return weights / np.float32(norm) - np.float32(BACKGROUND / centre) * centroid
 
 
 def keyword_vector(matrix: TermMatrix, keywords: Sequence[str]) -> np.ndarray | None:
