@@ -345,10 +345,10 @@ class Ranker:
         if examples is None:
             return None
         key = (term.kind, term.values, examples)
-        model = self._models.get(key)
+        model = self._models.pop(key, None)  # put back last: the least recently used goes
         if model is None:
             model = self._fit(examples)
-            _remember(self._models, key, model)
+        _remember(self._models, key, model)
         return model
 
     def _examples_of(

@@ -27,10 +27,13 @@ from tui import __version__
 from tui.atomic import atomic_write_parts
 from tui.errors import StoreError
 from tui.rank.matrix import BLOCK_ROWS, Block, TermMatrix
+from tui.rank.tokens import TITLE_WEIGHT
 
 MAGIC = b"PDRANK1\n"
 FORMAT = 2  # 2: the base IDF rows are weighted with (see tui.rank.matrix)
 _LENGTH = struct.Struct("<Q")
+_TOKENS = {"title_weight": TITLE_WEIGHT}
+"""The tokenising rules a saved matrix was made with; a file made with others is rebuilt."""
 
 
 def matrix_path(home: Path) -> Path:
@@ -66,6 +69,7 @@ def save(path: Path, matrix: TermMatrix, fingerprint: object) -> bool:
             "terms": matrix.terms,
             "common": sorted(term.decode() for term in matrix.common),
             "n_docs": matrix.n_docs,
+            "tokens": _TOKENS,
             "nnz": offset,
             "crc": crc,
         }
@@ -113,6 +117,8 @@ def _parse(raw: bytes) -> tuple[TermMatrix, Any]:
     header = orjson.loads(raw[start : start + size])
     if header.get("format") != FORMAT or header.get("version") != __version__:
         raise ValueError("another format")
+    if header.get("tokens") != _TOKENS:
+        raise ValueError("made with other tokenising rules")
     start += size
     rows: list[str | None] = header["rows"]
     terms: list[str] = header["terms"]
