@@ -25,6 +25,7 @@ from tui.actions import stamp
 from tui.errors import StoreError
 from tui.models import State
 from tui.store.db import KeyedDB
+from tui.store.parallel import write_all
 from tui.store.states import ReadTable
 
 JOURNAL_LIMIT = 200
@@ -132,8 +133,9 @@ class Journal:
         rows: Mapping[int, Mapping[str, Any]],
         doomed: Iterable[int],
     ) -> None:
-        """Write new `entries` (one file each), then the index once: `rows` put, `doomed` rows
-        dropped (and their files removed). On failure no new entry file is left behind."""
+        """Write new `entries` (one file each, side by side: `tui.store.parallel`), then the
+        index once: `rows` put, `doomed` rows dropped (and their files removed). On failure no
+        new entry file is left behind."""
         doomed = list(doomed)
         try:
             self._folder.mkdir(mode=0o700, exist_ok=True)
@@ -143,15 +145,9 @@ class Journal:
             raise StoreError(
                 f"cannot write journal {self._folder}: {exc.strerror or exc}; nothing was changed"
             ) from None
-        written: list[Path] = []
+        written = [self._folder / f"{_key(seq)}.json" for seq in entries]
         try:
-            for seq, entry in entries.items():
-                body = {
-                    pid: {"old": o.to_dict(), "new": n.to_dict()}
-                    for pid, (o, n) in entry.changes.items()
-                }
-                written.append(self._folder / f"{_key(seq)}.json")
-                self._entry_db(seq).keyed("changes").put_many(body)
+            write_all([self._entry_writer(seq, entry) for seq, entry in entries.items()])
             self.index.keyed("entries").put_many(
                 {_key(seq): dict(row) for seq, row in rows.items()},
                 delete=[_key(seq) for seq in doomed],
@@ -162,6 +158,13 @@ class Journal:
             raise
         for seq in doomed:
             (self._folder / f"{_key(seq)}.json").unlink(missing_ok=True)
+
+    def _entry_writer(self, seq: int, entry: JournalEntry) -> Callable[[], None]:
+        body = {
+            pid: {"old": old.to_dict(), "new": new.to_dict()}
+            for pid, (old, new) in entry.changes.items()
+        }
+        return lambda: self._entry_db(seq).keyed("changes").put_many(body)
 
     def set_undone(self, entry: JournalEntry, undone: bool) -> None:
         """Record that `entry` is now undone (or redone)."""

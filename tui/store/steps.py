@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import NoReturn
 
 from tui.actions import Action
 from tui.errors import PaperdeckError, PartialWriteError, StoreError
@@ -155,7 +156,10 @@ class Batch:
     def commit(self) -> None:
         """Write the states, then the journal: both or neither (see the module docstring)."""
         if self._after:
-            self._states.write(self._after)
+            try:
+                self._states.write(self._after)
+            except StoreError as exc:  # some shards may have been written before one failed
+                self._put_back(exc, self._on_disk(), partial=True)
         if self._log is None or not self._log.pending:
             return
         try:
@@ -163,21 +167,33 @@ class Batch:
         except StoreError as exc:
             if not self._after:
                 raise
+            self._put_back(exc, dict(self._after), partial=False)
+
+    def _put_back(self, exc: StoreError, kept: dict[str, State], *, partial: bool) -> NoReturn:
+        """Put the `kept` papers back as they were before the batch and raise `exc` (nothing
+        was changed after all); when that fails too, PartialWriteError with what the disk
+        holds now."""
+        if kept:
             try:
-                self._states.write(self._before)
+                self._states.write({pid: self._before[pid] for pid in kept})
             except StoreError as again:
                 kept = self._on_disk()
+                if partial:
+                    saved = f"was saved only for {_papers(kept)} ({_cause(exc)}) and not journalled"
+                else:
+                    saved = (
+                        f"was saved for {_papers(kept)} but could not be journalled ({_cause(exc)})"
+                    )
                 raise PartialWriteError(
-                    f"{_what(self._labels)} was saved for {_papers(kept)} but could not be "
-                    f"journalled ({exc.message}), so it cannot be undone; putting it back "
-                    f"failed too ({again.message})",
+                    f"{_what(self._labels)} {saved}, so it cannot be undone; putting it back "
+                    f"failed too ({_cause(again)})",
                     kept,
                 ) from None
-            raise
+        raise exc
 
     def _on_disk(self) -> dict[str, State]:
-        """After a failed put-back (which may have put back some shards): the batch's new
-        states the disk still holds, by id."""
+        """After a failed write (which may have written some shards, not others): the batch's
+        new states the disk holds, by id."""
         try:
             self._states.load()
         except StoreError:
@@ -190,7 +206,14 @@ class Batch:
         }
 
 
+def _cause(exc: StoreError) -> str:
+    """A failed file write's message without its "nothing was changed": here something was."""
+    return exc.message.removesuffix("; nothing was changed")
+
+
 def _what(labels: list[str]) -> str:
+    if not labels:
+        return "the change"
     if len(labels) <= 3:
         return "; ".join(repr(label) for label in labels)
     return f"{labels[0]!r} and {len(labels) - 1} more actions"
