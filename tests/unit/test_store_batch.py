@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tui.actions import EditTags, MarkOpened, SetNote, SetStatus, ToggleStar
-from tui.errors import UnknownPaperError
+from tui.errors import StoreError, UnknownPaperError
 from tui.models import Paper
 from tui.store import ActionStep, Library, UndoStep
 
@@ -154,3 +154,23 @@ def test_states_kept_journal_not_says_exactly_what_the_disk_holds(lib: Library) 
         assert disk.state(IDS[2]).note == ""  # what the message says was kept
         assert [e.label for e in disk.history()] == history  # and not journalled
     assert len(list((lib.home / "journal").glob("0*.json"))) == len(history)  # no leftover
+
+
+def test_a_state_write_that_fails_part_way_puts_back_what_it_wrote(lib: Library) -> None:
+    big, small = IDS[0], next(p for p in IDS[1:] if lib.state_shard(p) != lib.state_shard(IDS[0]))
+    history = [e.label for e in lib.history()]
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT, hard))  # the big note's shard cannot grow
+    try:
+        with pytest.raises(StoreError) as info:
+            lib.run_steps(
+                [ActionStep(SetNote(BIG_NOTE), (big,)), ActionStep(ToggleStar(), (small,))]
+            )
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    shard = f"state/{lib.state_shard(big):02d}.json"
+    assert shard in info.value.message and "nothing was changed" in info.value.message
+    with Library.open(lib.home) as disk:  # and nothing was: the star's shard was put back
+        assert not disk.state(small).starred and disk.state(big).note == ""
+        assert [e.label for e in disk.history()] == history
+    assert not lib.state(small).starred  # this process's copy agrees with the disk

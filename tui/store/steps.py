@@ -62,7 +62,7 @@ class StepOutcome:
 class Batch:
     """Steps under one lock, seeing each other in memory, written together by `commit`."""
 
-    def __init__(self, states: StateShards, journal: Journal | None, meta: Meta | None) -> None:
+    def __init__(self, states: StateShards, journal: Journal, meta: Meta) -> None:
         self._states = states
         self._journal = journal
         self._meta = meta
@@ -82,8 +82,7 @@ class Batch:
 
     @property
     def log(self) -> JournalBatch:
-        if self._journal is None:
-            raise StoreError("internal error: an undo step in a batch without a journal")
+        """The journal as the steps so far left it (read on first use)."""
         if self._log is None:
             self._log = self._journal.batch()
         return self._log
@@ -129,7 +128,7 @@ class Batch:
                 changes[pid] = (old, new)
         entry = JournalEntry(seq=0, label=label, at=now, changes=changes, session=session)
         if changes:
-            if journal and self._journal is not None:
+            if journal:
                 self.log.append(entry)
                 self._labels.append(label)
             self._put({pid: new for pid, (_, new) in changes.items()})
@@ -141,7 +140,7 @@ class Batch:
         entry = self.log.next_step(undo=undo, session=session)
         if entry is None:
             return None
-        aliases = self._meta.aliases() if self._meta is not None else {}
+        aliases = self._meta.aliases()
         now = now_ts()
         updated: dict[str, State] = {}
         for pid, (old, new) in entry.changes.items():
