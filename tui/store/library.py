@@ -18,7 +18,8 @@ Every write is a read-modify-write under the lock: changes another process made 
 first, so nobody overwrites anybody. A file that does not parse is moved aside and reported.
 This class is the façade over the store's modules: the catalog's merge rules are in
 `tui.store.merge` and an import's write in `tui.store.upsert`; the triage actions in
-`tui.actions`, their journalled writes and undo/redo steps in `tui.store.steps`; noticing
+`tui.actions`, their journalled writes and undo/redo steps in `tui.store.steps` (a run of
+them at once: `run_steps`, how the app writes the keys queued behind each other); noticing
 another process's writes in `tui.store.watch`.
 """
 
