@@ -89,7 +89,8 @@ class Journal:
         return self._open_entry(f"{self._folder.name}/{_key(seq)}.json")
 
     def batch(self) -> JournalBatch:
-        """The journal as a run of steps under one lock sees it; written by `flush`."""
+        """The journal as one or more steps under one lock see it (adding entries, stepping
+        back and forth); what they change is written by its `flush`."""
         return JournalBatch(self)
 
     def rows(self) -> list[dict[str, Any]]:
@@ -97,20 +98,9 @@ class Journal:
         raw = self._read(self.index, "entries")
         return [dict(raw[k]) for k in sorted(raw)]
 
-    def append(self, entry: JournalEntry) -> None:
-        """Add an entry (setting its `seq`), dropping the redo stack and the oldest entries."""
-        batch = self.batch()
-        batch.append(entry)
-        batch.flush()
-
     def history(self) -> list[JournalEntry]:
         """The entries, oldest first, without their per-paper changes."""
         return [_entry_from_row(row, {}) for row in self.rows()]
-
-    def next_step(self, *, undo: bool, session: str | None = None) -> JournalEntry | None:
-        """The entry an undo (or a redo) would step over, with its changes; None if none
-        (see `JournalBatch.next_step`)."""
-        return self.batch().next_step(undo=undo, session=session)
 
     def read_changes(self, row: Mapping[str, Any], verb: str) -> dict[str, tuple[State, State]]:
         """The per-paper changes of the entry `row` names, from its own file; StoreError when
@@ -165,12 +155,6 @@ class Journal:
             for pid, (old, new) in entry.changes.items()
         }
         return lambda: self._entry_db(seq).keyed("changes").put_many(body)
-
-    def set_undone(self, entry: JournalEntry, undone: bool) -> None:
-        """Record that `entry` is now undone (or redone)."""
-        batch = self.batch()
-        batch.set_undone(entry, undone)
-        batch.flush()
 
 
 def _row(entry: JournalEntry) -> dict[str, Any]:

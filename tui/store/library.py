@@ -489,7 +489,7 @@ class Library:
 
     def undo(self, session: str | None = None) -> JournalEntry | None:
         """Undo the latest action not yet undone (with `session`, that session's latest first,
-        see `Journal.next_step`); returns it, or None when there is none."""
+        see `JournalBatch.next_step`); returns it, or None when there is none."""
         return self._one(UndoStep(True, session))
 
     def redo(self, session: str | None = None) -> JournalEntry | None:
