@@ -52,7 +52,7 @@ from tui.screens.triage.ranking import ScreenRanking
 from tui.screens.triage.searching import ListSearch
 from tui.screens.triage.sync_runner import SyncRunner
 from tui.screens.triage.watch import LibraryWatch
-from tui.screens.triage.writer import StoreWriter
+from tui.screens.triage.writer import StoreWriter, step_toast
 from tui.snapshot import LibrarySnapshot
 from tui.triage_session import TriageSession
 from tui.views import INBOX, View
@@ -363,9 +363,7 @@ class TriageScreen(Screen[None]):
     def on_states_changed(self, message: StatesChanged) -> None:
         self.apply_states(message.states)
         if message.kind in ("undo", "redo"):
-            verb = "Undone" if message.kind == "undo" else "Redone"
-            text = f"{verb}: {message.label}" if message.label else f"Nothing to {message.kind}"
-            self.app.notify(text, markup=False, timeout=3)
+            self.app.notify(step_toast(message), markup=False, timeout=3)
             if message.states:  # put the paper back where the view says, cursor on it
                 self.searching.bring_back(list(message.states))
 
