@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
-from tui.memory import paused_gc
+from tui.memory import paused_gc, release_free_memory
 from tui.query.corpus import ChangeLog, Corpus
 from tui.query.index import FieldIndex, WordIndex
 from tui.query.scan import FieldScan, field_text
@@ -110,6 +110,9 @@ class StagedBuild:
                 self._cancelled = None
             self.titles_done.set()
             self.abstracts_done.set()
+        # The scans and word lists the index was built from are freed: a few hundred MB of
+        # heap at 100k papers that would otherwise stay in the process's resident size.
+        release_free_memory()
         return True
 
     def _build_titles(self) -> None:
