@@ -9,13 +9,12 @@ tenth of a second or more, on whichever thread allocates next, the UI's included
 - objects that will live as long as the app are moved out of its sight (`freeze_long_lived`,
   `gc.freeze()`), so later collections skip them. Frozen objects are still freed by reference
   counting when they are dropped.
-- after that, what the interface keeps making (rendered lines in its caches, a few tens of
-  thousands of objects) piles up in the oldest generation again, and each full collection walks
-  it: tens of milliseconds on the UI thread every second or so while keys arrive. So once the
-  index is built the app settles now and then (`Settler`, on a timer between events): it collects
-  what garbage there is and freezes the survivors, so the next automatic full collection has
-  only what was made since. (Objects frozen alive and in a cycle that die later are never freed:
-  settling between events, when no key is half-handled, keeps that to long-lived structures.)
+- nothing made after the index is frozen, although what the interface keeps making piles up in
+  the oldest generation and each full collection walks it (tens of milliseconds while keys
+  arrive). Most of it is Textual's rendered lines: a `Strip` caches itself (`adjust_cell_length`
+  to its own length), so many lines drawn are reference cycles that only a collection frees;
+  frozen, they would never be freed (thousands of objects a second). Collecting on a timer
+  between events instead was measured too: as long a pause, and more of them.
 - memory freed after a bulk build (the parsed JSON of the catalog and texts, the scans an index
   is built from: a few hundred MB at 100k) stays mapped in the C allocator's heap, counted in the
   process's resident size, until it is handed back (`release_free_memory`).
@@ -54,45 +53,6 @@ def freeze_long_lived() -> None:
     """Move every object alive now out of the collector's sight: call it once data that lives
     as long as the app (the loaded library, a finished index) has been built."""
     gc.freeze()
-
-
-class Settler:
-    """Collects and freezes (`settle`) when enough has been promoted since it last did.
-
-    "Enough" is counted in collections of the middle generation: every `after` of them (by
-    default half the interpreter's own full-collection threshold, so a settle between events
-    usually comes before the automatic full collection a key would have paid for).
-    """
-
-    def __init__(self, after: int | None = None) -> None:
-        self.after = after if after is not None else max(1, gc.get_threshold()[2] // 2)
-        self._mark = _middle_collections()
-        self.settled = 0
-        """How many times it settled (for tests and benchmarks)."""
-
-    @property
-    def due(self) -> bool:
-        """True once `after` collections of the middle generation ran since the last settle."""
-        return _middle_collections() - self._mark >= self.after
-
-    def settle(self) -> None:
-        """Collect now, then freeze every survivor. Only between events, with no bulk build
-        running: a build pauses the collector and this would walk everything it made."""
-        gc.collect()
-        freeze_long_lived()
-        self._mark = _middle_collections()
-        self.settled += 1
-
-    def settle_if_due(self) -> bool:
-        """`settle()` when `due`; True if it did."""
-        if not self.due:
-            return False
-        self.settle()
-        return True
-
-
-def _middle_collections() -> int:
-    return int(gc.get_stats()[1]["collections"])
 
 
 @cache

@@ -5,12 +5,11 @@ from __future__ import annotations
 import gc
 import platform
 import sys
-import weakref
 from collections.abc import Iterator
 
 import pytest
 
-from tui.memory import Settler, freeze_long_lived, paused_gc, release_free_memory
+from tui.memory import freeze_long_lived, paused_gc, release_free_memory
 
 
 @pytest.fixture(autouse=True)
@@ -63,57 +62,6 @@ def test_freeze_long_lived() -> None:
     kept = [[i] for i in range(100)]
     freeze_long_lived()
     assert gc.get_freeze_count() >= len(kept)
-
-
-class Node:
-    """A cycle-capable object (a weak reference tells when it is freed)."""
-
-    def __init__(self) -> None:
-        self.other: Node | None = None
-
-
-def _cycle() -> weakref.ref[Node]:
-    a, b = Node(), Node()
-    a.other, b.other = b, a
-    return weakref.ref(a)
-
-
-def test_settle_collects_garbage_then_freezes_the_survivors() -> None:
-    gc.unfreeze()
-    gc.collect()
-    dead = _cycle()  # garbage only a collection frees
-    kept = [Node() for _ in range(100)]
-    settler = Settler(after=1)
-    settler.settle()
-    assert dead() is None  # collected, not frozen alive
-    assert gc.get_freeze_count() >= len(kept)
-    unfrozen = {id(o) for o in gc.get_objects()}
-    assert not any(id(n) in unfrozen for n in kept)
-    assert settler.settled == 1
-
-
-def test_a_settler_is_due_only_after_enough_middle_generation_collections() -> None:
-    settler = Settler(after=2)
-    assert not settler.due
-    assert not settler.settle_if_due()
-    gc.collect(1)
-    assert not settler.due
-    gc.collect(1)
-    assert settler.due
-    assert settler.settle_if_due()
-    assert not settler.due  # counted again from the settle
-    assert settler.settled == 1
-
-
-def test_the_default_comes_before_the_interpreters_own_full_collection() -> None:
-    before = gc.get_threshold()
-    try:
-        gc.set_threshold(700, 10, 10)
-        assert Settler().after == 5
-        gc.set_threshold(700, 10, 1)
-        assert Settler().after == 1
-    finally:
-        gc.set_threshold(*before)
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")

@@ -5,9 +5,6 @@
 2. Read the catalog without abstracts, make a `Searcher`, post `LibraryLoaded`.
 3. Once the first list is on screen (`start_index`): read abstracts (`TextsLoaded`), index
    titles and authors, then abstracts, then save the start-up cache for the next start.
-4. From then on, a timer between events settles the garbage collector (`tui.memory.Settler`):
-   what the interface made since is collected and frozen, so no full collection walks it while
-   a key waits.
 
 Quitting cancels the workers and every long step stops at its next pause. Two events let tests
 hold the loader at a step (`full_load` before 2, `abstract_index` before the abstracts' index);
@@ -26,17 +23,13 @@ from textual.dom import DOMNode
 from textual.worker import get_current_worker
 
 from tui.errors import PaperdeckError
-from tui.memory import Settler, freeze_long_lived
+from tui.memory import freeze_long_lived
 from tui.messages import LibraryFailed, LibraryLoaded, PreviewLoaded, TextsLoaded
 from tui.screens.triage.threads import run_in_thread
 
 if TYPE_CHECKING:
     from tui.query import Searcher
     from tui.store import Library
-
-
-SETTLE_EVERY = 1.0
-"""Seconds between looks at whether the collector is due a settle (a look is a stats call)."""
 
 
 class LibraryLoader:
@@ -58,8 +51,6 @@ class LibraryLoader:
         """Set: go on from indexing titles and authors to abstracts (tests clear it to look at
         the screen while abstracts are not indexed)."""
         self.abstract_index.set()
-        self.settler: Settler | None = None
-        """Set once the index is built (by the worker): the timer settles the collector."""
 
     @property
     def index_queued(self) -> bool:
@@ -90,12 +81,6 @@ class LibraryLoader:
             run_in_thread(self._owner, partial(self._index, library, searcher), "index")
 
         self._owner.call_after_refresh(start)
-        self._owner.set_interval(SETTLE_EVERY, self._settle, name="settle-gc")
-
-    def _settle(self) -> None:
-        # On the UI thread between events: nothing half-handled is frozen alive.
-        if self.settler is not None:
-            self.settler.settle_if_due()
 
     def save_startup_page(self, library: Library) -> bool:
         """Save the start-up cache now, if the library in memory is what is on disk."""
@@ -171,7 +156,6 @@ class LibraryLoader:
             return
         freeze_long_lived()  # the index is millions of long-lived objects too
         self.save_startup_page(library)  # the next start paints from it at once
-        self.settler = Settler()
 
 
 def _stopped() -> Callable[[], bool]:
