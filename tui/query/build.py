@@ -175,7 +175,9 @@ class StagedBuild:
         corpus = self.corpus
         pace = Pacer(self._cancelled)
         while True:
-            live = corpus.live_scan(name, words=True, pause=pace)
+            # The snapshot alone: the index reads the words chunk by chunk (`segments`), so no
+            # whole word form of the field is built just for the build (a search builds its own).
+            live = corpus.live_scan(name)
             # A scan dropped meanwhile (too many changes) no longer logs them: take another.
             log = corpus.follow(name, live)
             if log is not None:
