@@ -78,6 +78,8 @@ class PaperdeckCommands(Provider):
         if screen.snapshot is not None:
             for tag in sorted(screen.snapshot.tag_counts()):
                 yield f"Go to tag #{tag}", partial(screen.go_to_view, View("tag", tag)), "tag"
+                like = View("like", tag)
+                yield f"Papers like #{tag}", partial(screen.go_to_view, like), "the inbox ranked"
                 yield f"Rename tag #{tag}…", partial(ask_rename_tag, screen, tag), "tag"
             yield "Export view…", partial(ask_export, screen), "write the papers shown to a file"
 
@@ -110,7 +112,7 @@ def ask_export(screen: TriageScreen) -> None:
     from tui.screens.prompt import Prompt
 
     view = screen.view
-    name = view.key if view.kind == "tag" else view.label.lower()
+    name = {"tag": view.key, "like": f"like-{view.key}"}.get(view.kind, view.label.lower())
     default = str(Path.cwd() / f"paperdeck-{name}.md")
     hint = "format from the extension: " + " ".join(EXPORT_EXTENSIONS) + " · esc cancels"
 

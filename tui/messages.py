@@ -95,6 +95,8 @@ class StatesChanged(Message):
     label: str
     states: Mapping[str, State]
     kind: str = "action"
+    foreign: bool = False
+    """An undo or redo that stepped over another session's action (this one had none left)."""
 
 
 @dataclass

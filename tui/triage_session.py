@@ -17,22 +17,30 @@ from typing import TYPE_CHECKING
 from tui.actions import Action, MarkOpened
 from tui.errors import UsageError
 from tui.models import State
+from tui.store import ActionStep, Step, UndoStep
 
 if TYPE_CHECKING:
     from tui.snapshot import LibrarySnapshot
     from tui.store import JournalEntry, Library
 
-Job = Callable[["Library"], "JournalEntry | None"]
-
 
 @dataclass(slots=True)
 class WriteJob:
-    """One store write: what to call, which papers it aims at, how to roll back, how to report."""
+    """One store write: the step to run, which papers it aims at, how to roll back, how to
+    report. A step is data, not a callable, so the writer can run the jobs queued behind it in
+    the same store write (`Library.run_steps`)."""
 
-    run: Job
+    step: Step
     ids: Collection[str]
     rollback: Mapping[str, State]
     kind: str = "action"  # "action" | "undo" | "redo"
+
+    def run(self, library: Library) -> JournalEntry | None:
+        """Run this job alone (its error raised)."""
+        outcome = library.run_steps([self.step])[0]
+        if outcome.error is not None:
+            raise outcome.error
+        return outcome.entry
 
 
 def action_job(
@@ -40,7 +48,8 @@ def action_job(
 ) -> WriteJob:
     """The job that runs `action` on `ids` (None: the papers the action selects) in the store,
     journalled as made by `session` (so the session's own undo finds it first)."""
-    return WriteJob(lambda lib: lib.run(action, ids, session=session), ids or (), rollback)
+    step = ActionStep(action, None if ids is None else tuple(ids), session)
+    return WriteJob(step, ids or (), rollback)
 
 
 @dataclass(slots=True)
@@ -133,12 +142,7 @@ class TriageSession:
         """Queue an undo (`kind="undo"`) or a redo (`"redo"`): this session's actions first."""
         if self.submit is None:
             return
-        session = self.session_id
-
-        def job(lib: Library) -> JournalEntry | None:
-            return lib.undo(session) if kind == "undo" else lib.redo(session)
-
-        self.submit(WriteJob(job, (), {}, kind=kind))
+        self.submit(WriteJob(UndoStep(kind == "undo", self.session_id), (), {}, kind=kind))
 
     # -- the store's answers ------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""What a view is: a slice of the library (a smart view such as Inbox or Later, or a tag).
+"""What a view is: a slice of the library (a smart view such as Inbox or Later, a tag, or the
+inbox ranked by a tag's model, "papers like #tag").
 
 A `View` says which papers it holds as a query term (for the core's query language) and as a
 predicate over a State (for re-checking a row without a search). The sidebar shows them, the
@@ -25,7 +26,8 @@ SMART_VIEWS: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """A slice of the library: a smart view (`kind="smart"`) or a tag (`kind="tag"`)."""
+    """A slice of the library: a smart view (`kind="smart"`), a tag (`kind="tag"`), or the
+    inbox in the order of a tag's model (`kind="like"`, `key` the tag)."""
 
     kind: str
     key: str
@@ -38,6 +40,8 @@ class View:
     def label(self) -> str:
         if self.kind == "tag":
             return f"#{self.key}"
+        if self.kind == "like":
+            return f"Like #{self.key}"
         return dict(SMART_VIEWS).get(self.key, self.key)
 
     @property
@@ -45,6 +49,9 @@ class View:
         """The query-language term for this view ('' for All)."""
         if self.kind == "tag":
             return f'tag:"{self.key}"' if _needs_quotes(self.key) else f"tag:{self.key}"
+        if self.kind == "like":
+            tag = f'"#{self.key}"' if _needs_quotes(self.key) else f"#{self.key}"
+            return f"is:inbox like:{tag}"
         if self.key == "all":
             return ""
         if self.key == "for-you":
@@ -54,12 +61,14 @@ class View:
     @property
     def count_key(self) -> str:
         """The key of `Library.status_counts()` that counts this smart view."""
-        return "inbox" if self.key == "for-you" else self.key
+        return "inbox" if self.kind == "like" or self.key == "for-you" else self.key
 
     def holds(self, state: State) -> bool:
         """Whether a paper with this state belongs to the view."""
         if self.kind == "tag":
             return self.key in state.tags
+        if self.kind == "like":
+            return state.status == "inbox"
         if self.key == "all":
             return True
         if self.key == "starred":

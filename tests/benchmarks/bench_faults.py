@@ -16,7 +16,9 @@ repaint: the screen says the decisions are made), then ends the process one way:
   few ms, see bench_terminal.py's `cat` floor), and at 20, 50 and 100 ms: target 0 lost at 50 ms.
 
 Then `paperdeck stats` counts what is on disk: lost = 5 - later. Every process started is ended
-and checked for at the end (a run that leaves paperdeck processes behind says so).
+and checked for at the end (a run that leaves paperdeck processes behind says so). The load
+average is printed at the start and the end: on a shared machine the kill -9 figures move with
+it (the writer's fsyncs wait on a busy disk), so compare runs taken under similar load.
 """
 
 from __future__ import annotations
@@ -98,6 +100,11 @@ def trial(tmux: Tmux, base: Path, home: Path, signum: signal.Signals, delay: flo
     return PRESSES - stats_later(home)
 
 
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages: figures taken on a busy machine say so."""
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
 def main(argv: list[str]) -> int:
     if PAPERDECK is None:
         raise SystemExit("the paperdeck command is not installed (pip install -e .)")
@@ -109,6 +116,7 @@ def main(argv: list[str]) -> int:
             base = Path(tmp) / "base"
             prepare(tmux, base)
             print(f"{trials} trials per case, {PRESSES} decisions each (demo library, 160x48)")
+            print(f"  load average at the start: {_load()}")
             print(f"  {'case':<24} {'decisions lost':>16}   trials with a loss")
             for name, signum, delay in CASES:
                 lost = hit = 0
@@ -125,7 +133,7 @@ def main(argv: list[str]) -> int:
                 print(f"warning: processes left behind: {left.stdout.split()}")
     finally:
         tmux.close()
-    print(f"({time.perf_counter() - started:.0f} s in all)")
+    print(f"({time.perf_counter() - started:.0f} s in all; load average at the end: {_load()})")
     return 0
 
 

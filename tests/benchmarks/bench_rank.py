@@ -22,10 +22,13 @@ memory, and the one-shot `paperdeck list 'sort:for-you' --limit 20` as a whole p
 
 from __future__ import annotations
 
+import cProfile
+import dataclasses
 import gzip
 import json
 import math
 import os
+import pstats
 import resource
 import statistics
 import subprocess
@@ -161,31 +164,32 @@ def quality() -> None:
                     )
             # Undo this user's decisions for the next one.
             lib.set_status(order[: STEPS[-1]], "inbox")
-    print(f"  {'method':<28}" + "".join(f"{f'@{s} P@20 / NDCG@50':>24}" for s in STEPS))
     names = {
         "arrival": "(a) arrival order",
         "anchor": "(b) sklearn TF-IDF+LinearSVC",
         "logistic": "ours: logistic (default)",
         "rocchio": "ours: Rocchio",
     }
-    for key, label in names.items():
-        if (key, STEPS[0]) not in table:
-            print(f"  {label:<28}  scikit-learn not installed: pip install scikit-learn")
-            continue
-        cells = []
-        for steps in STEPS:
-            values = table[(key, steps)]
-            p = statistics.mean(v[0] for v in values)
-            n = statistics.mean(v[1] for v in values)
-            cells.append(f"{p:.2f} / {n:.2f}")
-        print(f"  {label:<28}" + "".join(f"{c:>24}" for c in cells))
-    print(f"  {'(c) upvotes':<28}  n/a: the real sample carries no upvotes")
-    for user_index, user in enumerate(USERS):
-        cells = []
-        for key in ("arrival", "anchor", "logistic", "rocchio"):
-            if (key, 30) in table:
-                cells.append(f"{key} {table[(key, 30)][user_index][0]:.2f}")
-        print(f"  @30 P@20 for {'+'.join(user):<16} " + ", ".join(cells))
+    if ("anchor", STEPS[0]) not in table:
+        print("  (b) anchor: scikit-learn not installed: pip install scikit-learn")
+    print("  (c) upvotes: n/a, the real sample carries no upvotes")
+    header = "".join(f"{f'@{s} P@20 NDCG@50':>18}" for s in STEPS)
+    print(f"  {'decisions:':<30}{header}")
+    for index, user in enumerate([*USERS, None]):
+        print(f"  {'mean of the users' if user is None else '+'.join(user)}")
+        for key, label in names.items():
+            if (key, STEPS[0]) not in table:
+                continue
+            cells = []
+            for steps in STEPS:
+                values = table[(key, steps)]
+                if user is None:
+                    p = statistics.mean(v[0] for v in values)
+                    n = statistics.mean(v[1] for v in values)
+                else:
+                    p, n = values[index]
+                cells.append(f"{p:.2f}  {n:.2f}")
+            print(f"    {label:<28}" + "".join(f"{c:>18}" for c in cells))
 
 
 # -- speed -------------------------------------------------------------------------------------
@@ -270,6 +274,33 @@ def speed(n: int) -> None:
             f"  re-rank the inbox ({len(inbox)}) after one decision: median "
             f"{statistics.median(times) * 1000:.0f} ms, worst {max(times) * 1000:.0f} ms"
         )
+        profile = cProfile.Profile()
+        for k in range(5, 8):
+            lib.set_status([inbox[k]], "skipped" if k % 2 else "later")
+            rest = inbox[k + 1 :]
+            states = lib.states()
+            profile.runcall(ranker.order, term, rest, states, lib.states_version)
+        print("  where a re-rank goes (3 decisions, own time, the states read outside):")
+        for name, took in _top(profile, 6):
+            print(f"    {took / 3 * 1000:6.1f} ms  {name}")
+        times = []
+        for k in range(8, 11):
+            lib.edit_tags([inbox[k]], add=["bench"])
+            started = time.perf_counter()
+            ranker.order(term, inbox[8:], lib.states(), lib.states_version)
+            times.append(time.perf_counter() - started)
+        print(
+            f"  re-rank 'for you' after a tag edit (no retraining): median "
+            f"{statistics.median(times) * 1000:.0f} ms"
+        )
+        synced = generate_papers(300, seed=1)
+        synced = [dataclasses.replace(p, id=f"{p.id}-synced") for p in synced]
+        started = time.perf_counter()
+        ranker.papers_changed(synced)
+        print(
+            f"  a sync's 300 papers appended (today's IDF for every row): "
+            f"{(time.perf_counter() - started) * 1000:.0f} ms"
+        )
         times = []
         for k in range(5):
             started = time.perf_counter()
@@ -295,6 +326,16 @@ def speed(n: int) -> None:
             f"{_plain(env):.2f} s)"
         )
         print(f"  peak memory of this process: {rss_mb():.0f} MB (max RSS)")
+
+
+def _top(profile: cProfile.Profile, count: int) -> list[tuple[str, float]]:
+    """The functions with the most own time in `profile`, as (short name, seconds)."""
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    rows = []
+    for (path, line, func), (_cc, _nc, tottime, _ct, _callers) in stats.items():
+        where = Path(path).name if path.startswith("/") else path
+        rows.append((f"{func} ({where}:{line})", tottime))
+    return sorted(rows, key=lambda row: -row[1])[:count]
 
 
 def _plain(env: dict[str, str]) -> float:

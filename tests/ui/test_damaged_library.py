@@ -49,7 +49,8 @@ async def test_u_undoes_this_sessions_key_not_another_processs_later_tag(
             assert lib.state(theirs).tags == ["from-cli"]
         await pilot.press("u")  # nothing of its own left: the other one's, and it says so
         await settle(pilot)
-        assert any("(from another session)" in m for m in app.messages())
+        assert "Undone: reading list: 1 paper" in app.messages()  # its own: no mention
+        assert "Undone (another session's action): tag +from-cli on 1 paper" in app.messages()
         with Library.open(library_home) as lib:
             assert lib.state(theirs).tags == []
         await pilot.press("q")

@@ -1,16 +1,21 @@
 """The learned order in the app (issue 12): the For you view puts what this user keeps first,
-the abstract pane says why, and `l` ranks the view by likeness to the paper under the cursor.
+the abstract pane says why, `l` ranks the view by likeness to the paper under the cursor, and
+`l` on a tag row in the sidebar shows the inbox ranked by that tag's model.
 A real library with two clear topics; decisions made with the real keys."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Footer
 from ui_helpers import fill_library, make_app, settle, wait_ready
 
-from tui.actions import SetStar, SetStatus
+from tui.actions import EditTags, SetStar, SetStatus
 from tui.models import Paper
+from tui.query.nodes import Rank
+from tui.rank import Ranker
 from tui.store import Library
+from tui.views import View
 
 TOPICS = {
     "diffusion": "Diffusion models sample images with a fast ODE solver and few denoising steps.",
@@ -92,3 +97,47 @@ async def test_like_key_ranks_the_view_by_likeness_to_the_paper(home: Path) -> N
         assert app.triage.filter_bar.text == f"like:{target.removeprefix('arxiv:')}"  # type: ignore[union-attr]
         rows = list(plist.rows)
         assert all(not is_diffusion(pid) for pid in rows[:10]), rows[:10]
+
+
+async def test_l_on_a_tag_row_shows_the_inbox_ranked_by_that_tags_model(home: Path) -> None:
+    papers = topic_papers()
+    fill_library(home, papers)
+    tagged = [papers[n].id for n in (1, 3, 5)]  # three graph papers
+    with Library.open(home) as lib:
+        lib.run(EditTags(add=("graphs",)), tagged)
+    app = make_app(home)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(pilot)
+        await wait_for_ranker(pilot, app)
+        inbox_order = list(app.triage.paper_list.rows)  # the Inbox, today's order
+        assert not all(not is_diffusion(pid) for pid in inbox_order[:10])
+        sidebar = app.triage.sidebar
+        sidebar.focus()
+        sidebar.highlighted = sidebar.get_option_index("smart:inbox")
+        await pilot.pause()
+        assert ("l", "Like #tag") not in footer_keys(app)  # only a tag row offers it
+        sidebar.highlighted = sidebar.get_option_index("tag:graphs")
+        await pilot.pause()
+        assert ("l", "Like #tag") in footer_keys(app)
+        await pilot.press("l")
+        await settle(pilot)
+        assert app.triage.view == View("like", "graphs")
+        assert "Like #graphs" in app.triage.header.text
+        assert sidebar.highlighted_option is not None
+        assert sidebar.highlighted_option.id == "tag:graphs"  # the tag row stays the cursor
+        rows = list(app.triage.paper_list.rows)
+        with Library.open(home) as lib:
+            expected = Ranker(lib).order(Rank("tag", ("graphs",)), inbox_order, lib.states())
+        assert expected is not None
+        assert rows == [inbox_order[i] for i in expected[0]]  # the ranker's order, all of it
+        assert all(not is_diffusion(pid) for pid in rows[:15]), rows[:15]
+        assert app.triage.paper_list.has_focus  # as after choosing any view
+        sidebar.focus()
+        await pilot.press("enter")  # the tag row itself still shows that tag's papers
+        await settle(pilot)
+        assert app.triage.view == View("tag", "graphs")
+        assert sorted(app.triage.paper_list.rows) == sorted(tagged)
+
+
+def footer_keys(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return [(key.key, key.description) for key in app.triage.query_one(Footer).query("FooterKey")]

@@ -115,7 +115,7 @@ async def test_star_toggles_and_undo_redo_survive_a_restart(library_home: Path) 
         assert not again.triage.snapshot.state(IDS[0]).starred  # type: ignore[union-attr]
         messages = again.messages()
         # A restarted app is a new session: the undo reaches the last one's action, and says so.
-        assert "Undone: (from another session) star 1 paper" in messages
+        assert "Undone (another session's action): star 1 paper" in messages
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert again.triage.snapshot.state(IDS[0]).starred  # type: ignore[union-attr]

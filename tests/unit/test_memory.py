@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+import platform
+import sys
 from collections.abc import Iterator
 
 import pytest
 
-from tui.memory import freeze_long_lived, paused_gc
+from tui.memory import freeze_long_lived, paused_gc, release_free_memory
 
 
 @pytest.fixture(autouse=True)
@@ -60,3 +62,13 @@ def test_freeze_long_lived() -> None:
     kept = [[i] for i in range(100)]
     freeze_long_lived()
     assert gc.get_freeze_count() >= len(kept)
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
+def test_free_memory_is_handed_back_on_glibc() -> None:
+    assert release_free_memory() is True
+
+
+@pytest.mark.skipif(sys.platform.startswith("linux"), reason="elsewhere there is nothing to call")
+def test_free_memory_is_a_no_op_elsewhere() -> None:
+    assert release_free_memory() is False

@@ -353,3 +353,21 @@ def test_repeated_ids_in_the_initial_papers_keep_the_last() -> None:
     assert len(searcher) == 2
     assert ids(searcher, "second") == {"p1"}
     assert ids(searcher, "first") == set()
+
+
+def test_segments_without_the_word_form_read_the_same_words_and_keep_nothing() -> None:
+    # An index build reads `segments()`: chunk by chunk, without keeping a second copy of the
+    # field when no search built the word form (the build's peak memory at 100k papers).
+    texts = ["Diffusion models, fast", "Schrödinger bridges — again", "", "LoRA for LLMs"] * 150
+    papers: list[Paper | None] = [
+        Paper(id=f"p{n}", title="t", abstract=text) for n, text in enumerate(texts)
+    ]
+    papers[7] = None
+    streamed = FieldScan("abstract", papers)
+    got = list(streamed.segments())
+    assert not streamed.has(words=True)
+    prepared = FieldScan("abstract", papers)
+    prepared.prepare(words=True)
+    assert got == list(prepared.segments())
+    assert [base for base, _ in got] == [0, 256, 512]
+    assert got[0][1][0].split() == [b"diffusion", b"models", b"fast"]

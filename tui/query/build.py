@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
-from tui.memory import paused_gc
+from tui.memory import paused_gc, release_free_memory
 from tui.query.corpus import ChangeLog, Corpus
 from tui.query.index import FieldIndex, WordIndex
 from tui.query.scan import FieldScan, field_text
@@ -110,6 +110,9 @@ class StagedBuild:
                 self._cancelled = None
             self.titles_done.set()
             self.abstracts_done.set()
+        # The scans and word lists the index was built from are freed: a few hundred MB of
+        # heap at 100k papers that would otherwise stay in the process's resident size.
+        release_free_memory()
         return True
 
     def _build_titles(self) -> None:
@@ -172,7 +175,9 @@ class StagedBuild:
         corpus = self.corpus
         pace = Pacer(self._cancelled)
         while True:
-            live = corpus.live_scan(name, words=True, pause=pace)
+            # The snapshot alone: the index reads the words chunk by chunk (`segments`), so no
+            # whole word form of the field is built just for the build (a search builds its own).
+            live = corpus.live_scan(name)
             # A scan dropped meanwhile (too many changes) no longer logs them: take another.
             log = corpus.follow(name, live)
             if log is not None:

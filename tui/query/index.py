@@ -6,9 +6,10 @@ the searcher builds titles and authors first, abstracts second), then kept curre
 (`FieldIndex.apply`) - never rebuilt for a change. Paper numbers are the searcher's small ints;
 sets of papers are bitmaps (see `tui.query.bitmaps`).
 
-Postings: a word found in many papers keeps a bitmap (cheap to OR), a rarer one a list of paper
-numbers (cheaper in memory); the switch is at 1/64 of the library, where both cost the same
-bytes. Prefixes of one and two characters are precomputed at build time because they cover the
+Postings: a word found in many papers keeps a bitmap (cheap to OR), a rarer one an `array` of
+paper numbers (4 bytes each, half a list's pointers and no spare room: the abstracts' postings are
+millions of numbers at 100k papers); the switch is at 1/64 of the library, where both cost about
+the same bytes. Prefixes of one and two characters are precomputed at build time because they cover the
 most words; longer ones are computed on first use and cached, and every cache is updated in place
 when a paper changes, so typing never waits for a recomputation after a sync.
 """
@@ -16,6 +17,7 @@ when a paper changes, so typing never waits for a recomputation after a sync.
 from __future__ import annotations
 
 import itertools
+from array import array
 from bisect import bisect_left, insort
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -36,6 +38,8 @@ __all__ = ["FieldIndex", "WordIndex", "field_text"]
 _PRECOMPUTED_PREFIX = 2
 _MAX_CACHED_PREFIXES = 4096
 _HIGHEST = "\U0010ffff"
+_NUMBER = "I"
+"""The array type code of a posting: an unsigned 32-bit paper number."""
 _PAPERS_PER_STEP = 16
 """Papers tokenised per C-level step of a build: a step holds the GIL about a millisecond."""
 
@@ -46,7 +50,7 @@ class FieldIndex:
     def __init__(self, name: str) -> None:
         self.name = name
         self.vocab: list[str] = []
-        self.lists: dict[str, list[int]] = {}
+        self.lists: dict[str, array[int]] = {}
         self.bits: dict[str, int] = {}
         self.prefixes: dict[str, int] = {}
         self._truncations: dict[tuple[str, int], list[str]] = {}
@@ -129,7 +133,7 @@ class FieldIndex:
                 elif word in self.lists:
                     self.lists[word].append(number)
                 else:
-                    self.lists[word] = [number]
+                    self.lists[word] = array(_NUMBER, (number,))
                     fresh.append(word)
                 for end in range(1, len(word) + 1):
                     if word[:end] in cached:
@@ -139,10 +143,10 @@ class FieldIndex:
                 if word in self.bits:
                     bit_removes.setdefault(word, []).append(number)
                 else:
-                    numbers = self.lists.get(word)
-                    if numbers is not None and number in numbers:
-                        numbers.remove(number)
-                        if not numbers:
+                    posting = self.lists.get(word)
+                    if posting is not None and number in posting:
+                        posting.remove(number)
+                        if not posting:
                             del self.lists[word]
                             emptied.append(word)
                 for end in range(1, len(word) + 1):
@@ -185,7 +189,7 @@ class FieldIndex:
 
     def _union(self, words: Iterable[str]) -> int:
         result = 0
-        rare: list[list[int]] = []
+        rare: list[array[int]] = []
         bits, lists = self.bits, self.lists
         for word in words:
             found = bits.get(word)
@@ -229,7 +233,7 @@ class FieldIndex:
     ) -> FieldIndex:
         """Index every paper of `scan`; `pause()` runs every few hundred papers.
 
-        With `optimise=False` the result answers every lookup but keeps all postings as lists and
+        With `optimise=False` the result answers every lookup but keeps all postings as arrays and
         has no precomputed prefixes yet: the caller runs `optimising()` later, step by step.
         """
         postings: defaultdict[bytes, list[int]] = defaultdict(list)
@@ -253,7 +257,13 @@ class FieldIndex:
                     pause()
         index = cls(scan.name)
         index.size = scan.size
-        index.lists = {word.decode(): numbers for word, numbers in postings.items()}
+        # Popped one by one so a word's list is freed as its array is made (both at once would
+        # be the build's peak).
+        lists = index.lists
+        pop = postings.popitem
+        while postings:
+            word, found = pop()
+            lists[word.decode()] = array(_NUMBER, found)
         del postings
         index.vocab = _sorted_words(index.lists)
         if optimise:
@@ -274,7 +284,7 @@ class FieldIndex:
             numbers = self.lists.get(word)
             if numbers is not None and len(numbers) >= threshold:
                 del self.lists[word]
-                self.bits[word] = bitmaps.from_numbers(numbers, self.size)
+                self.bits[word] = bitmaps.from_numbers(numbers.tolist(), self.size)
             if count % 16 == 0:
                 yield
         for first in sorted({word[0] for word in self.vocab}):

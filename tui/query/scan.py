@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from operator import attrgetter, methodcaller
 
@@ -205,8 +205,17 @@ class FieldScan:
 
     def segments(self) -> Iterator[tuple[int, list[bytes]]]:
         """Per chunk: the number of its first paper and each paper's words as one bytes object
-        (`.split()` gives the words, UTF-8 encoded)."""
-        for base, blob, starts in self._words():
+        (`.split()` gives the words, UTF-8 encoded).
+
+        From the word form when a search built it; else each chunk is normalised for the reader
+        alone and not kept: an index build then never holds a second copy of the field (for
+        abstracts, about as many bytes as the abstracts themselves: the build's peak)."""
+        chunks: Iterable[_Chunk]
+        if self._word_chunks is not None:
+            chunks = self._word_chunks
+        else:
+            chunks = ((base, *normalise_words(texts)) for base, texts in self._texts())
+        for base, blob, starts in chunks:
             yield base, list(map(blob.__getitem__, map(slice, starts, starts[1:])))
 
     # -- words ----------------------------------------------------------------------------------

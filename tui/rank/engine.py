@@ -13,12 +13,15 @@ Every method is thread-safe and blocking: call them from a thread worker, never 
 The query layer calls `order` (through `QueryContext.ranker`) only for `sort:for-you`,
 `like:#tag` and `like:ID`; nothing else in paperdeck loads numpy.
 
-Models are trained on demand and cached per interest and `states_version`, with their scores,
-so re-ranking after a decision is one training (milliseconds to ~100 ms) and one scoring pass
-(tens of milliseconds at 100k papers). The trainer is logistic regression (`tui.rank.models`):
-on real arXiv papers (tests/benchmarks/bench_rank.py) it matches Rocchio at 10 decisions and
-beats it from 30 on, because skips then carry real information; Rocchio is kept for "like
-these papers", where there are no negatives.
+Models are trained on demand and cached by what they learn from (the rows of their positives,
+negatives and sampled stand-ins), with their scores: a decision retrains only the interests
+whose examples it changed (a star "for you", a tag that tag's model), and a re-rank is then one
+training (the row products of its examples are kept in `models.Gram`, so only the new row's
+are computed) and one scoring pass over the matrix (tens of milliseconds at 100k papers).
+The trainer is logistic regression (`tui.rank.models`): on real arXiv papers
+(tests/benchmarks/bench_rank.py) it matches Rocchio at 10 decisions and beats it from 30 on,
+because skips then carry real information; Rocchio is kept for "like these papers", where
+there are no negatives.
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -42,6 +46,8 @@ if TYPE_CHECKING:
     from tui.store import Library
 
 _CACHE_SIZE = 6
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +76,19 @@ class MatrixStatus:
     terms: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Examples:
+    """What one interest's model learns from (rows of the matrix); hashable, so a model is
+    cached by exactly what it was trained on."""
+
+    kind: str
+    signal: str
+    positives: tuple[int, ...]
+    negatives: tuple[int, ...]
+    sampled: tuple[int, ...]
+    prior: bool
+
+
 @dataclass(slots=True)
 class _Model:
     weights: np.ndarray
@@ -94,7 +113,12 @@ class Ranker:
         self._lock = threading.RLock()
         self._matrix: TermMatrix | None = None
         self._version = 0  # bumped whenever the matrix changes
-        self._models: dict[tuple[object, ...], _Model | None] = {}
+        self._models: dict[tuple[object, ...], _Model] = {}
+        self._examples: dict[tuple[object, ...], _Examples | None] = {}
+        self._gram: models.Gram | None = None  # row products, kept while the matrix is
+        self._prior: np.ndarray | None = None  # the interest keywords over the terms
+        self.trainings = 0
+        """How many models have been trained (a decision should retrain only what it changed)."""
 
     # -- the matrix ---------------------------------------------------------------------------
 
@@ -183,6 +207,9 @@ class Ranker:
         self._matrix = matrix
         self._version += 1
         self._models.clear()
+        self._examples.clear()
+        self._gram = None
+        self._prior = models.keyword_vector(matrix, self.interests)
 
     def _ready_matrix(self) -> TermMatrix:
         if self._matrix is None:
@@ -210,8 +237,8 @@ class Ranker:
             matrix = self._ready_matrix()
             if model.scores is None:
                 model.scores = matrix.scores(model.weights)
-            get = matrix.row_of.get
-            rows = np.fromiter((get(pid, -1) for pid in ids), dtype=np.int64, count=len(ids))
+            found = map(matrix.row_of.get, ids, repeat(-1))
+            rows = np.fromiter(found, dtype=np.int64, count=len(ids))
             known = rows >= 0
             scores = np.full(len(ids), -np.inf, dtype=np.float32)
             scores[known] = model.scores[rows[known]]
@@ -312,45 +339,77 @@ class Ranker:
     def _model(
         self, term: Rank, states: Mapping[str, State], states_version: object
     ) -> _Model | None:
-        # Cached per state version when the caller gives one; "like" needs no state at all.
-        volatile = states_version is None and term.kind != "like"
-        key = (term.kind, term.values, states_version if term.kind != "like" else None)
-        if not volatile and key in self._models:
-            return self._models[key]
-        model = self._train_model(term, states)
-        if not volatile:
-            if len(self._models) >= _CACHE_SIZE:
-                self._models.pop(next(iter(self._models)))
-            self._models[key] = model
+        # Keyed by what the model learns from, not by the state version: a decision retrains
+        # only the interests whose examples it changed (a tag edit leaves "for you" alone).
+        examples = self._examples_of(term, states, states_version)
+        if examples is None:
+            return None
+        key = (term.kind, term.values, examples)
+        model = self._models.pop(key, None)  # put back last: the least recently used goes
+        if model is None:
+            model = self._fit(examples)
+        _remember(self._models, key, model)
         return model
 
-    def _train_model(self, term: Rank, states: Mapping[str, State]) -> _Model | None:
+    def _examples_of(
+        self, term: Rank, states: Mapping[str, State], states_version: object
+    ) -> _Examples | None:
+        # The examples are cached per state version when the caller gives one (the "why" of
+        # every cursor move asks again); "like" needs no state at all.
+        volatile = states_version is None and term.kind != "like"
+        key = (term.kind, term.values, states_version if term.kind != "like" else None)
+        if not volatile and key in self._examples:
+            return self._examples[key]
+        examples = self._gather(term, states)
+        if not volatile:
+            _remember(self._examples, key, examples)
+        return examples
+
+    def _gather(self, term: Rank, states: Mapping[str, State]) -> _Examples | None:
         matrix = self._ready_matrix()
         if term.kind == "like":
             rows = tuple(self._rows_of(matrix, term.values))
-            return _Model(models.rocchio(matrix, rows, ()), _like_label(term.values), rows)
+            return _Examples(term.kind, _like_label(term.values), rows, (), (), prior=False)
         if term.kind == "tag":
             tag = term.values[0]
             found = signals.for_tag(tag, states)
             if not any(pid in matrix.row_of for pid in found.positives):
                 raise UsageError(f"like:#{tag}: no paper in the library has the tag {tag!r}")
-            prior = None
+            prior = False
             signal = f"#{tag}"
         else:
             found = signals.for_you(states)
-            prior = models.keyword_vector(matrix, self.interests)
+            prior = self._prior is not None
             signal = "for you"
         positives = _rows(matrix, found.positives)
         negatives = _rows(matrix, found.negatives)
-        if not positives and not negatives and prior is None:
+        if not positives and not negatives and not prior:
             return None  # nothing at all to learn from: today's order
         sampled: tuple[int, ...] = ()
         if term.kind == "tag" or not negatives:
             alive = [pid for pid in matrix.row_ids if pid is not None]
             exclude = {*found.positives, *found.negatives}
             sampled = _rows(matrix, signals.sample(alive, exclude, signal))
-        weights = self._train(matrix, positives, negatives, sampled, prior)
-        return _Model(weights, signal, positives)
+        return _Examples(term.kind, signal, positives, negatives, sampled, prior)
+
+    def _fit(self, examples: _Examples) -> _Model:
+        matrix = self._ready_matrix()
+        self.trainings += 1
+        if examples.kind == "like":
+            weights = models.rocchio(matrix, examples.positives, ())
+            return _Model(weights, examples.signal, examples.positives)
+        if self._gram is None:
+            self._gram = models.Gram(matrix)
+        weights = self._train(
+            matrix,
+            examples.positives,
+            examples.negatives,
+            examples.sampled,
+            self._prior if examples.prior else None,
+            gram=self._gram,
+        )
+        weights = models.against_background(weights, matrix.centroid())
+        return _Model(weights, examples.signal, examples.positives)
 
     def _rows_of(self, matrix: TermMatrix, typed: Sequence[str]) -> list[int]:
         rows = []
@@ -361,6 +420,12 @@ class Ranker:
                 raise UnknownPaperError(f"like:{text}: that paper has no text to compare yet")
             rows.append(row)
         return rows
+
+
+def _remember(cache: dict[_K, _V], key: _K, value: _V) -> None:
+    if len(cache) >= _CACHE_SIZE:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
 
 
 def _rows(matrix: TermMatrix, ids: Iterable[str]) -> tuple[int, ...]:

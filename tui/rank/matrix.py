@@ -12,10 +12,15 @@ a scoring pass in a worker thread never holds the interpreter long enough to sta
   then terms seen in fewer than MIN_DF papers or in more than MAX_DF_SHARE of them are dropped
   (seconds at 100k papers, most of it `re.findall`).
 * `TermMatrix.add` appends rows for papers added or changed since (about a tenth of a
-  millisecond each): the vocabulary grows, existing rows keep the IDF they were built with.
-  Drift is bounded by `needs_rebuild`, which asks for a fresh build once the matrix holds many
-  more rows, or many more dead ones, than at its last full build.
-* `TermMatrix.scores(w)` is w . x for every row (tens of milliseconds at 100k papers).
+  millisecond each) and the vocabulary grows. Every row stays weighted with one base IDF (the
+  last full build's, a new term's from when it joined); the IDF the document frequencies give
+  now is applied as a column scale, each row renormalised under it (`scale`, `row_norms`: one
+  pass over the nonzeros per add, tens of milliseconds at 100k), so old and added rows read as
+  a full build would weigh them. What this cannot follow (terms that became too common or
+  rare enough to keep, dead rows) is bounded by `needs_rebuild`, which asks for a fresh build
+  once the matrix holds many more rows, or many more dead ones, than at its last full build.
+* `TermMatrix.scores(w)` is w . x for every row: per block one float32 gather-multiply and a
+  segmented sum (`np.add.reduceat`), tens of milliseconds at 100k papers.
 """
 
 from __future__ import annotations
@@ -47,10 +52,18 @@ class Block:
     indptr: np.ndarray  # int64, rows + 1
     indices: np.ndarray  # int32
     data: np.ndarray  # float32
+    _filled: np.ndarray | None = None
 
     @property
     def rows(self) -> int:
         return len(self.indptr) - 1
+
+    @property
+    def filled(self) -> np.ndarray:
+        """The rows that have at least one term (what `np.add.reduceat` can sum)."""
+        if self._filled is None:
+            self._filled = np.flatnonzero(np.diff(self.indptr))
+        return self._filled
 
 
 def text_hash(paper: Paper) -> int:
@@ -76,6 +89,7 @@ class TermMatrix:
         hashes: list[int],
         built_rows: int | None = None,
         common: Iterable[str] = (),
+        base_idf: np.ndarray | None = None,
     ) -> None:
         self.terms = terms
         # Terms the last full build dropped as too common: an added paper must not bring them
@@ -85,12 +99,18 @@ class TermMatrix:
         self.df = df
         self.n_docs = n_docs
         self.idf = idf_of(df, n_docs)
+        # The IDF the rows' data were weighted with (a fresh build's is the current one).
+        self.base_idf = self.idf.copy() if base_idf is None else base_idf
         self.blocks = blocks
         self.row_ids = row_ids
         self.hashes = hashes
         self.row_of = {pid: r for r, pid in enumerate(row_ids) if pid is not None}
         self.built_rows = len(row_ids) if built_rows is None else built_rows
         self._starts = _starts(blocks)
+        self.scale: np.ndarray | None = None  # idf / base_idf per term; None: all ones
+        self.row_norms: np.ndarray | None = None  # each row's norm under `scale`
+        self._centroid: np.ndarray | None = None
+        self._rescale()
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -116,14 +136,19 @@ class TermMatrix:
         return self.vocab.get(term.encode())
 
     def row(self, r: int) -> tuple[np.ndarray, np.ndarray]:
-        """(term indices, weights) of row `r`."""
+        """(term indices, weights) of row `r`, under the current IDF (unit length)."""
         b = bisect_right(self._starts, r) - 1
         block = self.blocks[b]
         local = r - self._starts[b]
         lo, hi = block.indptr[local], block.indptr[local + 1]
-        return block.indices[lo:hi], block.data[lo:hi]
+        idx, val = block.indices[lo:hi], block.data[lo:hi]
+        if self.scale is not None and self.row_norms is not None:
+            val = val * self.scale[idx] / self.row_norms[r]
+        return idx, val
 
-    def dense_sum(self, rows: Iterable[int], weights: Sequence[float] | None = None) -> np.ndarray:
+    def dense_sum(
+        self, rows: Iterable[int], weights: Sequence[float] | np.ndarray | None = None
+    ) -> np.ndarray:
         """Sum (weighted when `weights` is given) of rows, as a dense vector over the terms."""
         out = np.zeros(self.n_terms, dtype=np.float32)
         for k, r in enumerate(rows):
@@ -131,15 +156,39 @@ class TermMatrix:
             out[idx] += val if weights is None else val * np.float32(weights[k])
         return out
 
+    def centroid(self) -> np.ndarray:
+        """The mean of the live rows (the library's "background"), dense over the terms;
+        one pass over the nonzeros, kept until the rows change."""
+        if self._centroid is None:
+            total = np.zeros(self.n_terms, dtype=np.float64)
+            alive = np.fromiter((pid is not None for pid in self.row_ids), bool, self.n_rows)
+            start = 0
+            for block in self.blocks:
+                lengths = np.diff(block.indptr)
+                factor = alive[start : start + block.rows].astype(np.float32)
+                if self.row_norms is not None:
+                    factor /= self.row_norms[start : start + block.rows]
+                data = block.data * np.repeat(factor, lengths)
+                if self.scale is not None:
+                    data *= self.scale[block.indices]
+                total += np.bincount(block.indices, weights=data, minlength=self.n_terms)
+                start += block.rows
+            self._centroid = (total / max(len(self.row_of), 1)).astype(np.float32)
+        return self._centroid
+
     def scores(self, weights: np.ndarray, pause: Callable[[], None] | None = None) -> np.ndarray:
         """weights . row for every row (dead rows included; callers pick the rows they want)."""
         out = np.empty(self.n_rows, dtype=np.float32)
+        if self.scale is not None:
+            weights = weights * self.scale
         start = 0
         for block in self.blocks:
             out[start : start + block.rows] = _block_scores(block, weights)
             start += block.rows
             if pause is not None:
                 pause()
+        if self.row_norms is not None:
+            out /= self.row_norms
         return out
 
     # -- changing ------------------------------------------------------------------------------
@@ -150,6 +199,7 @@ class TermMatrix:
             r = self.row_of.pop(pid, None)
             if r is not None:
                 self.row_ids[r] = None
+                self._centroid = None
 
     def add(self, papers: Sequence[Paper]) -> None:
         """Append rows for `papers` (a changed paper's old row is killed first)."""
@@ -177,7 +227,10 @@ class TermMatrix:
         self.df = df
         self.n_docs += len(papers)
         self.idf = idf_of(df, self.n_docs)
-        block = _weighted_block(doc, term_ids, counts, self.idf, len(papers))
+        base = self.idf.copy()  # a term new to the vocabulary joins at today's IDF
+        base[: len(self.base_idf)] = self.base_idf
+        self.base_idf = base
+        block = _weighted_block(doc, term_ids, counts, base, len(papers))
         first = self.n_rows
         for k, paper in enumerate(papers):
             self.row_ids.append(paper.id)
@@ -189,6 +242,27 @@ class TermMatrix:
         else:
             self.blocks.append(block)
         self._starts = _starts(self.blocks)
+        self._rescale()
+
+    def _rescale(self) -> None:
+        """The column scale from the base IDF to today's, and every row's norm under it."""
+        self._centroid = None
+        scale = self.idf / self.base_idf
+        if np.allclose(scale, 1.0, rtol=1e-6, atol=0.0):
+            self.scale = self.row_norms = None
+            return
+        self.scale = scale.astype(np.float32)
+        norms = np.empty(self.n_rows, dtype=np.float32)
+        start = 0
+        for block in self.blocks:
+            owner = np.repeat(np.arange(block.rows), np.diff(block.indptr))
+            squares = (block.data * self.scale[block.indices]) ** 2
+            norms[start : start + block.rows] = np.sqrt(
+                np.bincount(owner, weights=squares, minlength=block.rows)
+            )
+            start += block.rows
+        norms[norms == 0] = 1.0
+        self.row_norms = norms
 
 
 def _starts(blocks: Sequence[Block]) -> list[int]:
@@ -200,12 +274,14 @@ def _starts(blocks: Sequence[Block]) -> list[int]:
 
 
 def _block_scores(block: Block, weights: np.ndarray) -> np.ndarray:
-    if block.rows == 0:
-        return np.zeros(0, dtype=np.float32)
-    products = block.data * weights[block.indices]
-    sums = np.zeros(len(products) + 1, dtype=np.float64)
-    np.cumsum(products, dtype=np.float64, out=sums[1:])
-    return (sums[block.indptr[1:]] - sums[block.indptr[:-1]]).astype(np.float32)
+    # One float32 gather-multiply and a segmented sum per block: about twice as quick as a
+    # float64 running sum, and a row's ~100 terms lose nothing that matters to an order.
+    out = np.zeros(block.rows, dtype=np.float32)
+    filled = block.filled
+    if len(filled):
+        products = block.data * weights[block.indices]
+        out[filled] = np.add.reduceat(products, block.indptr[filled])
+    return out
 
 
 def _concat(a: Block, b: Block) -> Block:

@@ -27,10 +27,13 @@ from tui import __version__
 from tui.atomic import atomic_write_parts
 from tui.errors import StoreError
 from tui.rank.matrix import BLOCK_ROWS, Block, TermMatrix
+from tui.rank.tokens import TITLE_WEIGHT
 
 MAGIC = b"PDRANK1\n"
-FORMAT = 1
+FORMAT = 2  # 2: the base IDF rows are weighted with (see tui.rank.matrix)
 _LENGTH = struct.Struct("<Q")
+_TOKENS = {"title_weight": TITLE_WEIGHT}
+"""The tokenising rules a saved matrix was made with; a file made with others is rebuilt."""
 
 
 def matrix_path(home: Path) -> Path:
@@ -50,6 +53,7 @@ def save(path: Path, matrix: TermMatrix, fingerprint: object) -> bool:
         *(block.indices for block in matrix.blocks),
         *(block.data for block in matrix.blocks),
         matrix.df.astype(np.int32),
+        matrix.base_idf.astype(np.float32),
         np.asarray(matrix.hashes, dtype=np.uint32),
     ]
     crc = 0
@@ -65,6 +69,7 @@ def save(path: Path, matrix: TermMatrix, fingerprint: object) -> bool:
             "terms": matrix.terms,
             "common": sorted(term.decode() for term in matrix.common),
             "n_docs": matrix.n_docs,
+            "tokens": _TOKENS,
             "nnz": offset,
             "crc": crc,
         }
@@ -112,12 +117,14 @@ def _parse(raw: bytes) -> tuple[TermMatrix, Any]:
     header = orjson.loads(raw[start : start + size])
     if header.get("format") != FORMAT or header.get("version") != __version__:
         raise ValueError("another format")
+    if header.get("tokens") != _TOKENS:
+        raise ValueError("made with other tokenising rules")
     start += size
     rows: list[str | None] = header["rows"]
     terms: list[str] = header["terms"]
     n_rows, n_terms, nnz = len(rows), len(terms), int(header["nnz"])
     buffer = memoryview(raw)
-    expected = (n_rows + 1) * 8 + nnz * 8 + n_terms * 4 + n_rows * 4
+    expected = (n_rows + 1) * 8 + nnz * 8 + n_terms * 8 + n_rows * 4
     if len(raw) - start != expected:
         raise ValueError("truncated")
     if zlib.crc32(buffer[start:]) != header["crc"]:
@@ -133,9 +140,12 @@ def _parse(raw: bytes) -> tuple[TermMatrix, Any]:
     indices = take(np.int32, nnz)
     data = take(np.float32, nnz)
     df = take(np.int32, n_terms).copy()
+    base_idf = take(np.float32, n_terms).copy()
     hashes = take(np.uint32, n_rows).tolist()
     if indptr[0] != 0 or indptr[-1] != nnz or np.any(np.diff(indptr) < 0):
         raise ValueError("bad row pointers")
+    if not np.all(base_idf > 0):
+        raise ValueError("bad base IDF")
     if nnz and (int(indices.min()) < 0 or int(indices.max()) >= n_terms):
         raise ValueError("bad term index")
     blocks = []
@@ -152,5 +162,6 @@ def _parse(raw: bytes) -> tuple[TermMatrix, Any]:
         hashes,
         int(header["built_rows"]),
         common=header["common"],
+        base_idf=base_idf,
     )
     return matrix, header["fingerprint"]

@@ -2,8 +2,10 @@
 
 A term is a lower-cased run of ASCII letters and digits that starts with a letter and has at
 least two characters, minus English stop words and the boilerplate every abstract shares
-("propose", "paper", "results"). Title terms count TITLE_WEIGHT times: a title is a dozen words
-the author chose, an abstract two hundred. Plain Python (no numpy).
+("propose", "paper", "results"). Title terms count TITLE_WEIGHT times (1: as often as they
+occur). Weighting them up (3, then 2) was measured on real arXiv papers and lost precision with
+few decisions: a title's generic words ("integrated", "ready", "system") then outweigh the
+abstract's specific ones (tests/benchmarks/bench_rank.py). Plain Python (no numpy).
 
 At 100k papers tokenising is most of a matrix build, so it runs in C: `bytes.translate` turns
 everything but letters and digits into spaces, `split` cuts (about 3x quicker than a regular
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-TITLE_WEIGHT = 3
+TITLE_WEIGHT = 1
 """How many times a title term counts against an abstract term."""
 
 _TABLE = bytes(

@@ -3,5 +3,14 @@
 from tui.store.catalog import UpsertResult
 from tui.store.journal import JournalEntry
 from tui.store.library import Library
+from tui.store.steps import ActionStep, Step, StepOutcome, UndoStep
 
-__all__ = ["JournalEntry", "Library", "UpsertResult"]
+__all__ = [
+    "ActionStep",
+    "JournalEntry",
+    "Library",
+    "Step",
+    "StepOutcome",
+    "UndoStep",
+    "UpsertResult",
+]

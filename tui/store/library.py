@@ -18,7 +18,8 @@ Every write is a read-modify-write under the lock: changes another process made 
 first, so nobody overwrites anybody. A file that does not parse is moved aside and reported.
 This class is the façade over the store's modules: the catalog's merge rules are in
 `tui.store.merge` and an import's write in `tui.store.upsert`; the triage actions in
-`tui.actions`, their journalled writes and undo/redo steps in `tui.store.steps`; noticing
+`tui.actions`, their journalled writes and undo/redo steps in `tui.store.steps` (a run of
+them at once: `run_steps`, how the app writes the keys queued behind each other); noticing
 another process's writes in `tui.store.watch`.
 """
 
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -41,8 +42,8 @@ from tui.actions import (
     SetStatus,
     ToggleStar,
 )
-from tui.errors import LockTimeoutError, StoreError, UnknownPaperError
-from tui.models import DEFAULT_STATE, STATUSES, Paper, State, split_arxiv_id
+from tui.errors import LockTimeoutError, PaperdeckError, StoreError, UnknownPaperError
+from tui.models import STATUSES, Paper, State, split_arxiv_id
 from tui.paths import data_home
 from tui.store.catalog import DEFAULT_TEXT_SHARDS, Catalog, UpsertResult
 from tui.store.db import (
@@ -57,7 +58,7 @@ from tui.store.lock import LibraryLock, timeout_from_env
 from tui.store.merge import match
 from tui.store.meta import Meta
 from tui.store.states import DEFAULT_STATE_SHARDS, StateShards, shard_index
-from tui.store.steps import take_step, write_change
+from tui.store.steps import ActionStep, Batch, Step, StepOutcome, UndoStep
 from tui.store.upsert import upsert
 from tui.store.watch import any_changed, fingerprint, read_files, take_changes, view_files
 
@@ -381,32 +382,47 @@ class Library:
         process made meanwhile is kept. Returns the entry (with no changes when nothing changed;
         such an entry is not journalled). `session` tags the entry for a session's own undo.
         """
-        checked = None if ids is None else self._check_ids(ids)
+        step = ActionStep(action, None if ids is None else tuple(ids), session)
+        entry = self._one(step)
+        assert entry is not None  # an action always has its entry
+        return entry
+
+    def run_steps(self, steps: Sequence[Step]) -> list[StepOutcome]:
+        """Run triage actions and undo/redo steps in order under one lock, each on the states
+        as the steps before it left them, and write them all at once (`tui.store.steps.Batch`):
+        one write per state shard touched, one journal file per new entry, the index once.
+
+        A step that cannot run (an unknown paper, a tag to rename that nothing has) gets its
+        error in its outcome and the others still run; a failed write raises for them all
+        (StoreError, or PartialWriteError saying what the disk kept).
+        """
+        checked: list[list[str] | PaperdeckError | None] = []
+        for step in steps:
+            try:
+                ids = step.ids if isinstance(step, ActionStep) else None
+                checked.append(None if ids is None else self._check_ids(ids))
+            except PaperdeckError as exc:
+                checked.append(exc)
+        outcomes: list[StepOutcome] = []
         with self._write():
             self._states.refresh()
-            wanted = action.select(self._states.states) if checked is None else checked
-            states = self._states.states
-            settled = action.settle(states.get(pid, DEFAULT_STATE) for pid in wanted)
-            return self._change(
-                wanted,
-                settled.describe(len(wanted)),
-                lambda _pid, old, now: settled.apply(old, now),
-                journal=settled.journal,
-                session=session,
-            )
+            batch = Batch(self._states, self._journal, self._meta)
+            for step, wanted in zip(steps, checked, strict=True):
+                if isinstance(wanted, PaperdeckError):
+                    outcomes.append(StepOutcome(None, wanted))
+                    continue
+                try:
+                    outcomes.append(StepOutcome(batch.take(step, wanted)))
+                except PaperdeckError as exc:
+                    outcomes.append(StepOutcome(None, exc))
+            batch.commit()
+        return outcomes
 
-    def _change(
-        self,
-        wanted: list[str],
-        label: str,
-        change: Callable[[str, State, float], State],
-        *,
-        journal: bool,
-        session: str = "",
-    ) -> JournalEntry:
-        """(Under the lock.) `tui.store.steps.write_change` on this library's states."""
-        log = self._journal if journal else None
-        return write_change(self._states, log, wanted, label, change, session=session)
+    def _one(self, step: Step) -> JournalEntry | None:
+        outcome = self.run_steps([step])[0]
+        if outcome.error is not None:
+            raise outcome.error
+        return outcome.entry
 
     def set_status(self, ids: Iterable[str], status: str) -> JournalEntry:
         """Move papers to `inbox`, `later`, `done` or `skipped`."""
@@ -460,7 +476,9 @@ class Library:
 
         with self._write():
             self._states.refresh()
-            entry = self._change(list(states), label, change, journal=True)
+            batch = Batch(self._states, self._journal, self._meta)
+            entry = batch.change(list(states), label, change, journal=True)
+            batch.commit()
         return entry if entry.changes else None
 
     # ------------------------------------------------------------------ journal
@@ -471,14 +489,9 @@ class Library:
 
     def undo(self, session: str | None = None) -> JournalEntry | None:
         """Undo the latest action not yet undone (with `session`, that session's latest first,
-        see `Journal.next_step`); returns it, or None when there is none."""
-        return self._step(undo=True, session=session)
+        see `JournalBatch.next_step`); returns it, or None when there is none."""
+        return self._one(UndoStep(True, session))
 
     def redo(self, session: str | None = None) -> JournalEntry | None:
         """Redo the action undone most recently; returns it, or None when there is none."""
-        return self._step(undo=False, session=session)
-
-    def _step(self, *, undo: bool, session: str | None) -> JournalEntry | None:
-        with self._write():
-            self._states.refresh()
-            return take_step(self._states, self._journal, self._meta, undo=undo, session=session)
+        return self._one(UndoStep(False, session))

@@ -14,6 +14,7 @@ from typing import Any
 
 from tui.models import State
 from tui.store.db import KeyedDB
+from tui.store.parallel import write_all
 
 DEFAULT_STATE_SHARDS = 64
 """The state shard count of a new library (and of every library made before counts were
@@ -33,7 +34,8 @@ def put_sharded(
     docs: Mapping[str, dict[str, Any]],
     deleted: Iterable[str],
 ) -> None:
-    """Write `docs` and delete `deleted` in the shards they belong to: one write per shard."""
+    """Write `docs` and delete `deleted` in the shards they belong to: one write per shard,
+    the shards side by side (`tui.store.parallel`); raises after all of them were tried."""
     count = len(dbs)
     by_shard: dict[int, dict[str, dict[str, Any]]] = {}
     gone: dict[int, list[str]] = {}
@@ -41,8 +43,11 @@ def put_sharded(
         by_shard.setdefault(shard_index(pid, count), {})[pid] = doc
     for pid in deleted:
         gone.setdefault(shard_index(pid, count), []).append(pid)
-    for n in sorted(set(by_shard) | set(gone)):
-        dbs[n].keyed(table).put_many(by_shard.get(n, {}), delete=gone.get(n, ()))
+
+    def write(n: int) -> Callable[[], None]:
+        return lambda: dbs[n].keyed(table).put_many(by_shard.get(n, {}), delete=gone.get(n, ()))
+
+    write_all([write(n) for n in sorted(set(by_shard) | set(gone))])
 
 
 class StateShards:

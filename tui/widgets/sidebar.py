@@ -1,5 +1,7 @@
 """The tag sidebar: the smart views (Inbox, Later, Done, Skipped, Starred, All) and every tag,
 each with a live count. Choosing one posts `ViewSidebar.ViewChosen`; the screen filters.
+On a tag row, `l` chooses "papers like #tag" instead: the inbox ranked by that tag's model
+(the footer offers it only there; the tag row stays highlighted while that view is shown).
 What a view is lives in `tui.views`.
 """
 
@@ -32,6 +34,13 @@ class ViewSidebar(OptionList):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="sidebar_down"),
         Binding("k", "cursor_up", "Up", show=False, id="sidebar_up"),
+        Binding(
+            "l",
+            "like_tag",
+            "Like #tag",
+            id="sidebar_like_tag",
+            tooltip="The inbox ranked by this tag's model: papers like the ones tagged with it",
+        ),
     ]
 
     class ViewChosen(Message):
@@ -74,6 +83,26 @@ class ViewSidebar(OptionList):
         for tag in tags:
             self.replace_option_prompt(f"tag:{tag}", _row(f"#{tag}", tag_counts[tag]))
 
+    def _tag_under_cursor(self) -> str | None:
+        option = self.highlighted_option
+        if option is None or not option.id or not option.id.startswith("tag:"):
+            return None
+        return option.id.removeprefix("tag:")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "like_tag":
+            return self._tag_under_cursor() is not None  # shown on tag rows only
+        return True
+
+    def action_like_tag(self) -> None:
+        """Papers like the highlighted tag: the inbox in the order of that tag's model."""
+        tag = self._tag_under_cursor()
+        if tag is not None:
+            self.choose(View("like", tag))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.refresh_bindings()  # "l like #tag" comes and goes with the tag rows
+
     def choose(self, view: View) -> None:
         """Make `view` current (highlight it) and tell the screen."""
         self.current = view
@@ -81,6 +110,8 @@ class ViewSidebar(OptionList):
         self.post_message(self.ViewChosen(view))
 
     def _highlight(self, option_id: str) -> None:
+        if option_id.startswith("like:"):  # papers like a tag: its row stays the cursor
+            option_id = "tag:" + option_id.removeprefix("like:")
         try:
             self.highlighted = self.get_option_index(option_id)
         except OptionDoesNotExist:  # the tag is gone (renamed away): fall back to the inbox

@@ -17,6 +17,7 @@ from tui.actions import Action, RenameTag
 from tui.errors import PaperdeckError
 from tui.screens.triage.editors import ask_note, ask_tags
 from tui.screens.triage.outside import copy_bibtex, copy_links, like_query, open_in_browser
+from tui.screens.triage.writer import step_toast
 from tui.views import View
 
 if TYPE_CHECKING:
@@ -78,9 +79,7 @@ class ListTriage:
         """The store's answer to a write, an undo or a redo (which says what it undid)."""
         self.apply_states(message.states)
         if message.kind in ("undo", "redo"):
-            verb = "Undone" if message.kind == "undo" else "Redone"
-            text = f"{verb}: {message.label}" if message.label else f"Nothing to {message.kind}"
-            self.screen.app.notify(text, markup=False, timeout=3)
+            self.screen.app.notify(step_toast(message), markup=False, timeout=3)
             if message.states:  # put the paper back where the view says, cursor on it
                 self.screen.searching.bring_back(list(message.states))
 
