@@ -14,8 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tui import __version__
-from tui.cli_args import CommandParser, add_command, split_argv
+from tui.cli_args import CommandParser, LazyVersion, add_command, split_argv
 from tui.cli_commands.importing import cmd_import
 from tui.cli_commands.reading import cmd_export, cmd_list, cmd_show, cmd_similar, cmd_stats
 from tui.cli_commands.repair import cmd_doctor, cmd_recover
@@ -48,7 +47,7 @@ def build_parser() -> CommandParser:
         ),
     )
     parser.option("--home", metavar="DIR", help="library folder (default: $PAPERDECK_HOME)")
-    parser.option("--version", action="version", version=f"paperdeck {__version__}")
+    parser.option("--version", action=LazyVersion, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
 
     p = add_command(sub, "import", help="import saved pages, HF JSON, arXiv Atom or RSS files")
