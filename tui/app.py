@@ -25,7 +25,9 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from tui.commands import PaperdeckCommands
+from tui.errors import StoreError
 from tui.links import is_web_url
+from tui.messages import LibraryFailed
 from tui.models import terminal_safe
 from tui.preferences import load_preferences, remember
 from tui.screens.help import HelpScreen, help_rows
@@ -91,6 +93,9 @@ class PaperdeckApp(App[int]):
         self.url_opener = url_opener
         self.triage = TriageScreen(home, config)
         self._quitting_on_signal = False
+        self.open_failure: str | None = None
+        """Why the library could not be opened at all (the loader opens it after the first
+        frame): the user cannot go on, so quitting exits 1 and `run_app` reports it again."""
         stdin = sys.__stdin__
         self._terminal: int | None = (
             stdin.fileno() if stdin is not None and stdin.isatty() else None
@@ -217,7 +222,13 @@ class PaperdeckApp(App[int]):
         self._quitting_on_signal = True
         self.call_later(self._quit, 128 + number)  # call_next waits for a message that may not come
 
+    def on_library_failed(self, message: LibraryFailed) -> None:
+        if self.triage.library is None:  # not a later failure (abstracts, a reload)
+            self.open_failure = message.message
+
     async def _quit(self, code: int) -> None:
+        if code == 0 and self.open_failure is not None:
+            code = 1
         await self.triage.shutdown()
         if self._terminal_gone():
             # Everything is written; there is no terminal to restore, and Textual's driver
@@ -328,7 +339,15 @@ def keymap_warnings(keymap: Mapping[str, str]) -> list[str]:
 
 
 def run_app(home: Path, config: Config | None = None, notice: str | None = None) -> int:
-    """Open the app on the library at `home`; returns the exit code."""
+    """Open the app on the library at `home`; returns the exit code.
+
+    The library is opened after the first frame, in the app. When it cannot be opened at all
+    (a damaged file, say) the app shows why; on leaving, that line is raised as a StoreError,
+    so the terminal keeps it and the exit code says so, as when it failed before the app.
+    """
     app = PaperdeckApp(home, config=config, notice=notice)
     app.run()
-    return app.return_code or 0
+    code = app.return_code or 0
+    if app.open_failure is not None and code == 1:
+        raise StoreError(app.open_failure)
+    return code
