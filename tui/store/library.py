@@ -42,7 +42,7 @@ from tui.actions import (
     ToggleStar,
 )
 from tui.errors import LockTimeoutError, StoreError, UnknownPaperError
-from tui.models import DEFAULT_STATE, STATUSES, Paper, State, split_arxiv_id
+from tui.models import STATUSES, Paper, State, split_arxiv_id
 from tui.paths import data_home
 from tui.store.catalog import DEFAULT_TEXT_SHARDS, Catalog, UpsertResult
 from tui.store.db import (
@@ -113,8 +113,12 @@ class Library:
             self._entry_db,
             self._read_table,
         )
+        # Read when first needed: a write reads one shard, the app all of them in its loader.
         self._states = StateShards(
-            [self._open(f"state/{n:02d}.json", "state") for n in range(counts["state"])],
+            [
+                self._open(f"state/{n:02d}.json", "state", eager=False)
+                for n in range(counts["state"])
+            ],
             self._read_table,
         )
 
@@ -203,8 +207,13 @@ class Library:
 
     def in_step_with_disk(self) -> bool:
         """True when the papers, texts and states in memory are exactly what the files hold: all
-        loaded, and no other process changed a file since (stat calls only)."""
-        return self.texts_loaded and not any_changed(self._view_files())
+        loaded, and no other process changed a file since (stat calls only, once the state
+        shards are read: any not read yet are read now)."""
+        if not self.texts_loaded:
+            return False
+        with self._mutex:
+            self._states.load()
+        return not any_changed(self._view_files())
 
     def changes_from_others(self) -> tuple[bool, dict[str, State]]:
         """Take in what another process (a CLI command, a cron sync, an import) wrote since we
@@ -395,8 +404,7 @@ class Library:
         with self._write():
             self._states.refresh()
             wanted = action.select(self._states.states) if checked is None else checked
-            states = self._states.states
-            settled = action.settle(states.get(pid, DEFAULT_STATE) for pid in wanted)
+            settled = action.settle(self._states.get(pid) for pid in wanted)  # their shards only
             return self._change(
                 wanted,
                 settled.describe(len(wanted)),
