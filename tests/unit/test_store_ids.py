@@ -14,7 +14,7 @@ import pytest
 from tui.errors import UnknownPaperError
 from tui.models import Paper
 from tui.store import Library
-from tui.store.ids import ids_path
+from tui.store.ids import HEADER, MAGIC, ids_path
 
 
 def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -123,6 +123,12 @@ def _flip_an_id(data: bytes) -> bytes:
     return data.replace(b"2401.00002\t", b"2401.00009\t")
 
 
+def _bad_table(data: bytes) -> bytes:
+    """A bucket table entry pointing past the end of the file."""
+    at = len(MAGIC) + HEADER.size
+    return data[:at] + b"\xff" * 8 + data[at + 8 :]
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -130,10 +136,11 @@ def _flip_an_id(data: bytes) -> bytes:
         lambda data: b"\x00\xff garbage \n\n\t",
         lambda data: data[: len(data) // 2],  # torn: the CRC no longer matches
         _flip_an_id,  # a changed byte under a good header
-        lambda data: data.replace(b"paperdeck-ids 1", b"paperdeck-ids 99", 1),
-        lambda data: data.split(b"\n", 1)[1],  # no header at all
+        lambda data: MAGIC[:-1] + b"\x63" + data[len(MAGIC) :],  # another format
+        lambda data: data[len(MAGIC) + HEADER.size :],  # no header at all
+        _bad_table,
     ],
-    ids=["empty", "garbage", "torn", "flipped", "future-format", "headless"],
+    ids=["empty", "garbage", "torn", "flipped", "future-format", "headless", "bad-table"],
 )
 def test_a_damaged_lookup_is_rebuilt_not_fatal(home: Path, damage: object) -> None:
     make_library(home)
@@ -166,3 +173,23 @@ def test_an_alias_resolves_through_the_lookup(home: Path) -> None:
             [Paper(id="", title="Known by title first", arxiv_id="2402.00001")], source="t"
         )
     assert resolves(home, old) == ("arxiv:2402.00001", False)
+
+
+def test_every_id_of_a_library_of_many_buckets_is_found(home: Path) -> None:
+    with Library.open(home) as lib:
+        lib.upsert_papers(
+            [Paper(id="", title=f"Paper {i}", arxiv_id=f"2403.{i:05d}") for i in range(5000)]
+            + [Paper(id="", title=f"Saved page {i}") for i in range(500)],
+            source="t",
+        )
+        ids = sorted(lib.papers())
+    assert ids_path(home).stat().st_size > 5 * 1024  # several buckets
+    with Library.open(home) as lib:
+        for pid in ids:
+            assert lib.resolve(pid) == pid
+        for i in range(0, 5000, 7):
+            assert lib.resolve(f"2403.{i:05d}v3") == f"arxiv:2403.{i:05d}"
+        for missing in ("2403.05000", "title:0000000000000000", "arxiv:2403.99999", "x\ty"):
+            with pytest.raises(UnknownPaperError):
+                lib.resolve(missing)
+        assert not lib.catalog_loaded

@@ -3,23 +3,30 @@
 A triage command (`paperdeck star ID`) writes only a state shard and the journal, but it must
 first know that the paper exists and turn `2206.00927v2` into its catalog id. Loading the
 catalog for that costs most of a second at 100k papers and grows with the library; this file
-answers it in a few milliseconds. `<home>/cache/ids.txt` is one header line (format, a CRC of
-the body, the signature of the `catalog.json` it was derived from) and then one line per key,
-`KEY<TAB>CATALOG-ID` (the id left empty when the key is the catalog id itself): every catalog
-id and every versionless arXiv id. A lookup is a substring search of the file's bytes, so no
-parsing grows with the library beyond reading a file of about 50 bytes a paper.
+answers it by reading a few kilobytes at any size. `<home>/cache/ids.bin` maps every catalog id
+(to itself) and every versionless arXiv id (to its paper's catalog id), in buckets by a hash of
+the key of about a thousand keys each:
 
-It is derived, never the store of record: used only while its signature matches the catalog
-on disk, so an import or sync by any process retires it (and this process's catalog writes
-write a fresh one); a missing, stale or damaged file (bad header, CRC mismatch) is ignored —
-removed when damaged — and rebuilt from the catalog the next time a command needs it. Written
-atomically, so a reader sees an old lookup or a new one, each consistent with the signature it
-records. Plain Python, no Textual.
+    MAGIC, then a header: the signature (mtime, size, inode) of the `catalog.json` it was
+    derived from, the bucket count and the CRC of the bucket table;
+    the bucket table: per bucket its offset, length and CRC;
+    the buckets: lines `\nKEY\tCATALOG-ID` (the id empty when the key is the catalog id).
+
+A lookup reads the header, the table (12 bytes a bucket) and one bucket, and checks both CRCs.
+
+It is derived, never the store of record: used only while its signature matches the catalog on
+disk, so an import or sync by any process retires it (and this process's catalog writes write a
+fresh one); a missing, stale or damaged file (bad magic, a CRC mismatch, a short read) is not
+believed — removed when damaged — and is rebuilt from the catalog the next time a command needs
+it. Written atomically, so a reader sees an old lookup or a new one, each consistent with the
+signature it records. Plain Python, no Textual.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import struct
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,77 +34,84 @@ from pathlib import Path
 from tui.atomic import atomic_write_parts
 from tui.errors import PaperdeckError
 from tui.models import Paper
-from tui.safefile import read_regular
+from tui.safefile import open_regular
 from tui.store.catalog import Catalog
 from tui.store.db import Signature, file_signature
 
-MAGIC = b"paperdeck-ids"
-FORMAT = 1
-"""Bumped whenever the file's layout or meaning changes (an older file is then rebuilt)."""
+MAGIC = b"paperdeck-ids\x00\x00\x01"
+"""The file's first bytes; the last one is the format, bumped whenever the layout changes."""
+HEADER = struct.Struct("<qqQII")
+"""mtime_ns, size and inode of the catalog; bucket count; CRC of the bucket table."""
+ENTRY = struct.Struct("<QII")
+"""Per bucket: offset (from the end of the table), length, CRC."""
+KEYS_PER_BUCKET = 1024
 _FORBIDDEN = ("\t", "\n", "\r")
 """Characters a key cannot hold in this file (such an id is answered from the catalog)."""
 
 
 def ids_path(home: Path) -> Path:
     """Where a library's id lookup lives (next to the start-up cache)."""
-    return home / "cache" / "ids.txt"
+    return home / "cache" / "ids.bin"
 
 
-class IdLookup:
-    """One id lookup file's contents: `get(key)` is the catalog id a key names, or None."""
+class Unusable(Exception):
+    """The lookup file is missing, stale or damaged: ask the catalog."""
 
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def get(self, key: str) -> str | None:
-        """The catalog id for a catalog id or a versionless arXiv id, None when unknown."""
-        if not key or any(c in key for c in _FORBIDDEN):
-            return None
-        needle = b"\n" + key.encode("utf-8") + b"\t"
-        at = self._data.find(needle)
-        if at < 0:
-            return None
-        start = at + len(needle)
-        end = self._data.find(b"\n", start)
-        value = self._data[start:end].decode("utf-8")
-        return value or key
+    def __init__(self, damaged: bool) -> None:
+        super().__init__("damaged" if damaged else "missing or stale")
+        self.damaged = damaged
 
 
-def _header(crc: int, signature: Signature) -> bytes:
-    sig = " ".join(str(n) for n in signature)
-    return b"%s %d %08x %s" % (MAGIC, FORMAT, crc, sig.encode())
+def _bucket(key: bytes, count: int) -> int:
+    return zlib.crc32(key) % count
 
 
-def read_ids(path: Path, signature: Signature | None) -> IdLookup | None:
-    """The lookup at `path` if it was derived from the catalog with this `signature`; None
-    otherwise. Never raises: a damaged file is removed (it is only derived data)."""
-    if signature is None:
-        return None
+def _read_exactly(fd: int, size: int, offset: int) -> bytes:
+    data = os.pread(fd, size, offset)
+    if len(data) != size:
+        raise Unusable(damaged=True)
+    return data
+
+
+def find_id(path: Path, signature: Signature, key: str) -> str | None:
+    """The catalog id `key` names per the lookup at `path` (None: no such paper), if that file
+    was derived from the catalog with `signature`; else `Unusable`."""
     try:
-        data = read_regular(path)
+        fd = open_regular(path)
     except FileNotFoundError:
-        return None
+        raise Unusable(damaged=False) from None
     except OSError:
-        _discard(path)
-        return None
-    head, newline, _ = data.partition(b"\n")
-    words = head.split(b" ")
-    if not newline or len(words) != 6 or words[0] != MAGIC or words[1] != b"%d" % FORMAT:
-        _discard(path)
-        return None
+        raise Unusable(damaged=True) from None
     try:
-        crc = int(words[2], 16)
-        recorded = tuple(int(w) for w in words[3:])
-    except ValueError:
-        _discard(path)
+        head = _read_exactly(fd, len(MAGIC) + HEADER.size, 0)
+        if head[: len(MAGIC)] != MAGIC:
+            raise Unusable(damaged=True)
+        mtime, size, inode, count, table_crc = HEADER.unpack_from(head, len(MAGIC))
+        if (mtime, size, inode) != signature:
+            raise Unusable(damaged=False)
+        if count < 1:
+            raise Unusable(damaged=True)
+        table = _read_exactly(fd, count * ENTRY.size, len(head))
+        if zlib.crc32(table) != table_crc:
+            raise Unusable(damaged=True)
+        raw = key.encode("utf-8", "surrogatepass")
+        offset, length, crc = ENTRY.unpack_from(table, _bucket(raw, count) * ENTRY.size)
+        bucket = _read_exactly(fd, length, len(head) + len(table) + offset)
+        if zlib.crc32(bucket) != crc:
+            raise Unusable(damaged=True)
+    except OSError:
+        raise Unusable(damaged=True) from None
+    finally:
+        os.close(fd)
+    if not key or any(c in key for c in _FORBIDDEN):
+        return None  # no key in a current lookup holds one (see write_ids)
+    needle = b"\n" + raw + b"\t"
+    at = bucket.find(needle)
+    if at < 0:
         return None
-    if recorded != signature:
-        return None  # stale: rebuilt by whoever needs it next
-    body = memoryview(data)[len(head) :]  # from the header's newline: every line starts "\n"
-    if zlib.crc32(body) != crc or not data.endswith(b"\n"):
-        _discard(path)
-        return None
-    return IdLookup(data)
+    start = at + len(needle)
+    value = bucket[start : bucket.find(b"\n", start)].decode("utf-8")
+    return value or key
 
 
 def write_ids(path: Path, signature: Signature | None, papers: Mapping[str, Paper]) -> bool:
@@ -105,25 +119,39 @@ def write_ids(path: Path, signature: Signature | None, papers: Mapping[str, Pape
     not written (an id this file cannot hold, or the folder cannot be written: best effort)."""
     if signature is None:
         return False
-    lines: list[str] = []
-    for pid, paper in papers.items():
-        if any(c in pid for c in _FORBIDDEN):
-            return False
-        lines.append(f"\n{pid}\t")
-        if paper.arxiv_id and not any(c in paper.arxiv_id for c in _FORBIDDEN):
-            lines.append(f"\n{paper.arxiv_id}\t{pid}")
-    body = ("".join(lines) + "\n").encode("utf-8")
+    pairs: list[tuple[bytes, bytes]] = []
+    try:
+        for pid, paper in papers.items():
+            keys = (pid, paper.arxiv_id) if paper.arxiv_id else (pid,)
+            if any(c in k for k in keys for c in _FORBIDDEN):
+                return False  # the file could not say it: every lookup goes to the catalog
+            raw = pid.encode("utf-8")
+            pairs.append((raw, b""))
+            if paper.arxiv_id:
+                pairs.append((paper.arxiv_id.encode("utf-8"), raw))
+    except UnicodeEncodeError:
+        return False
+    count = max(1, len(pairs) // KEYS_PER_BUCKET)
+    buckets: list[list[bytes]] = [[] for _ in range(count)]
+    for key, value in pairs:
+        buckets[_bucket(key, count)].append(b"\n%s\t%s" % (key, value))
+    bodies = [b"".join(lines) + b"\n" for lines in buckets]
+    table = bytearray()
+    offset = 0
+    for body in bodies:
+        table += ENTRY.pack(offset, len(body), zlib.crc32(body))
+        offset += len(body)
+    head = MAGIC + HEADER.pack(*signature, count, zlib.crc32(table))
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
-        atomic_write_parts(
-            path, (_header(zlib.crc32(body), signature), body), what="id lookup", mode=0o600
-        )
+        atomic_write_parts(path, (head, bytes(table), *bodies), what="id lookup", mode=0o600)
     except (PaperdeckError, OSError):
         return False
     return True
 
 
-def _discard(path: Path) -> None:
+def discard(path: Path) -> None:
+    """Remove a damaged lookup (best effort: it is rebuilt anyway)."""
     with contextlib.suppress(OSError):
         path.unlink()
 
@@ -136,33 +164,24 @@ class CatalogIds:
         self._path = ids_path(home)
         self._catalog_path = home / "catalog.json"
         self._catalog = catalog
-        self._cached: tuple[Signature, IdLookup] | None = None
 
     def find(self, key: str) -> str | None:
         """The catalog id `key` names (a catalog id, or a versionless arXiv id), or None."""
         if not self._catalog.loaded:
-            lookup = self._lookup()
-            if lookup is not None:
-                return lookup.get(key)
+            signature = file_signature(self._catalog_path)
+            if signature is not None:
+                try:
+                    return find_id(self._path, signature, key)
+                except Unusable as why:
+                    if why.damaged:
+                        discard(self._path)
+                    # The catalog answers this time; the next command is fast again.
+                    papers = self._catalog.papers(texts=False)  # first: it sets the signature
+                    write_ids(self._path, self._catalog.signature, papers)
         papers = self._catalog.papers(texts=False)
         if key in papers:
             return key
         return self._catalog.arxiv_ids().get(key)
-
-    def _lookup(self) -> IdLookup | None:
-        signature = file_signature(self._catalog_path)
-        if signature is None:
-            return None
-        if self._cached is not None and self._cached[0] == signature:
-            return self._cached[1]
-        lookup = read_ids(self._path, signature)
-        if lookup is None:
-            # Stale or missing: the catalog is the answer this time; the next command is fast.
-            papers = self._catalog.papers(texts=False)  # first: it sets the signature read
-            write_ids(self._path, self._catalog.signature, papers)
-            return None
-        self._cached = (signature, lookup)
-        return lookup
 
     def remember(self) -> None:
         """After this process wrote the catalog (papers loaded): write the lookup of it now, so
