@@ -10,6 +10,7 @@ PYTHONDONTWRITEBYTECODE=1, and without bytecode every figure reads slow). Run:
     python tests/benchmarks/bench_cli.py [SIZE ...]            # default: 100000 (built here)
     python tests/benchmarks/bench_cli.py --home DIR [--home DIR ...]   # libraries built before
                                                                # (bench_tui.py --build DIR N)
+    python tests/benchmarks/bench_cli.py --runs 3 ...          # fewer samples (default 9)
 
 The libraries are used in place: every write is undone by the next sample (star then unstar,
 `+tag` then `-tag`, ...), so they end as they began. The code measured is whatever `python -m
@@ -17,7 +18,8 @@ tui` imports: run it with `PYTHONPATH=/path/to/an/older/checkout` for a before/a
 
 Per library:
 * `star ID`/`unstar ID`, `tag ID +x`/`-x`, `status later`/`inbox`, `note ID`, `undo`: whole
-  process, median, and peak memory (the child's own maxrss, from wait4);
+  process, median, and the median of peak memory (each child's own maxrss, from wait4); one
+  untimed `star` first, so an id lookup that has to be rebuilt is not counted;
 * `list diffusion --limit 20`;
 * in tmux (private server, `-L paperdeck-cli-...`), `exec python -m tui --home DIR`: start ->
   first frame (anything on screen), `q` right then -> process gone ("during load"), and start
@@ -38,13 +40,14 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import orjson
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_terminal import TMUX, Tmux, alive, build, painted_list, wait_gone  # noqa: E402
 
+NEUTRAL = "/"
+"""The children's working folder: `python -m tui` looks in it first, so run from a checkout it
+would measure that checkout's code whatever PYTHONPATH says."""
 RUNS = 9
 LIST_RUNS = 5
 APP_RUNS = 3
@@ -54,7 +57,7 @@ def run_once(args: Sequence[str]) -> tuple[float, float]:
     """(seconds, peak MB) of one `python ARGS` process, output discarded."""
     t0 = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [sys.executable, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=NEUTRAL
     )
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - t0
@@ -108,6 +111,9 @@ def commands(home: Path) -> dict[str, Callable[[int], list[str]]]:
 
 
 def bench_commands(home: Path, anchors: Anchors) -> None:
+    star = commands(home)["star ID"]
+    run_once(star(0))  # once untimed: a missing or stale id lookup is rebuilt here, not timed
+    run_once(star(1))
     for name, argv in commands(home).items():
         times, peaks = [], []
         for n in range(RUNS):
@@ -117,7 +123,7 @@ def bench_commands(home: Path, anchors: Anchors) -> None:
             anchors.sample()
         if RUNS % 2 == 1:
             run_once(argv(RUNS))  # the last sample's write, undone
-        print(f"  {name:<28}{ms(times)}, peak {max(peaks):.0f} MB")
+        print(f"  {name:<28}{ms(times)}, peak {statistics.median(peaks):.0f} MB")
     times, peaks = [], []
     for _ in range(LIST_RUNS):
         elapsed, peak = run_once(
@@ -126,13 +132,13 @@ def bench_commands(home: Path, anchors: Anchors) -> None:
         times.append(elapsed)
         peaks.append(peak)
         anchors.sample()
-    print(f"  {'list diffusion --limit 20':<28}{ms(times)}, peak {max(peaks):.0f} MB")
+    print(f"  {'list diffusion --limit 20':<28}{ms(times)}, peak {statistics.median(peaks):.0f} MB")
 
 
 def bench_app(home: Path, tmux: Tmux) -> None:
     frames, lists, quit_load, quit_index = [], [], [], []
     env = f"PYTHONPATH={os.environ['PYTHONPATH']} " if os.environ.get("PYTHONPATH") else ""
-    command = f"{env}exec {sys.executable} -m tui --home {home}"
+    command = f"cd {NEUTRAL} && {env}exec {sys.executable} -m tui --home {home}"
     for run in range(APP_RUNS):
         for moment in ("load", "index"):
             (home / "cache" / "first-screen.json").unlink(missing_ok=True)
@@ -162,17 +168,26 @@ def bench_app(home: Path, tmux: Tmux) -> None:
 
 
 def papers_in(home: Path) -> int:
-    meta = orjson.loads((home / "catalog.json").read_bytes())
-    return len(meta.get("papers", {}))
+    """How many papers the library holds, counted without parsing the catalog (at 1M papers
+    that would hold gigabytes in this process while it times others)."""
+    count = 0
+    with (home / "catalog.json").open("rb") as f:
+        while chunk := f.read(1 << 24):
+            count += chunk.count(b'"first_seen":')
+    return count
 
 
 def main(argv: list[str]) -> int:
     homes: list[Path] = []
     sizes: list[int] = []
     args = iter(argv[1:])
+    global RUNS, LIST_RUNS, APP_RUNS
     for arg in args:
         if arg == "--home":
             homes.append(Path(next(args)))
+        elif arg == "--runs":  # fewer samples: a slow "before" at 1M papers
+            RUNS = int(next(args))
+            LIST_RUNS = APP_RUNS = max(1, RUNS // 3)
         else:
             sizes.append(int(arg))
     if not homes and not sizes:

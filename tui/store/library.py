@@ -404,7 +404,7 @@ class Library:
         with self._write():
             self._states.refresh()
             wanted = action.select(self._states.states) if checked is None else checked
-            settled = action.settle(self._states.get(pid) for pid in wanted)  # their shards only
+            settled = action.settle(self._states.current(pid) for pid in wanted)  # their shards
             return self._change(
                 wanted,
                 settled.describe(len(wanted)),

@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from tui.models import State
+from tui.models import DEFAULT_STATE, State
 from tui.store.db import KeyedDB
 
 DEFAULT_STATE_SHARDS = 64
@@ -107,6 +107,11 @@ class StateShards:
                 self._states[pid] = State.from_dict(doc)
         self.version += 1
         return True
+
+    def current(self, paper_id: str) -> State:
+        """A paper's state as held (read-only use: not a copy); reads its shard only."""
+        self._shard(shard_index(paper_id, len(self.files)))
+        return self._states.get(paper_id) or DEFAULT_STATE
 
     def get(self, paper_id: str) -> State:
         """A copy of a paper's state (the default state if untouched); reads its shard only."""
