@@ -103,7 +103,8 @@ def commands(home: Path) -> dict[str, Callable[[int], list[str]]]:
     base = ["-m", "tui", "--home", str(home)]
     return {
         "star ID": lambda n: [*base, "star" if n % 2 == 0 else "unstar", typed],
-        "tag ID +x": lambda n: [*base, "tag", pid, "+bench-x" if n % 2 == 0 else "-bench-x"],
+        # `--` before the tag: older versions read `-x` after the id as an option
+        "tag ID +x": lambda n: [*base, "tag", pid, "--", "+bench-x" if n % 2 == 0 else "-bench-x"],
         "status later ID": lambda n: [*base, "status", "later" if n % 2 == 0 else "inbox", pid],
         "note ID": lambda n: [*base, "note", pid, "bench note" if n % 2 == 0 else ""],
         "undo": lambda n: [*base, "undo" if n % 2 == 0 else "redo"],
