@@ -16,7 +16,7 @@ from typing import Any
 
 from tui.memory import paused_gc, release_free_memory
 from tui.models import Paper, normalise_title, paper_key
-from tui.store.db import KeyedDB
+from tui.store.db import KeyedDB, Signature
 from tui.store.merge import Layered, compact, differs, match, merge_paper, sanitised
 from tui.store.states import ReadTable, put_sharded
 
@@ -62,6 +62,11 @@ class Catalog:
     @property
     def files(self) -> list[KeyedDB]:
         return [self.db, *self.texts]
+
+    @property
+    def signature(self) -> Signature | None:
+        """`catalog.json`'s signature as last read or written: what the papers in memory are."""
+        return self.db.file.signature
 
     @property
     def loaded(self) -> bool:
