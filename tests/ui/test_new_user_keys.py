@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.widgets import Footer, Static
 from ui_helpers import make_app, sample_papers, settle, wait_ready
@@ -172,3 +173,23 @@ async def test_keys_typed_right_after_slash_land_in_the_filter_in_order(library_
         assert app.triage.filter_bar.text == "lora r/"
         await pilot.press("ctrl+shift+a", "slash")  # over a selection, like any typed character
         assert app.triage.filter_bar.text == "/"
+
+
+@pytest.mark.parametrize(("leave", "filter_text"), [("enter", "lora"), ("escape", "")])
+async def test_a_key_typed_right_after_leaving_the_filter_acts_on_the_list(
+    library_home: Path, leave: str, filter_text: str
+) -> None:
+    """`/lora⏎a` (or `/lora⎋a`) typed at once: enter / esc give the list the focus as the app
+    reads them, so the `a` right behind puts the paper under the cursor on the reading list.
+    It used to land in the filter ("loraa"): the focus moved only when the filter's message
+    reached the screen, after the queued `a` had been handed to the filter."""
+    app = make_app(library_home)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_ready(pilot)
+        typed = [("slash", "/"), *((c, c) for c in "lora"), (leave, None), ("a", "a")]
+        for key, character in typed:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert app.triage.filter_bar.text == filter_text
+        assert app.focused is app.triage.paper_list
+        assert app.triage.snapshot.status_counts()["later"] == 1  # type: ignore[union-attr]
