@@ -225,6 +225,10 @@ class TriageScreen(Screen[None]):
     def on_search_finished(self, message: SearchFinished) -> None:
         if not self.searching.finished(message):
             return
+        # The rows, the paper under the cursor, the view's highlight: all in one frame (the list's
+        # CursorMoved message would arrive after the frame the rows go out in).
+        self._cursor_changed()
+        self.sidebar.release_repaint()
         self.partial = message.answer.partial
         self._show_view_counts()
         if self.library is not None and self.searcher is not None:
