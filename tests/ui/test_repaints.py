@@ -10,14 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.segment import Segment
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
-from ui_helpers import make_app, settle, wait_ready
+from ui_helpers import make_app, sample_papers, settle, wait_ready
 
-from tui.app import PaperdeckApp
+from tui.app import PaperdeckApp, stylesheets
+from tui.models import State
 from tui.screens.triage.screen import TriageScreen
 from tui.views import View
+from tui.widgets import AbstractPane
 
 WIDE = (140, 36)
 
@@ -191,3 +194,35 @@ def test_paint_spy_sees_the_text_drawn() -> None:
     spy = PaintSpy(widget)
     assert widget.render_line(3).text == "line 3"
     assert spy.lines == {3: "line 3"} and spy.drawn == 1
+
+
+class PaneApp(App[None]):
+    """The abstract pane alone (with paperdeck's stylesheets)."""
+
+    CSS_PATH = [str(path) for path in stylesheets()]  # noqa: RUF012
+
+    def compose(self) -> ComposeResult:
+        yield AbstractPane(id="abstract")
+
+
+async def test_a_prepared_paper_shows_its_state_at_show_time_not_at_prepare_time() -> None:
+    paper = sample_papers()[0]
+    app = PaneApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(AbstractPane)
+        pane.show(None, None)
+        await _painted(pilot)
+        pane.prepare(paper, State())
+        assert pane.paper_id is None  # prepared, not shown
+        starred = State(starred=True, tags=["diffusion"])
+        pane.show(paper, starred)
+        await _painted(pilot)
+        shown = [pane.render_line(y).text for y in range(pane.size.height)]
+        assert any("★ starred" in line for line in shown)
+        assert any("diffusion" in line for line in shown if line.startswith("tags"))
+        fresh = PaneApp()
+        async with fresh.run_test(size=(100, 30)) as fresh_pilot:
+            other = fresh.query_one(AbstractPane)
+            other.show(paper, starred)
+            await _painted(fresh_pilot)
+            assert shown == [other.render_line(y).text for y in range(other.size.height)]

@@ -77,7 +77,8 @@ class AbstractPane(ScrollView, can_focus=True):
     pane repaints), and should repaint no more than changed:
 
     * the text is wrapped once per paper, state and width; the last few wrappings are kept, so
-      going back to a paper (k after j, or the store confirming a key) wraps nothing;
+      going back to a paper (k after j, or the store confirming a key) wraps nothing, and the
+      screen has the next row's paper wrapped ahead (`prepare`) once a move is on screen;
     * a paper shown again with the same text repaints nothing;
     * otherwise only the visible lines that differ from what is on screen are repainted (a star
       changes the status line; the blank lines under a short abstract stay as they are).
@@ -110,6 +111,15 @@ class AbstractPane(ScrollView, can_focus=True):
         new_id = paper.id if paper else None
         self._shown = (paper, state)
         self._show_content(new_id, describe_paper(paper, state, why))
+
+    def prepare(self, paper: Paper, state: State | None) -> None:
+        """Wrap `paper`'s text now, while nothing waits, so that showing it next is instant
+        (the screen prepares the next row's paper once a move is on screen)."""
+        width = self.scrollable_content_region.width
+        content = describe_paper(paper, state)
+        kept = self._wrapped.get((paper.id, width))
+        if width > 0 and (kept is None or not kept[0].is_same(content)):
+            self._wrapped[(paper.id, width)] = (content, self._wrapped_lines(content, width))
 
     def show_why(self, paper_id: str, why: str) -> None:
         """Add the why line, if the pane still shows `paper_id`."""
@@ -154,15 +164,18 @@ class AbstractPane(ScrollView, can_focus=True):
         if kept is not None and kept[0].is_same(self.content):
             self._strips = kept[1]
         else:
-            base = self.rich_style
-            self._strips = [
-                strip.crop_extend(0, width, base).apply_style(base)
-                for strip in Visual.to_strips(self, self.content, width, None, self.visual_style)
-            ]
+            self._strips = self._wrapped_lines(self.content, width)
             self._wrapped[key] = (self.content, self._strips)
         self._blank = Strip.blank(width, self.rich_style)
         self._wrapped_at = width
         set_scroll_height(self, width, len(self._strips))
+
+    def _wrapped_lines(self, content: Content, width: int) -> list[Strip]:
+        base = self.rich_style
+        return [
+            strip.crop_extend(0, width, base).apply_style(base)
+            for strip in Visual.to_strips(self, content, width, None, self.visual_style)
+        ]
 
     def on_resize(self, event: events.Resize) -> None:
         self._wrapped.clear()

@@ -40,6 +40,10 @@ class ViewSidebar(HeldRepaint, OptionList):
         Binding("k", "cursor_up", "Up", show=False, id="sidebar_up"),
     ]
 
+    HOLD = 0.15
+    """Longest the highlight of a chosen view waits for the view's rows (seconds): a view's
+    first rows take ~50 ms at 100k papers; the screen releases it as soon as they are in."""
+
     class ViewChosen(Message):
         """The user chose a view."""
 
