@@ -146,13 +146,18 @@ class AbstractPane(ScrollView, can_focus=True):
     def _refresh_changed(self, before: list[Strip], top: int) -> None:
         """Repaint the visible lines that differ from `before` (the lines shown from `top`)."""
         after = self._strips
-        width = self.size.width
-        for y in range(self.scrollable_content_region.height):
-            index = top + y
-            old = before[index] if index < len(before) else None
-            new = after[index] if index < len(after) else None
-            if old != new:
-                self.refresh(Region(0, y, width, 1))  # content coordinates
+        height = self.scrollable_content_region.height
+        changed = [
+            y
+            for y in range(height)
+            if (before[top + y] if top + y < len(before) else None)
+            != (after[top + y] if top + y < len(after) else None)
+        ]
+        if len(changed) == height:
+            self.refresh()  # one region, not a region per line
+            return
+        for y in changed:
+            self.refresh(Region(0, y, self.size.width, 1))  # content coordinates
 
     def _wrap(self) -> None:
         width = self.scrollable_content_region.width

@@ -283,10 +283,13 @@ class PaperList(ScrollView, can_focus=True):
 
     def _refresh_changed(self) -> None:
         """Repaint the visible lines whose key differs from what they last drew."""
-        width = self.size.width
-        for y in range(self.size.height):
-            if self._drawn.get(y) != self._line_key(y):
-                self.refresh(Region(0, y, width, 1))
+        width, height = self.size
+        changed = [y for y in range(height) if self._drawn.get(y) != self._line_key(y)]
+        if len(changed) == height:
+            self.refresh()  # a new page: one region, not a region per line
+            return
+        for y in changed:
+            self.refresh(Region(0, y, width, 1))
 
     def focus(self, scroll_visible: bool = True) -> Self:
         # Textual's focus() repaints the whole widget even when it has focus already (the
