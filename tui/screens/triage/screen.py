@@ -268,6 +268,16 @@ class TriageScreen(Screen[None]):
         paper, state = self.current()
         self.abstract.show(paper, state)
         self.ranking.explain(paper.id if paper else None)
+        self.call_after_refresh(self._prepare_next)
+
+    def _prepare_next(self) -> None:
+        """Wrap the next row's abstract while idle: `j` (and every decision key) then shows it
+        without wrapping on the way to the screen."""
+        rows, index = self.paper_list.rows, self.paper_list.cursor + 1
+        if self.snapshot is not None and index < len(rows):
+            paper = self.snapshot.papers.get(rows[index])
+            if paper is not None:
+                self.abstract.prepare(paper, self.snapshot.state(paper.id))
 
     def current(self) -> tuple[Paper | None, State | None]:
         paper_id = self.paper_list.current_id

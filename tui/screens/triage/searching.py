@@ -158,6 +158,11 @@ class ListSearch:
         self.rank = answer.request.query.rank
         plist.set_rows(answer.rows, answer.title_spans, keep=keep, total=answer.total)
         screen.filter_bar.release_echo()  # the typed text and its results in the same frame
+        # The rows, the paper under the cursor, the view's highlight: all in one frame (the
+        # list's CursorMoved message would arrive after the frame the rows go out in).
+        if screen.abstract.paper_id != plist.current_id:
+            screen.show_current()
+        screen.sidebar.release_repaint()
         screen.partial = answer.partial
         screen.show_view_counts()
         if screen.library is not None and screen.searcher is not None:
