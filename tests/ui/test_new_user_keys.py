@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Static, TextArea
 from ui_helpers import make_app, sample_papers, settle, wait_ready
 
 from tui.query import parse
 from tui.screens.help import QUERY_HELP, HelpScreen
+from tui.screens.note_editor import NoteEditor
 
 IDS = [p.id for p in sample_papers()]
 
@@ -193,3 +194,29 @@ async def test_a_key_typed_right_after_leaving_the_filter_acts_on_the_list(
         assert app.triage.filter_bar.text == filter_text
         assert app.focused is app.triage.paper_list
         assert app.triage.snapshot.status_counts()["later"] == 1  # type: ignore[union-attr]
+
+
+async def test_keys_typed_right_after_t_land_in_the_tag_editor(library_home: Path) -> None:
+    """`tllm⏎` typed at once: the editor that `t` opens has no focus for a moment, and the
+    keys behind `t` went to the dialog screen and were lost (the tag was never added)."""
+    app = make_app(library_home)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_ready(pilot)
+        current = app.triage.paper_list.current_id
+        for key, character in [("t", "t"), *((c, c) for c in "llm"), ("enter", None)]:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert app.screen is app.triage  # the editor took enter and closed
+        assert "llm" in app.triage.snapshot.state(current).tags  # type: ignore[union-attr]
+        assert app.triage.snapshot.status_counts()["later"] == 0  # type: ignore[union-attr]
+
+
+async def test_keys_typed_right_after_n_land_in_the_note(library_home: Path) -> None:
+    app = make_app(library_home)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_ready(pilot)
+        for character in "nread me":
+            app.post_message(events.Key("space" if character == " " else character, character))
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.query_one(TextArea).text.endswith("read me")

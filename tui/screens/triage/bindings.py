@@ -47,8 +47,10 @@ TRIAGE_BINDINGS: list[BindingType] = [
     _key("d", "done", "Done", "Mark done (read), then next", show=True),
     _key("x", "skip", "Skip", "Skip, then next", show=True),
     _key("i", "inbox", "Inbox", "Back to the inbox, then next"),
-    _key("t", "tag", "Tag", "Edit tags (-name removes)", show=True),
-    _key("n", "note", "Note", "Edit the note"),
+    # `t` and `n` open their editor as the app reads them (priority, as `/` below): the keys
+    # typed right behind then reach the editor's field instead of being lost on the way.
+    _key("t", "tag", "Tag", "Edit tags (-name removes)", show=True, priority=True),
+    _key("n", "note", "Note", "Edit the note", priority=True),
     _key("space", "mark", "Mark", "Mark / unmark, then next"),
     _key("asterisk", "mark_all", "Mark all", "Mark every paper in the view"),
     # Many terminals (tmux among them) send NUL for ctrl+space, which Textual reports as ctrl+@.
