@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tui.cli_args import CommandParser, LazyVersion, add_command, split_argv
 from tui.cli_commands.importing import cmd_import
+from tui.cli_commands.output import complain
 from tui.cli_commands.reading import cmd_export, cmd_list, cmd_show, cmd_similar, cmd_stats
 from tui.cli_commands.repair import cmd_doctor, cmd_recover
 from tui.cli_commands.syncing import cmd_sync
@@ -29,7 +30,7 @@ from tui.cli_commands.triage import (
 )
 from tui.errors import PaperdeckError, UsageError
 from tui.export import FORMATS as EXPORT_FORMATS
-from tui.models import STATUSES, terminal_safe
+from tui.models import STATUSES
 from tui.paths import config_file, data_home
 from tui.store import Library
 from tui.store.recovery import warning_line
@@ -199,14 +200,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return (cmd_doctor if args.command == "doctor" else cmd_recover)(home, args)
         damaged = warning_line(home)
         if damaged:
-            print(f"paperdeck: {terminal_safe(damaged)}", file=sys.stderr)
+            complain(damaged)
         with Library.open(home) as lib:
             return COMMANDS[args.command](lib, args)
     except PaperdeckError as exc:
-        print(f"paperdeck: {terminal_safe(exc)}", file=sys.stderr)
+        complain(exc)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("paperdeck: interrupted", file=sys.stderr)
+        complain("interrupted")
         return 130
     except BrokenPipeError:
         # `paperdeck list | head`: the reader went away; that is not an error worth a message.
@@ -215,5 +216,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
-        print(f"paperdeck: {terminal_safe(f'{exc.strerror or exc}{where}')}", file=sys.stderr)
+        complain(f"{exc.strerror or exc}{where}")
         return 1

@@ -58,3 +58,16 @@ def test_a_hostile_reason_phrase_reaches_the_sync_error_line_inert(
     err = capsys.readouterr().err
     assert "HTTP 404 Gone ]0;pwned [2J" in err
     assert not UNSAFE.search(err.replace("\n", "")), repr(err)
+
+
+def test_an_import_error_naming_a_hostile_file_name_is_inert(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file from a synced folder may carry any name: the import's error line names it, and
+    was printed raw (an ESC in the name set the terminal's title)."""
+    bad = tmp_path / f"{HOSTILE}\nsecond line.json"
+    bad.write_text("{not json")
+    assert main(["import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("paperdeck: ") and err.count("\n") == 1, repr(err)
+    assert "]0;pwned" in err and not UNSAFE.search(err.rstrip("\n")), repr(err)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.cli_commands.output import say
+from tui.cli_commands.output import complain, say
 from tui.errors import PaperdeckError
 from tui.models import Paper, State
 from tui.store import Library
@@ -22,7 +21,7 @@ def cmd_import(lib: Library, args: argparse.Namespace) -> int:
         try:
             parsed = parse_file(Path(name))
         except PaperdeckError as exc:
-            print(f"paperdeck: {exc}", file=sys.stderr)
+            complain(exc)
             failures += 1
             continue
         # paperdeck's own export is not a source: its papers keep the sources they had.

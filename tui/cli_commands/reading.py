@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tui.cli_args import export_format
 from tui.cli_commands.oneshot import ranker, search
-from tui.cli_commands.output import say
+from tui.cli_commands.output import note, say
 from tui.errors import PaperdeckError, UsageError
 from tui.export import paper_record
 from tui.facts import first_authors, paper_facts
@@ -80,7 +80,7 @@ def cmd_export(lib: Library, args: argparse.Namespace) -> int:
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise PaperdeckError(f"cannot write {out}: {exc.strerror}") from None
-        print(f"exported {len(papers)} papers to {out}", file=sys.stderr)
+        note(f"exported {len(papers)} papers to {out}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tui.cli_commands.output import say
+from tui.cli_commands.output import complain, say
 from tui.paths import config_file
 from tui.store import Library
 
@@ -31,7 +31,7 @@ def cmd_sync(lib: Library, args: argparse.Namespace) -> int:
     lines = report.lines()
     for line in lines:
         if line.error:
-            print(f"paperdeck: {line.text}", file=sys.stderr)
+            complain(line.text)
         else:
             say(line.text)
     if not lines:
