@@ -141,3 +141,25 @@ async def test_l_on_a_tag_row_shows_the_inbox_ranked_by_that_tags_model(home: Pa
 
 def footer_keys(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     return [(key.key, key.description) for key in app.triage.query_one(Footer).query("FooterKey")]
+
+
+async def test_renaming_the_tag_of_the_like_view_shown_follows_it(home: Path) -> None:
+    """Papers like #graphs is open and #graphs is renamed: the view follows to #networks (it
+    stayed on #graphs, which then said no paper has the tag)."""
+    papers = topic_papers()
+    fill_library(home, papers)
+    with Library.open(home) as lib:
+        lib.run(EditTags(add=("graphs",)), [papers[n].id for n in (1, 3, 5)])
+    app = make_app(home)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(pilot)
+        await wait_for_ranker(pilot, app)
+        app.triage.go_to_view(View("like", "graphs"))
+        await settle(pilot)
+        assert app.triage.view == View("like", "graphs")
+        app.triage.rename_tag("graphs", "networks")
+        await settle(pilot)
+        assert app.triage.view == View("like", "networks")
+        assert "Like #networks" in app.triage.header.text
+        assert app.triage.paper_list.rows  # the inbox, ranked by the renamed tag's model
+        assert not app.triage.filter_bar.query_one("#filter-error").display

@@ -104,8 +104,8 @@ class ListTriage:
             screen.app.notify(exc.message, title="Not renamed", severity="error", markup=False)
             return
         self.show_changed(screen.triage.act_everywhere(action))
-        if screen.view == View("tag", action.old):
-            screen.go_to_view(View("tag", action.new))
+        if screen.view.kind in ("tag", "like") and screen.view.key == action.old:
+            screen.go_to_view(View(screen.view.kind, action.new))  # its tag view or like view
 
     # -- marks --------------------------------------------------------------------------------
 
