@@ -168,3 +168,17 @@ def test_loaded_abstracts_do_not_stay_in_memory(home: Path) -> None:
         tracemalloc.stop()
     assert kept < total // 10, (kept, total)
     assert sorted(p.abstract for p in lib.papers().values()) == sorted(abstracts)
+
+
+def test_loaded_papers_are_keyed_by_their_own_id_strings(home: Path) -> None:
+    Library.open(home).upsert_papers(_papers(["a", "b", "c"]), source="test")
+    papers = Library.open(home).papers(texts=False)
+    assert all(key is paper.id for key, paper in papers.items())  # no second copy of each id
+    # A file whose keys are not the papers' ids is read as before: by its keys.
+    catalog = home / "catalog.json"
+    data = orjson.loads(catalog.read_bytes())
+    data["papers"]["arxiv:2501.00002"]["id"] = "arxiv:other"
+    catalog.write_bytes(orjson.dumps(data))
+    papers = Library.open(home).papers(texts=False)
+    assert sorted(papers) == ["arxiv:2501.00001", "arxiv:2501.00002", "arxiv:2501.00003"]
+    assert papers["arxiv:2501.00002"].id == "arxiv:other"
