@@ -16,6 +16,8 @@ import os
 import signal
 import sys
 import termios
+import threading
+import time
 import webbrowser
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -25,11 +27,17 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from tui.commands import PaperdeckCommands
+from tui.errors import StoreError
 from tui.links import is_web_url
+from tui.messages import LibraryFailed
 from tui.models import terminal_safe
 from tui.preferences import load_preferences, remember
 from tui.screens.help import HelpScreen, help_rows
 from tui.screens.triage.screen import TriageScreen
+
+EXIT_GRACE = 0.1
+"""Seconds the process waits, once the app has closed, for worker threads still computing
+(reading the catalog, building the index or the ranking matrix) before it exits without them."""
 
 DAMAGED_TIMEOUT = 7 * 24 * 3600.0
 """The damaged-library warning stays for the session (Textual toasts always have a timeout)."""
@@ -91,6 +99,9 @@ class PaperdeckApp(App[int]):
         self.url_opener = url_opener
         self.triage = TriageScreen(home, config)
         self._quitting_on_signal = False
+        self.open_failure: str | None = None
+        """Why the library could not be opened at all (the loader opens it after the first
+        frame): the user cannot go on, so quitting exits 1 and `run_app` reports it again."""
         stdin = sys.__stdin__
         self._terminal: int | None = (
             stdin.fileno() if stdin is not None and stdin.isatty() else None
@@ -217,7 +228,13 @@ class PaperdeckApp(App[int]):
         self._quitting_on_signal = True
         self.call_later(self._quit, 128 + number)  # call_next waits for a message that may not come
 
+    def on_library_failed(self, message: LibraryFailed) -> None:
+        if self.triage.library is None:  # not a later failure (abstracts, a reload)
+            self.open_failure = message.message
+
     async def _quit(self, code: int) -> None:
+        if code == 0 and self.open_failure is not None:
+            code = 1
         await self.triage.shutdown()
         if self._terminal_gone():
             # Everything is written; there is no terminal to restore, and Textual's driver
@@ -328,7 +345,58 @@ def keymap_warnings(keymap: Mapping[str, str]) -> list[str]:
 
 
 def run_app(home: Path, config: Config | None = None, notice: str | None = None) -> int:
-    """Open the app on the library at `home`; returns the exit code."""
+    """Open the app on the library at `home`; returns the exit code.
+
+    The library is opened after the first frame, in the app. When it cannot be opened at all
+    (a damaged file, say) the app shows why; on leaving, that line is raised as a StoreError,
+    so the terminal keeps it and the exit code says so, as when it failed before the app.
+    """
     app = PaperdeckApp(home, config=config, notice=notice)
-    app.run()
-    return app.return_code or 0
+    run_without_waiting(app)
+    code = app.return_code or 0
+    if app.open_failure is not None and code == 1:
+        raise StoreError(app.open_failure)
+    leave_if_threads_linger(code)
+    return code
+
+
+def run_without_waiting(app: PaperdeckApp) -> None:
+    """`app.run()`, on an event loop closed without waiting for the thread workers.
+
+    `asyncio.run` (what `App.run` uses) waits for every thread of the loop's executor, and a
+    worker in the middle of one long call - parsing a 500 MB catalog, building an index - does
+    not stop at a cancel: `q` during the load took 15 s at 1M papers. Everything the user did
+    is written before the app closes (`TriageScreen.shutdown`), and what those threads compute
+    is only kept in memory or written atomically, so the process need not wait for them.
+    """
+    loop = asyncio.new_event_loop()
+    try:
+        app.run(loop=loop)
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()  # shuts the executor down without waiting for its threads
+
+
+def leave_if_threads_linger(code: int) -> None:
+    """Exit now, with `code`, if a worker thread is still busy `EXIT_GRACE` seconds after the
+    app closed (the interpreter would otherwise wait for it at exit, however long it takes)."""
+    deadline = time.monotonic() + EXIT_GRACE
+    for thread in threading.enumerate():
+        if thread is threading.current_thread() or thread.daemon:
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
+    if any(
+        t.is_alive() and not t.daemon
+        for t in threading.enumerate()
+        if t is not threading.main_thread()
+    ):
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)

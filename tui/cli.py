@@ -14,8 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tui import __version__
-from tui.cli_args import CommandParser, add_command, split_argv
+from tui.cli_args import CommandParser, LazyVersion, add_command, split_argv
 from tui.cli_commands.importing import cmd_import
 from tui.cli_commands.reading import cmd_export, cmd_list, cmd_show, cmd_similar, cmd_stats
 from tui.cli_commands.repair import cmd_doctor, cmd_recover
@@ -48,7 +47,7 @@ def build_parser() -> CommandParser:
         ),
     )
     parser.option("--home", metavar="DIR", help="library folder (default: $PAPERDECK_HOME)")
-    parser.option("--version", action="version", version=f"paperdeck {__version__}")
+    parser.option("--version", action=LazyVersion, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
 
     p = add_command(sub, "import", help="import saved pages, HF JSON, arXiv Atom or RSS files")
@@ -121,14 +120,21 @@ def build_parser() -> CommandParser:
     return parser
 
 
+SMALL_CATALOG = 4096
+"""Bytes: a catalog no larger than this may be empty (an empty one is a few dozen bytes)."""
+
+
 def run_app_command(home: Path, args: argparse.Namespace) -> int:
-    """Plain `paperdeck`: fill an empty library with the demo papers, then open the app."""
+    """Plain `paperdeck`: fill an empty library with the demo papers, then open the app.
+
+    Only a library that may be empty is opened here: any other is opened by the app's loader
+    after the first frame (at 1M papers opening the 64 state shards alone takes most of a
+    second), and a file that cannot be read is reported there (see `tui.app.run_app`).
+    """
     from tui.config import load_config
-    from tui.demo import fill_demo_if_empty
 
     config = load_config(config_file(args.home))
-    with Library.open(home) as lib:
-        notice = fill_demo_if_empty(lib)
+    notice = _fill_demo_if_empty(home)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
             "the app needs a terminal; use a command such as `paperdeck list` in scripts"
@@ -136,6 +142,19 @@ def run_app_command(home: Path, args: argparse.Namespace) -> int:
     from tui.app import run_app
 
     return run_app(home, config=config, notice=notice)
+
+
+def _fill_demo_if_empty(home: Path) -> str | None:
+    """The demo papers for a library with no catalog or a tiny one (stat calls otherwise)."""
+    try:
+        if (home / "catalog.json").stat().st_size > SMALL_CATALOG:
+            return None
+    except FileNotFoundError:
+        pass
+    from tui.demo import fill_demo_if_empty
+
+    with Library.open(home) as lib:
+        return fill_demo_if_empty(lib)
 
 
 COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {

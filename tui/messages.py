@@ -17,6 +17,7 @@ from tui.models import Paper, State
 
 if TYPE_CHECKING:
     from tui.query import Searcher
+    from tui.query.pages import TitleSpans
     from tui.rank import Ranker
     from tui.search_session import SearchAnswer, SearchRequest
     from tui.store import Library
@@ -66,6 +67,15 @@ class RowsCompleted(Message):
     """Every row of the search that `request` asked for, in order (follows its SearchFinished)."""
 
     rows: list[str]
+    request: SearchRequest
+
+
+@dataclass
+class TitlesHighlighted(Message):
+    """Title spans of more rows of the search `request` asked for (follows its SearchFinished):
+    computed in the search's worker, so the list draws them as data."""
+
+    title_spans: TitleSpans
     request: SearchRequest
 
 

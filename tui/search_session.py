@@ -3,13 +3,15 @@ steps one keystroke's search takes in its worker. Plain Python, no Textual.
 
 Each keystroke (or view change, or refresh) starts a new *generation*; answers from an older
 one are dropped when they arrive, so a slow search never overwrites a newer one. One search
-runs in steps (`run`): a quick answer when abstracts are not indexed yet, the real answer, then
-— only once the typing has paused — every row of the view in order, which costs a large
-fraction of a second of GIL at 100k papers and is not worth paying per keystroke.
+runs in steps (`run`): a quick answer when abstracts are not indexed yet, the real answer (with
+the highlights of the first screen of rows), then — only once the typing has paused — every row
+of the view in order and the other rows' highlights, which cost a large fraction of a second
+of GIL at 100k papers and are not worth paying per keystroke.
 
 The interface starts a search with `request` (on the UI thread: it parses the filter and
 freezes what the search reads), runs `run` in a worker, and hands what the worker reports back
-to `accept` / `accept_rows` on the UI thread.
+to `accept` / `is_current` on the UI thread. Answers, rows and highlights are plain data
+computed in the worker: nothing the interface receives calls back into the query engine.
 """
 
 from __future__ import annotations
@@ -24,12 +26,16 @@ if TYPE_CHECKING:
     # The query engine is imported where a search runs, not with the screen: the first frame
     # of the app does not wait for it.
     from tui.query.nodes import Query
-    from tui.query.pages import SpanLookup, ViewResult
+    from tui.query.pages import TitleSpans, ViewResult
     from tui.query.results import Ranking
     from tui.query.searcher import Searcher
 
 REST_DELAY = 0.15
 """Wait this long (seconds) after the first rows before computing the rest (typing pause)."""
+
+HIGHLIGHT_CHUNK = 250
+"""Rows whose title spans the worker computes in one go (a few milliseconds of GIL) before it
+posts them and lets the UI thread run: a keystroke that cancels the search waits at most that."""
 
 SCAN_DELAY = 0.12
 """While abstracts are not indexed yet, wait this long (seconds) after the quick answer
@@ -56,19 +62,39 @@ class SearchAnswer:
     """The first rows of a search (ids in display order) out of `total` matches.
 
     `partial`: a quick first answer that did not look in abstracts (they are still being
-    indexed); the real one follows for the same generation. `all_rows` computes every row
-    (slow at 100k: off the UI thread, or when the user asked for every row)."""
+    indexed); the real one follows for the same generation. `title_spans`: the highlights of
+    the first screen of rows (`MoreHighlights` bring the others; `MoreRows` the rows past
+    these). Plain data: nothing in it calls back into the query engine."""
 
     request: SearchRequest
     rows: Sequence[str]
     total: int
-    title_spans: SpanLookup | None
-    all_rows: Callable[[], list[str]]
+    title_spans: TitleSpans
     partial: bool
 
     @property
     def generation(self) -> int:
         return self.request.generation
+
+
+@dataclass(frozen=True, slots=True)
+class MoreRows:
+    """Every row of the search `request` asked for, in order (after its answer, and a pause)."""
+
+    request: SearchRequest
+    rows: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class MoreHighlights:
+    """Title spans of more rows of the search `request` asked for (after its answer)."""
+
+    request: SearchRequest
+    title_spans: TitleSpans
+
+
+Reported = SearchAnswer | MoreRows | MoreHighlights
+"""What a search's worker reports, in this order: answers, then maybe rows and highlights."""
 
 
 class SearchSession:
@@ -81,7 +107,6 @@ class SearchSession:
         self.generation = 0
         self.partial = False
         """True while the current answer has not looked in abstracts yet."""
-        self._all_rows: Callable[[], list[str]] | None = None
 
     def request(
         self,
@@ -118,13 +143,15 @@ class SearchSession:
         searcher: Searcher,
         request: SearchRequest,
         *,
-        report: Callable[[SearchAnswer], object],
+        report: Callable[[Reported], object],
         stopped: Callable[[], bool],
-    ) -> list[str] | None:
-        """The worker's part: `report` gets each answer; returns every row of the final answer
-        once the typing has paused (None when there is nothing more to add, or `stopped()`
-        said a newer search replaced this one). Raises PaperdeckError from the core."""
-        from tui.query.pages import paused, search_in_steps
+    ) -> None:
+        """The worker's part: `report` gets each answer; then, once the typing has paused,
+        every row of the final answer (when there are more than it showed) and the highlights
+        of the rows past the first screen, a chunk at a time. Each step first asks `stopped()`
+        (a newer search replaced this one: nothing more is reported). Raises PaperdeckError
+        from the core."""
+        from tui.query.pages import HIGHLIGHT_FIRST, paused, search_in_steps
 
         def answer(result: ViewResult, partial: bool) -> None:
             report(
@@ -133,7 +160,6 @@ class SearchSession:
                     rows=result.rows,
                     total=result.total,
                     title_spans=result.title_spans,
-                    all_rows=result.all_rows,
                     partial=partial,
                 )
             )
@@ -150,12 +176,31 @@ class SearchSession:
             states_version=request.states_version,
             ranker=request.ranker,
         )
-        if result is None or result.total <= len(result.rows):
-            return None
-        if paused(self.rest_delay, stopped):
-            return None
-        rows = result.all_rows()
-        return None if stopped() else rows
+        if result is None:
+            return
+        more_rows = result.total > len(result.rows)
+        highlight = result.highlight
+        unlit = highlight is not None and (more_rows or len(result.rows) > HIGHLIGHT_FIRST)
+        # Both wait for a pause in the typing: each keystroke's paint must not share the GIL.
+        if not (more_rows or unlit) or paused(self.rest_delay, stopped):
+            return
+        rows = list(result.rows)
+        if more_rows:
+            rows = result.all_rows()
+            if stopped():
+                return
+            report(MoreRows(request, rows))
+        if highlight is None:
+            return
+        rest = rows[HIGHLIGHT_FIRST:]  # the answer has the first screen's
+        for start in range(0, len(rest), HIGHLIGHT_CHUNK):
+            if start and paused(0.01, stopped):  # let the UI thread draw between chunks
+                return
+            spans = highlight(rest[start : start + HIGHLIGHT_CHUNK])
+            if stopped():
+                return
+            if spans:
+                report(MoreHighlights(request, spans))
 
     def every_match(self, searcher: Searcher, request: SearchRequest) -> list[str]:
         """Every paper that matches `request` now, in order, at once (for `*`: the list may
@@ -182,9 +227,4 @@ class SearchSession:
         if not self.is_current(answer.generation):
             return False
         self.partial = answer.partial
-        self._all_rows = None if answer.partial else answer.all_rows
         return True
-
-    def every_row(self) -> list[str] | None:
-        """Every row of the current answer (None while it is partial)."""
-        return None if self._all_rows is None else self._all_rows()

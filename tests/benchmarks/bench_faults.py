@@ -36,7 +36,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_terminal import PAPERDECK, Tmux, alive, app_pid, painted_list, wait_gone
+from bench_terminal import Tmux
+from tmux_driver import PAPERDECK, alive, app_pid, painted_list, paperdeck_cli, wait_gone
 
 PRESSES = 5
 CASES: list[tuple[str, signal.Signals, float]] = [
@@ -50,14 +51,7 @@ CASES: list[tuple[str, signal.Signals, float]] = [
 
 
 def stats_later(home: Path) -> int:
-    assert PAPERDECK is not None
-    out = subprocess.run(
-        [PAPERDECK, "--home", str(home), "stats"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    ).stdout
+    out = paperdeck_cli(home, "stats")
     found = re.search(r"\blater (\d+)", out)
     if found:
         return int(found.group(1))

@@ -101,14 +101,7 @@ def peak_mb() -> float:
 
 def cool(searcher: Searcher) -> None:
     """Drop caches a fresh session would not have (long prefixes, typo tables, leaf results)."""
-    corpus = searcher._corpus
-    index = corpus.index
-    if index is not None:
-        for field_index in index.fields.values():
-            for prefix in [p for p in field_index.prefixes if len(p) > 2]:
-                del field_index.prefixes[prefix]
-            field_index._truncations.clear()
-    corpus.leaf_cache.clear()
+    searcher.forget_learned()
 
 
 def keystroke(searcher: Searcher, text: str, ctx: QueryContext) -> float:

@@ -4,7 +4,15 @@ Prints medians; asserts nothing; not part of the test suite. Run from the reposi
 `python -m compileall -q tui` (these machines set PYTHONDONTWRITEBYTECODE=1; without bytecode every
 start-up figure reads slow):
 
-    python tests/benchmarks/bench_terminal.py [SIZE ...]      # default: 1000 100000
+    python tests/benchmarks/bench_terminal.py [--keys] [--homes DIR] [SIZE ...]
+                                                    # default sizes: 1000 100000
+
+`--keys` measures only the keys (no start-up or quit figures); `--homes DIR` keeps the built
+libraries in DIR (`DIR/home-SIZE`) and reuses them on the next run. With PAPERDECK_PROFILE=DIR
+in the environment, the paperdeck process of the key measurement runs under `py-spy record`
+(which must be installed): DIR/keys-SIZE.txt is the collapsed-stack profile of the UI thread's
+work while the keys are sent (open it with speedscope or flamegraph.pl). py-spy samples another
+process, so the figures printed beside it still stand, a few percent slower.
 
 The instrument: a private tmux server (`-L`), one detached 160x48 window per program. A key goes
 in with `tmux send-keys`; the pane is read with `tmux capture-pane` in a tight loop until its text
@@ -34,20 +42,24 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import textwrap
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE.parent))  # tests/: the tmux driver the e2e tests use too
+
+import tmux_driver  # noqa: E402
+from tmux_driver import PAPERDECK, app_pid, installed_command, painted_list, wait_gone  # noqa: E402
+
 WIDTH, HEIGHT = 160, 48
 KEY_RUNS = 25
 FILTER_WORD = "diffusion"
@@ -56,19 +68,6 @@ QUIT_RUNS = 3
 QUIET = 0.25
 """Seconds without a change after which the pane counts as settled."""
 
-
-def installed_command(name: str) -> str | None:
-    """`name` next to the running interpreter (the venv's bin), else the scripts folder, else PATH
-    (as tests/e2e/test_tmux.py finds it)."""
-    for folder in (Path(sys.executable).parent, Path(sysconfig.get_path("scripts"))):
-        candidate = folder / name
-        if candidate.is_file():
-            return str(candidate)
-    return shutil.which(name)
-
-
-TMUX = shutil.which("tmux")
-PAPERDECK = installed_command("paperdeck")
 
 TRIVIAL_APP = textwrap.dedent(
     """
@@ -103,50 +102,11 @@ def median(samples: list[float]) -> float:
     return statistics.median(samples) if samples else float("nan")
 
 
-class Tmux:
-    """A private tmux server: sessions, keys, screens. `close()` kills the server."""
+class Tmux(tmux_driver.Tmux):
+    """The benchmarks' tmux server: their terminal size, a 2 ms poll, and timed keys."""
 
     def __init__(self, prefix: str = "paperdeck-bench") -> None:
-        if TMUX is None:
-            raise SystemExit("tmux is not installed")
-        self.socket = f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        assert TMUX is not None
-        return subprocess.run(
-            [TMUX, "-L", self.socket, *args],
-            check=check,
-            capture_output=True,
-            text=True,
-            timeout=20,
-        )
-
-    def start(self, session: str, command: str) -> None:
-        self.run("new-session", "-d", "-s", session, "-x", str(WIDTH), "-y", str(HEIGHT), command)
-
-    def screen(self, session: str) -> str:
-        return self.run("capture-pane", "-p", "-t", session, check=False).stdout
-
-    def keys(self, session: str, *keys: str) -> None:
-        self.run("send-keys", "-t", session, *keys)
-
-    def pane_pid(self, session: str) -> int:
-        return int(self.run("display-message", "-p", "-t", session, "#{pane_pid}").stdout)
-
-    def kill_session(self, session: str) -> None:
-        self.run("kill-session", "-t", session, check=False)
-
-    def wait_for(
-        self, session: str, predicate: Callable[[str], bool], what: str, timeout: float = 60.0
-    ) -> str:
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.screen(session)
-            if predicate(text):
-                return text
-            time.sleep(0.002)
-        raise RuntimeError(f"timed out waiting for {what}; the screen was:\n{text}")
+        super().__init__(prefix, width=WIDTH, height=HEIGHT, poll=0.002, timeout=60.0)
 
     def timed_key(self, session: str, key: str, limit: float = 10.0) -> tuple[float, float]:
         """(first change, settled) in seconds after `key` was sent: see the module docstring."""
@@ -171,52 +131,47 @@ class Tmux:
         assert first is not None and last is not None
         return first - t0, last - t0
 
-    def close(self) -> None:
-        self.run("kill-server", check=False)
-
-
-def app_pid(home: Path) -> int | None:
-    """The paperdeck process running on `home` (not the shell tmux runs it under)."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        words = [a.decode(errors="replace") for a in argv]
-        if str(home) in words and any(w.endswith("paperdeck") for w in words[:2]):
-            return int(entry.name)
-    return None
-
-
-def alive(pid: int) -> bool:
-    """`pid` is running (a zombie waiting for its parent to reap it has exited)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rpartition(")")[2].split()[0] != "Z"
-
-
-def wait_gone(pid: int, timeout: float = 30.0) -> float:
-    """Seconds until `pid` has exited (polled every ms); SIGKILL and raise after `timeout`."""
-    t0 = time.perf_counter()
-    while alive(pid):
-        if time.perf_counter() - t0 > timeout:
-            os.kill(pid, 9)
-            raise RuntimeError(f"process {pid} still alive after {timeout} s; killed")
-        time.sleep(0.001)
-    return time.perf_counter() - t0
-
-
-def painted_list(text: str) -> bool:
-    """paperdeck's list is on screen: the cursor row and the header's count of shown papers."""
-    return "▸" in text and " shown" in text
-
 
 def paperdeck_command(home: Path) -> str:
     return f"{PAPERDECK} --home {home}"
+
+
+@contextmanager
+def profiled(home: Path, size: int) -> Iterator[None]:
+    """With PAPERDECK_PROFILE=DIR: `py-spy record` the paperdeck process on `home` while the
+    block runs (the keys only: it attaches after the start and the index build)."""
+    folder = os.environ.get("PAPERDECK_PROFILE")
+    spy = installed_command("py-spy")
+    pid = app_pid(home)
+    if not folder or spy is None or pid is None:
+        yield
+        return
+    out = Path(folder).resolve() / f"keys-{size}.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    spy_run = subprocess.Popen(
+        [
+            spy,
+            "record",
+            "--pid",
+            str(pid),
+            "--format",
+            "raw",
+            "--rate",
+            "1000",
+            "--threads",
+            "--output",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)  # py-spy attaching
+    try:
+        yield
+    finally:
+        spy_run.send_signal(signal.SIGINT)  # py-spy writes its profile on ^C
+        spy_run.wait(timeout=60)
+        print(f"  profile of the keys: {out}")
 
 
 def build(home: Path, size: int) -> None:
@@ -301,7 +256,7 @@ def key_loop(
         anchors.sample()
 
 
-def measure_keys(tmux: Tmux, home: Path, script: Path) -> tuple[Keys, Anchors]:
+def measure_keys(tmux: Tmux, home: Path, script: Path, size: int) -> tuple[Keys, Anchors]:
     out: Keys = {}
     session = "keys"
     cache_file(home).unlink(missing_ok=True)
@@ -309,21 +264,22 @@ def measure_keys(tmux: Tmux, home: Path, script: Path) -> tuple[Keys, Anchors]:
         idle_app(tmux, session, home)
         anchors = Anchors(tmux, script)
         try:
-            key_loop(tmux, session, "cursor j", "j", KEY_RUNS, out, anchors)
-            key_loop(tmux, session, "triage s", "s", KEY_RUNS, out, anchors)  # star / unstar
-            key_loop(tmux, session, "page down", "NPage", KEY_RUNS // 2, out, anchors)
-            for _ in range(KEY_RUNS // 2):
-                key_loop(tmux, session, "view 4 (Skipped)", "4", 1, out, anchors)
-                key_loop(tmux, session, "view 1 (Inbox)", "1", 1, out, anchors)
-            tmux.timed_key(session, "/")
-            for _ in range(3):
-                for char in FILTER_WORD:
-                    key_loop(tmux, session, "filter keystroke", char, 1, out, anchors)
-                for _ in FILTER_WORD:
-                    tmux.keys(session, "BSpace")
-                    time.sleep(0.05)
-                time.sleep(QUIET)
-            tmux.keys(session, "Escape")
+            with profiled(home, size):
+                key_loop(tmux, session, "cursor j", "j", KEY_RUNS, out, anchors)
+                key_loop(tmux, session, "triage s", "s", KEY_RUNS, out, anchors)  # star / unstar
+                key_loop(tmux, session, "page down", "NPage", KEY_RUNS // 2, out, anchors)
+                for _ in range(KEY_RUNS // 2):
+                    key_loop(tmux, session, "view 4 (Skipped)", "4", 1, out, anchors)
+                    key_loop(tmux, session, "view 1 (Inbox)", "1", 1, out, anchors)
+                tmux.timed_key(session, "/")
+                for _ in range(3):
+                    for char in FILTER_WORD:
+                        key_loop(tmux, session, "filter keystroke", char, 1, out, anchors)
+                    for _ in FILTER_WORD:
+                        tmux.keys(session, "BSpace")
+                        time.sleep(0.05)
+                    time.sleep(QUIET)
+                tmux.keys(session, "Escape")
         finally:
             anchors.close()
     return out, anchors
@@ -414,32 +370,45 @@ def report_keys(size: int, keys: Keys, anchors: Anchors) -> None:
 def main(argv: list[str]) -> int:
     if PAPERDECK is None:
         raise SystemExit("the paperdeck command is not installed (pip install -e .)")
-    sizes = [int(a) for a in argv[1:]] or [1000, 100_000]
+    args = argv[1:]
+    keys_only = "--keys" in args
+    homes: Path | None = None
+    if "--homes" in args:
+        at = args.index("--homes")
+        homes = Path(args[at + 1]).resolve()
+        del args[at : at + 2]
+    sizes = [int(a) for a in args if a != "--keys"] or [1000, 100_000]
     tmux = Tmux()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             script = Path(tmp) / "trivial_app.py"
             script.write_text(TRIVIAL_APP)
             print(f"instrument: tmux {tmux.run('-V').stdout.strip()} capture-pane polling")
-            tstart, tquit = trivial_start_quit(tmux, script)
-            print(f"  trivial Textual app: start -> first paint  {ms(tstart)}")
-            print(f"  trivial Textual app: q -> exit             {ms(tquit)}")
+            if not keys_only:
+                tstart, tquit = trivial_start_quit(tmux, script)
+                print(f"  trivial Textual app: start -> first paint  {ms(tstart)}")
+                print(f"  trivial Textual app: q -> exit             {ms(tquit)}")
             for size in sizes:
-                home = Path(tmp) / f"home-{size}"
-                t0 = time.perf_counter()
-                build(home, size)
-                print(f"{size} papers (library built in {time.perf_counter() - t0:.1f} s)")
-                cold = start_to_list(tmux, home, cached=False)
-                print(f"  start -> first painted list  {ms(cold)}   (no start-up cache)")
-                prime(tmux, home)
-                warm = start_to_list(tmux, home, cached=True)
-                print(f"  start -> first painted list  {ms(warm)}   (start-up cache current)")
-                for moment, samples in quit_times(tmux, home).items():
-                    print(f"  q -> exit, {moment:<19}{ms(samples)}")
-                keys, anchors = measure_keys(tmux, home, script)
+                home = (homes or Path(tmp)) / f"home-{size}"
+                if homes is None or not home.exists():
+                    t0 = time.perf_counter()
+                    build(home, size)
+                    print(f"{size} papers (library built in {time.perf_counter() - t0:.1f} s)")
+                else:
+                    print(f"{size} papers (library reused from {home})")
+                if not keys_only:
+                    cold = start_to_list(tmux, home, cached=False)
+                    print(f"  start -> first painted list  {ms(cold)}   (no start-up cache)")
+                    prime(tmux, home)
+                    warm = start_to_list(tmux, home, cached=True)
+                    print(f"  start -> first painted list  {ms(warm)}   (start-up cache current)")
+                    for moment, samples in quit_times(tmux, home).items():
+                        print(f"  q -> exit, {moment:<19}{ms(samples)}")
+                keys, anchors = measure_keys(tmux, home, script, size)
                 report_keys(size, keys, anchors)
                 sys.stdout.flush()
-                shutil.rmtree(home, ignore_errors=True)
+                if homes is None:
+                    shutil.rmtree(home, ignore_errors=True)
             left = subprocess.run(["pgrep", "-f", tmp], capture_output=True, text=True)
             if left.stdout.strip():
                 print(f"warning: processes left behind: {left.stdout.split()}")

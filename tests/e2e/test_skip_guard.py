@@ -1,5 +1,6 @@
 """The CI guard of tests/conftest.py: with CI=true a skipped end-to-end test fails the run, and
-the tmux test finds the installed command without the venv's `bin` on PATH."""
+the tmux driver (tests/tmux_driver.py) finds the installed command without the venv's `bin` on
+PATH."""
 
 from __future__ import annotations
 
@@ -64,17 +65,15 @@ def test_outside_ci_a_skip_is_a_skip(suite: Path) -> None:
     assert "2 skipped" in out.stdout
 
 
-def test_the_tmux_test_finds_paperdeck_next_to_the_interpreter() -> None:
+def test_the_tmux_driver_finds_paperdeck_next_to_the_interpreter() -> None:
     installed = Path(sys.executable).parent / "paperdeck"
     if not installed.is_file():
         pytest.fail(f"this venv has no {installed}: run `pip install -e '.[test]'` first")
     # A PATH without the venv's bin, as when the venv's python is run without activating it.
     env = {**os.environ, "PATH": os.pathsep.join(("/usr/bin", "/bin"))}
-    probe = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import test_tmux; print(test_tmux.PAPERDECK)"
-    )
+    probe = "import sys; sys.path.insert(0, sys.argv[1]); import tmux_driver; print(tmux_driver.PAPERDECK)"
     out = subprocess.run(
-        [sys.executable, "-c", probe, str(Path(__file__).parent)],
+        [sys.executable, "-c", probe, str(Path(__file__).parents[1])],
         env=env,
         capture_output=True,
         text=True,

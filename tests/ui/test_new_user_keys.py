@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from textual import events
 from textual.widgets import Footer, Static
 from ui_helpers import make_app, sample_papers, settle, wait_ready
 
@@ -148,15 +150,46 @@ async def test_a_60x15_terminal_shows_more_than_three_rows(library_home: Path) -
         assert app.triage.paper_list.region.height >= 8
 
 
-async def test_keys_typed_right_after_slash_never_run_as_triage_keys(library_home: Path) -> None:
-    """A fast typist (or a paste): `/` then `lora` at once. The keys queued behind `/` used to
-    run as triage keys (`a` put a paper on the reading list) because focus moved a beat late."""
+async def test_keys_typed_right_after_slash_land_in_the_filter_in_order(library_home: Path) -> None:
+    """A fast typist, tmux's `send-keys '/lora'` or a paste: `/` then `lora` all queued before
+    the app reads any of them. They used to run as triage keys (`a` put a paper on the reading
+    list), then were dropped (queued for the list, they reached the app after the focus had
+    moved to the filter, which swallows printable keys). They type "lora", in order."""
     app = make_app(library_home)
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_ready(pilot)
-        app.simulate_key("slash")
-        for key in "lora":
-            app.simulate_key(key)
+        before = dict(app.triage.snapshot.states)  # type: ignore[union-attr]
+        typed = [("slash", "/"), *((c, c) for c in "lora"), ("space", " "), ("r", "r")]
+        for key, character in typed:
+            # No pause: every key is in the app's queue at once, as a terminal sends them.
+            app.post_message(events.Key(key, character))
         await settle(pilot)
+        assert app.triage.filter_bar.text == "lora r"
+        assert app.focused is app.triage.filter_bar.input
+        assert dict(app.triage.snapshot.states) == before  # type: ignore[union-attr]
         assert app.triage.snapshot.status_counts()["later"] == 0  # type: ignore[union-attr]
-        assert not app.triage.filter_bar.text.startswith("like:")
+        assert not app.triage.marked
+        await pilot.press("slash")  # in the filter, `/` is text, not the filter key again
+        assert app.triage.filter_bar.text == "lora r/"
+        await pilot.press("ctrl+shift+a", "slash")  # over a selection, like any typed character
+        assert app.triage.filter_bar.text == "/"
+
+
+@pytest.mark.parametrize(("leave", "filter_text"), [("enter", "lora"), ("escape", "")])
+async def test_a_key_typed_right_after_leaving_the_filter_acts_on_the_list(
+    library_home: Path, leave: str, filter_text: str
+) -> None:
+    """`/lora⏎a` (or `/lora⎋a`) typed at once: enter / esc give the list the focus as the app
+    reads them, so the `a` right behind puts the paper under the cursor on the reading list.
+    It used to land in the filter ("loraa"): the focus moved only when the filter's message
+    reached the screen, after the queued `a` had been handed to the filter."""
+    app = make_app(library_home)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_ready(pilot)
+        typed = [("slash", "/"), *((c, c) for c in "lora"), (leave, None), ("a", "a")]
+        for key, character in typed:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert app.triage.filter_bar.text == filter_text
+        assert app.focused is app.triage.paper_list
+        assert app.triage.snapshot.status_counts()["later"] == 1  # type: ignore[union-attr]

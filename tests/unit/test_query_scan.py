@@ -237,13 +237,12 @@ def ids(searcher: Searcher, text: str) -> set[str]:
 
 
 def test_ready_then_abstracts_ready_flip_in_order() -> None:
-    searcher = Searcher(small_library())
     seen: list[tuple[bool, bool]] = []
 
     def note(stage: str) -> None:
         seen.append((searcher.ready, searcher.abstracts_ready))
 
-    searcher._builder.on_snapshot = note
+    searcher = Searcher(small_library(), on_snapshot=note)
     searcher.build()
     # title and authors snapshots before stage 1 is published, abstract after.
     assert seen == [(False, False), (False, False), (True, False)]
@@ -264,8 +263,6 @@ def test_build_without_abstracts_then_with() -> None:
 
 @pytest.mark.parametrize("stage", ["title", "authors", "abstract"])
 def test_updates_made_while_a_stage_builds_are_not_lost(stage: str) -> None:
-    searcher = Searcher(small_library())
-
     def meddle(name: str) -> None:
         if name != stage:
             return
@@ -278,7 +275,7 @@ def test_updates_made_while_a_stage_builds_are_not_lost(stage: str) -> None:
         )
         searcher.remove(["p3"])
 
-    searcher._builder.on_snapshot = meddle
+    searcher = Searcher(small_library(), on_snapshot=meddle)
     searcher.build()
     assert searcher.abstracts_ready
     assert ids(searcher, "title:widgets") == {"p1"}
@@ -313,9 +310,8 @@ def test_searches_during_a_background_build_match_the_final_answers(library: lis
 
 
 def test_concurrent_builds_do_the_work_once() -> None:
-    searcher = Searcher(small_library())
     snapshots: list[str] = []
-    searcher._builder.on_snapshot = snapshots.append
+    searcher = Searcher(small_library(), on_snapshot=snapshots.append)
     threads = [threading.Thread(target=searcher.build) for _ in range(3)]
     for thread in threads:
         thread.start()

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from tui.models import Paper, State
 from tui.query import Searcher
-from tui.search_session import SearchAnswer, SearchSession
+from tui.query.pages import HIGHLIGHT_FIRST
+from tui.search_session import MoreHighlights, MoreRows, Reported, SearchAnswer, SearchSession
 
 PAPERS = [
     Paper(
@@ -32,15 +33,19 @@ def ask(session: SearchSession, text: str, states: dict[str, State] | None = Non
     )
 
 
+def answers_of(reported: list[Reported]) -> list[SearchAnswer]:
+    return [found for found in reported if isinstance(found, SearchAnswer)]
+
+
 def test_an_older_answer_is_dropped_and_the_newest_is_taken() -> None:
     searcher = Searcher(PAPERS)
     session = SearchSession(rest_delay=0.0)
     first = ask(session, "diffusion")
     second = ask(session, "graph")
-    answers: list[SearchAnswer] = []
-    session.run(searcher, first, report=answers.append, stopped=lambda: False)
-    session.run(searcher, second, report=answers.append, stopped=lambda: False)
-    assert [session.accept(a) for a in answers] == [False, True]
+    reported: list[Reported] = []
+    session.run(searcher, first, report=reported.append, stopped=lambda: False)
+    session.run(searcher, second, report=reported.append, stopped=lambda: False)
+    assert [session.accept(a) for a in answers_of(reported)] == [False, True]
     assert not session.is_current(first.generation) and session.is_current(second.generation)
 
 
@@ -48,32 +53,57 @@ def test_the_rest_of_the_rows_come_after_the_pause_unless_a_newer_search_stops_i
     searcher = Searcher(PAPERS)
     session = SearchSession(rest_delay=0.02)
     request = ask(session, "")
-    answers: list[SearchAnswer] = []
-    rows = session.run(searcher, request, report=answers.append, stopped=lambda: False)
-    assert len(answers) == 1 and answers[0].total == 300 and len(answers[0].rows) < 300
-    assert (
-        rows is not None
-        and len(rows) == 300
-        and rows[: len(answers[0].rows)] == list(answers[0].rows)
-    )
-    stopped = session.run(searcher, request, report=answers.append, stopped=lambda: True)
-    assert stopped is None
+    reported: list[Reported] = []
+    session.run(searcher, request, report=reported.append, stopped=lambda: False)
+    answer, more = reported
+    assert isinstance(answer, SearchAnswer) and isinstance(more, MoreRows)
+    assert answer.total == 300 and len(answer.rows) < 300
+    assert len(more.rows) == 300 and more.rows[: len(answer.rows)] == list(answer.rows)
+    assert answer.title_spans == {}  # nothing to highlight: no highlights follow
+    reported.clear()
+    session.run(searcher, request, report=reported.append, stopped=lambda: True)
+    assert reported == []
 
 
-def test_a_partial_answer_is_remembered_and_has_no_every_row() -> None:
+def test_every_row_is_highlighted_first_rows_in_the_answer_then_the_rest_as_data() -> None:
+    """The answer carries the highlights of the first screen of rows; the rest of its rows and
+    of every row come after it as plain data, in order, for the same request."""
+    searcher = Searcher(PAPERS)
+    session = SearchSession(rest_delay=0.0)
+    request = ask(session, "paper")
+    reported: list[Reported] = []
+    session.run(searcher, request, report=reported.append, stopped=lambda: False)
+    answer = reported[0]
+    assert isinstance(answer, SearchAnswer) and answer.total == 300 > len(answer.rows)
+    assert set(answer.title_spans) == set(answer.rows[:HIGHLIGHT_FIRST])
+    highlights: dict[str, tuple[tuple[int, int], ...]] = dict(answer.title_spans)
+    rows: list[str] = []
+    for found in reported[1:]:
+        assert found.request is request
+        if isinstance(found, MoreHighlights):
+            highlights.update(found.title_spans)
+        elif isinstance(found, MoreRows):
+            rows = found.rows
+    assert len(rows) == 300 and set(highlights) == set(rows)
+    for paper in PAPERS:  # "Diffusion paper N", "Graph paper N"
+        start = paper.title.index("paper")
+        assert highlights[paper.id] == ((start, start + 5),)
+    assert all(type(spans) is tuple for spans in highlights.values())
+
+
+def test_a_partial_answer_is_remembered() -> None:
     searcher = Searcher(PAPERS)
     searcher.build(abstracts=False)
     session = SearchSession(scan_delay=0.01, rest_delay=0.0)
     request = ask(session, "diffusion")
-    answers: list[SearchAnswer] = []
-    session.run(searcher, request, report=answers.append, stopped=lambda: False)
+    reported: list[Reported] = []
+    session.run(searcher, request, report=reported.append, stopped=lambda: False)
+    answers = answers_of(reported)
     assert [a.partial for a in answers] == [True, False]
     session.accept(answers[0])
-    assert session.partial and session.every_row() is None
+    assert session.partial
     session.accept(answers[1])
     assert not session.partial
-    every = session.every_row()
-    assert every is not None and len(every) == answers[1].total
 
 
 def test_every_match_sees_decisions_made_since_the_list_was_searched() -> None:

@@ -29,6 +29,7 @@ def papers(count: int = 5) -> list[Paper]:
 def opened(home: Path) -> Library:
     lib = Library.open(home)
     lib.papers()  # with abstracts, as the app has them once it has indexed
+    lib.states()  # and the states, which its loader reads (shards are read when first needed)
     return lib
 
 

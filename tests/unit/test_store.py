@@ -372,8 +372,9 @@ def test_corrupt_state_shard_is_reported_not_emptied(lib: Library, home: Path) -
     lib.set_starred(["arxiv:2206.00927"], True)
     shard = home / "state" / f"{lib.state_shard('arxiv:2206.00927'):02d}.json"
     shard.write_bytes(b"\x00\xff garbage")
+    reopened = Library.open(home)  # state shards are read when first needed
     with pytest.raises(StoreError, match="could not be read"):
-        Library.open(home)
+        reopened.state("arxiv:2206.00927")
     assert next(iter((home / "state").glob("*.corrupt-*"))).read_bytes() == b"\x00\xff garbage"
 
 

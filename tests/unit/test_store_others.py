@@ -26,6 +26,7 @@ def test_states_another_process_wrote_come_in(home: Path) -> None:
     with Library.open(home) as app:
         app.upsert_papers([paper(1), paper(2), paper(3)], source="test")
         app.papers()
+        app.states()  # what the app's loader reads (state shards are read when first needed)
         with Library.open(home) as cli:
             cli.run(SetStatus("done"), ["arxiv:2601.00002"])
             cli.run(EditTags(("ml",), ()), ["arxiv:2601.00003"])

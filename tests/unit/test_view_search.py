@@ -4,11 +4,20 @@ Real Searcher, real papers; no Textual."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from tui.models import Paper, State
 from tui.query import QueryContext, Searcher, parse
-from tui.query.pages import FIRST_HITS, ViewResult, run_query, search_in_steps, view_query
+from tui.query.nodes import Rank
+from tui.query.pages import (
+    FIRST_HITS,
+    HIGHLIGHT_FIRST,
+    ViewResult,
+    run_query,
+    search_in_steps,
+    view_query,
+)
 
 PAPERS = [
     Paper(
@@ -104,12 +113,33 @@ def test_run_query_highlights_titles_of_first_rows_and_beyond() -> None:
     papers = library(FIRST_HITS * 3)
     searcher = Searcher(papers)
     result = run_query(searcher, {}, parse("diffusion"))
-    assert result.title_spans is not None
-    assert result.title_spans(result.rows[0]) == [(0, 9)]
+    first = result.rows[:HIGHLIGHT_FIRST]
+    assert set(result.title_spans) == set(first)  # plain data for the first screen of rows
+    assert result.title_spans[result.rows[0]] == ((0, 9),)
+    assert result.highlight is not None
     beyond = [pid for pid in result.all_rows() if pid not in result.rows]
-    assert beyond and result.title_spans(beyond[-1]) == [(0, 9)]
-    assert not result.title_spans("arxiv:0")  # a graph paper: nothing to light up
-    assert run_query(searcher, {}, parse("is:inbox")).title_spans is None
+    assert beyond and result.highlight(beyond)[beyond[-1]] == ((0, 9),)
+    assert "arxiv:0" not in result.highlight(["arxiv:0"])  # a graph paper: nothing to light up
+    nothing = run_query(searcher, {}, parse("is:inbox"))
+    assert nothing.title_spans == {} and nothing.highlight is None
+
+
+class Reversed:
+    """A ranking engine that puts the matches in the opposite order (the `Ranking` protocol)."""
+
+    def order(
+        self, term: Rank, ids: Sequence[str], states: Mapping[str, State], states_version: object
+    ) -> tuple[list[int], list[float]]:
+        return list(reversed(range(len(ids)))), [float(n) for n in range(len(ids))]
+
+
+def test_a_ranked_query_highlights_the_rows_past_its_first_ones_too() -> None:
+    searcher = Searcher(library(FIRST_HITS * 3))
+    result = run_query(searcher, {}, parse("diffusion sort:for-you"), ranker=Reversed())
+    beyond = result.all_rows()[FIRST_HITS:]
+    assert beyond and result.highlight is not None
+    assert set(result.highlight(beyond).values()) == {((0, 9),)}
+    assert set(result.title_spans) == set(result.rows[:HIGHLIGHT_FIRST])
 
 
 def test_the_rest_of_the_rows_are_the_matches_the_total_counted() -> None:

@@ -1,7 +1,8 @@
 """The reading commands: `list`, `show`, `export`, `stats` and `similar`.
 
 The query engine and the ranking engine (numpy) are imported only when a command needs them,
-and abstracts are read only when the output or the query needs them, so `list` starts fast.
+and abstracts are read only when the output or the query needs them (`tui.cli_commands.oneshot`),
+so `list` starts fast.
 """
 
 from __future__ import annotations
@@ -9,56 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from tui.cli_args import export_format
+from tui.cli_commands.oneshot import ranker, search
 from tui.cli_commands.output import say
 from tui.errors import PaperdeckError, UsageError
 from tui.export import paper_record
 from tui.facts import first_authors, paper_facts
 from tui.models import Paper, State
-from tui.paths import config_file
 from tui.store import Library
-
-
-def _search(
-    lib: Library,
-    words: Sequence[str],
-    limit: int | None = None,
-    *,
-    texts: bool = True,
-    home: str | None = None,
-) -> list[Paper]:
-    """The papers matching the query; abstracts are read only if `texts` or the query needs them
-    (or a ranking term needs its matrix built). `home` is `--home`, to find config.toml."""
-    from tui.query import Searcher, parse
-    from tui.query.pages import run_query
-
-    query = parse(" ".join(words))
-    states, new_since, version = lib.states(), lib.get_meta("new_since"), lib.states_version
-    papers = lib.papers(texts=texts or query.needs_texts)
-    result = run_query(
-        Searcher(papers.values()),
-        states,
-        query,
-        limit=limit,
-        new_since=new_since,
-        states_version=version,
-        ranker=_ranker(lib, home) if query.rank is not None else None,
-    )
-    return [papers[paper_id] for paper_id in result.rows]
-
-
-def _ranker(lib: Library, home: str | None) -> Any:
-    """The library's ranking engine, ready (imports numpy: only for ranking terms)."""
-    from tui.config import load_config
-    from tui.rank import Ranker
-
-    ranker = Ranker(lib, interests=load_config(config_file(home)).interests)
-    ranker.prepare()
-    return ranker
 
 
 def _row(paper: Paper, state: State) -> str:
@@ -77,7 +38,7 @@ def _row(paper: Paper, state: State) -> str:
 def cmd_list(lib: Library, args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit must be 0 or more")
-    papers = _search(lib, args.query, args.limit, texts=args.json, home=args.home)  # no abstract
+    papers = search(lib, args.query, args.limit, texts=args.json, home=args.home)  # no abstract
     if args.json:
         out = [paper_record(p, lib.state(p.id)) for p in papers]
         say(json.dumps(out, ensure_ascii=False, indent=2))
@@ -111,7 +72,7 @@ def cmd_export(lib: Library, args: argparse.Namespace) -> int:
     from tui.export import export_papers
 
     fmt = export_format(args.format, args.output)
-    papers = _search(lib, args.query)
+    papers = search(lib, args.query)
     text = export_papers(papers, lib.states(), fmt)
     if args.output:
         out = Path(args.output)
@@ -147,7 +108,7 @@ def cmd_similar(lib: Library, args: argparse.Namespace) -> int:
     if args.limit < 0:
         raise UsageError("--limit must be 0 or more")
     paper_id = lib.resolve(args.id)
-    found = _ranker(lib, args.home).similar([paper_id], args.limit)
+    found = ranker(lib, args.home).similar([paper_id], args.limit)
     papers = lib.papers(texts=args.json)
     if args.json:
         out = [

@@ -49,6 +49,7 @@ from tui.query.nodes import (
 )
 from tui.query.results import Highlighter, QueryContext
 from tui.query.scan import field_text
+from tui.query.state_terms import state_bitmap
 from tui.query.text import (
     PREFIX,
     TYPO,
@@ -404,11 +405,8 @@ class Evaluation:
     # -- attributes and states --------------------------------------------------------------------
 
     def _state_numbers(self, kind: str, value: str = "") -> int:
-        """Papers whose state says `kind` (starred, status=value, tag=value, note, tags, opened).
-
-        Walks `ctx.states`, which holds only the papers the user touched, with one inlined
-        comprehension per kind: this runs on every keystroke of a structured query.
-        """
+        """Papers whose state says `kind` (see `tui.query.state_terms`), cached per version of
+        the states when the context gives one (this runs on every keystroke of such a query)."""
         version = self.ctx.states_version
         if version is not None:
             key = (kind, value, version, id(self.ctx.states))
@@ -417,34 +415,11 @@ class Evaluation:
             if found is None:
                 if len(cache) >= _LEAF_CACHE_SIZE:
                     cache.clear()
-                found = cache[key] = self._scan_states(kind, value)
+                found = cache[key] = state_bitmap(
+                    self.ctx.states, self.corpus.numbers, self.size, kind, value
+                )
             return found
-        return self._scan_states(kind, value)
-
-    def _scan_states(self, kind: str, value: str) -> int:
-        states = self.ctx.states
-        get = self.corpus.numbers.get
-        if kind == "starred":
-            found = [get(pid) for pid, st in states.items() if st.starred]
-        elif kind == "status":
-            found = [get(pid) for pid, st in states.items() if st.status == value]
-        elif kind == "not-inbox":
-            found = [get(pid) for pid, st in states.items() if st.status != "inbox"]
-        elif kind == "tag":
-            found = [get(pid) for pid, st in states.items() if value in st.tags]
-        elif kind == "note":
-            found = [get(pid) for pid, st in states.items() if st.note]
-        elif kind == "tags":
-            found = [get(pid) for pid, st in states.items() if st.tags]
-        else:  # "read": opened or done
-            found = [
-                get(pid)
-                for pid, st in states.items()
-                if st.opened_at is not None or st.status == "done"
-            ]
-        if None in found:
-            found = [n for n in found if n is not None]
-        return bitmaps.from_numbers(found, self.size)  # type: ignore[arg-type]
+        return state_bitmap(self.ctx.states, self.corpus.numbers, self.size, kind, value)
 
     def _attr(self, node: Attr) -> int:
         value = node.value

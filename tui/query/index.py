@@ -210,6 +210,13 @@ class FieldIndex:
             found = self._truncations[key] = sorted({w[:size] for w in bucket if len(w) >= size})
         return found
 
+    def forget_learned(self) -> None:
+        """Forget what searches taught this index (long prefixes, typo tables), keeping what
+        the build made (words, short prefixes): the state a fresh session starts in."""
+        for prefix in [p for p in self.prefixes if len(p) > _PRECOMPUTED_PREFIX]:
+            del self.prefixes[prefix]
+        self._truncations.clear()
+
     def _trim_prefix_cache(self) -> None:
         # Keep the precomputed short prefixes; drop the oldest half of the rest.
         longer = [p for p in self.prefixes if len(p) > _PRECOMPUTED_PREFIX]

@@ -10,8 +10,9 @@ millisecond at 100k papers) and the total; the full ordered id list (~0.1 s of P
 holding the GIL) is a separate step the caller runs afterwards, and only when the user has
 stopped typing. While abstracts are not indexed yet (the first seconds at 100k papers), a
 scan of them costs 0.15-0.5 s: `search_in_steps` answers from titles and authors first and
-scans abstracts only once the typing pauses. Title highlights are computed lazily, for the rows
-the list actually draws (a search of the whole library for the CLI computes none).
+scans abstracts only once the typing pauses. Title highlights are data computed here, off
+the UI thread: the result carries those of the first screen of rows, and `highlight` gives
+the others' (the interface asks for them in its worker, never while it draws).
 Plain Python, no Textual.
 """
 
@@ -26,13 +27,18 @@ from tui.models import State
 from tui.query.nodes import And, MatchAll, Query
 from tui.query.parser import parse
 from tui.query.results import Ranking
-from tui.query.searcher import Hit, QueryContext, Searcher
+from tui.query.searcher import QueryContext, Searcher
 
-SpanLookup = Callable[[str], Sequence[tuple[int, int]]]
-"""paper id -> the (start, end) character ranges of its title to highlight."""
+TitleSpans = Mapping[str, tuple[tuple[int, int], ...]]
+"""paper id -> the (start, end) character ranges of its title to highlight (papers without any
+are left out). Plain data: it crosses from the search worker to the list widget as it is."""
 
 FIRST_HITS = 200
-"""Hits materialised with the result (their spans are ready first); more rows use the lookup."""
+"""Hits materialised with the result; the rest of the rows come with `ViewResult.all_rows`."""
+
+HIGHLIGHT_FIRST = 64
+"""Rows whose title spans come with the result (a tall terminal's screen of them: well under a
+millisecond of work); `ViewResult.highlight` computes the others, in the worker."""
 
 NOTHING_NEW = "\U0010ffff"
 """A `new_since` that no `first_seen` time reaches (it sorts after every string of text)."""
@@ -46,13 +52,16 @@ def new_marker(new_since: str | None) -> str:
 
 @dataclass(slots=True)
 class ViewResult:
-    """The first ids in display order, how many match in all, the highlight lookup, and how
-    to get every id (slow at 100k: call it off the UI thread)."""
+    """The first ids in display order, how many match in all, the title spans of the first
+    rows, and how to get the rest (both slow at 100k: call them off the UI thread)."""
 
     rows: list[str]
     total: int
-    title_spans: SpanLookup | None  # None: nothing to highlight
+    title_spans: TitleSpans
+    """The spans of the first HIGHLIGHT_FIRST rows (empty when the query highlights nothing)."""
     all_rows: Callable[[], list[str]]
+    highlight: Callable[[Sequence[str]], TitleSpans] | None
+    """The title spans of other rows (None: the query highlights nothing)."""
 
 
 def view_query(view_terms: str, text: str) -> Query:
@@ -101,19 +110,17 @@ def run_query(
     result = searcher.search(query, context, limit=limit)
     rows = result.ids
     if not query.words and not query.phrases:
-        return ViewResult(rows, result.total, None, result.all_ids)
-    hits = result.hits
-    first: dict[str, Hit] = {}
+        return ViewResult(rows, result.total, {}, result.all_ids, None)
+    first = {
+        hit.id: tuple(spans)
+        for hit in result.hits[:HIGHLIGHT_FIRST]
+        if (spans := hit.spans.get("title", []))
+    }
 
-    def title_spans(paper_id: str) -> Sequence[tuple[int, int]]:
-        if not first and hits:
-            # Built on first use: a CLI search of every paper never draws a highlight.
-            first.update((hit.id, hit) for hit in hits)
-        hit = first.get(paper_id)
-        spans = hit.spans if hit is not None else searcher.spans(paper_id, query, context)
-        return spans.get("title", ())
+    def highlight(ids: Sequence[str]) -> TitleSpans:
+        return {pid: tuple(spans) for pid, spans in result.title_spans(ids).items()}
 
-    return ViewResult(rows, result.total, title_spans, result.all_ids)
+    return ViewResult(rows, result.total, first, result.all_ids, highlight)
 
 
 def paused(seconds: float, stopped: Callable[[], bool]) -> bool:

@@ -1,12 +1,12 @@
 """What a search answers with, and what it runs against: `QueryContext` (the user's states and
 the clock), `Hit` (one paper, its score and highlight spans), `SearchResult` (the hits asked for,
-the total, every id on demand) and `LazySpans` (spans computed field by field on first access,
+the total, every id and other papers' title spans on demand) and `LazySpans` (spans computed field by field on first access,
 since a list pane reads only titles and the abstract is the costly field).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol
@@ -123,14 +123,26 @@ class Hit:
 class SearchResult:
     """The hits asked for (`limit`), in order, and how many papers matched in all (`total`)."""
 
-    __slots__ = ("_all_ids", "hits", "total")
+    __slots__ = ("_all_ids", "_title_spans", "hits", "total")
 
     def __init__(
-        self, hits: list[Hit], total: int, all_ids: Callable[[], list[str]] | None = None
+        self,
+        hits: list[Hit],
+        total: int,
+        all_ids: Callable[[], list[str]] | None = None,
+        title_spans: Callable[[Iterable[str]], dict[str, list[tuple[int, int]]]] | None = None,
     ) -> None:
         self.hits = hits
         self.total = total
         self._all_ids = all_ids
+        self._title_spans = title_spans
+
+    def title_spans(self, ids: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+        """The title spans of these matches (of any paper, in fact) that have some, computed
+        now, in the calling thread, with the highlighter of the hits (the same typo budgets):
+        for the rows past `hits` that a list draws. A result made without a highlighter has
+        none."""
+        return {} if self._title_spans is None else self._title_spans(ids)
 
     @property
     def ids(self) -> list[str]:

@@ -32,7 +32,7 @@ from functools import partial
 from tui.models import Paper
 from tui.query.build import StagedBuild
 from tui.query.corpus import Corpus
-from tui.query.evaluate import Evaluation
+from tui.query.evaluate import Evaluation, Highlighter
 from tui.query.nodes import Query
 from tui.query.parser import parse
 from tui.query.results import SPAN_FIELDS, Hit, LazySpans, QueryContext, SearchResult, SpanMap
@@ -43,9 +43,17 @@ __all__ = ["SPAN_FIELDS", "Hit", "LazySpans", "QueryContext", "SearchResult", "S
 class Searcher:
     """Answers queries over a set of papers; keep it current with add_or_update / remove."""
 
-    def __init__(self, papers: Iterable[Paper] | Mapping[str, Paper] = ()) -> None:
+    def __init__(
+        self,
+        papers: Iterable[Paper] | Mapping[str, Paper] = (),
+        *,
+        on_snapshot: Callable[[str], None] | None = None,
+    ) -> None:
+        """`on_snapshot(field)` (a test hook) is called when the build has taken a field's
+        snapshot and before it indexes it: a test changes the papers there."""
         self._corpus = Corpus(papers)
         self._builder = StagedBuild(self._corpus)
+        self._builder.on_snapshot = on_snapshot
 
     # -- the library ------------------------------------------------------------------------------
 
@@ -92,6 +100,16 @@ class Searcher:
     def remove(self, ids: Iterable[str]) -> None:
         """Forget papers by id (unknown ids are ignored)."""
         self._corpus.remove(ids)
+
+    def forget_learned(self) -> None:
+        """Forget what searches taught the index and caches (long prefixes, typo tables, leaf
+        results), keeping the build: the next keystrokes cost what a fresh session's do."""
+        with self._corpus.lock:
+            index = self._corpus.index
+            if index is not None:
+                for field_index in index.fields.values():
+                    field_index.forget_learned()
+            self._corpus.leaf_cache.clear()
 
     # -- the index ----------------------------------------------------------------------------
 
@@ -150,8 +168,9 @@ class Searcher:
                 )
                 for i, n in enumerate(numbers)
             ]
+        title_spans = partial(_title_spans, corpus, highlighter)
         if limit is None:
-            return SearchResult(hits, total)
+            return SearchResult(hits, total, title_spans=title_spans)
 
         def all_ids() -> list[str]:
             """Every match in order: the same matches as the first hits (no second evaluation
@@ -162,7 +181,7 @@ class Searcher:
                 everything, _scores, _total = run.execute(parsed, None, matched)
                 return [corpus.papers[n].id for n in everything]  # type: ignore[union-attr]
 
-        return SearchResult(hits, total, all_ids)
+        return SearchResult(hits, total, all_ids, title_spans)
 
     def _ranked(self, query: Query, context: QueryContext, limit: int | None) -> SearchResult:
         """A query with a ranking term: the matching papers in their ordinary order (which
@@ -188,7 +207,12 @@ class Searcher:
             Hit(ids[i], scores[k], LazySpans(partial(highlighter, papers[i])))
             for k, i in enumerate(shown)
         ]
-        return SearchResult(hits, total, lambda: [ids[i] for i in positions])
+        return SearchResult(
+            hits,
+            total,
+            lambda: [ids[i] for i in positions],
+            partial(_title_spans, corpus, highlighter),
+        )
 
     def spans(
         self, paper_id: str, query: Query | str, ctx: QueryContext | None = None
@@ -206,3 +230,15 @@ class Searcher:
         assert paper is not None
         found = {name: highlighter(paper, name) for name in SPAN_FIELDS}
         return {name: spans for name, spans in found.items() if spans}
+
+
+def _title_spans(
+    corpus: Corpus, highlighter: Highlighter, ids: Iterable[str]
+) -> dict[str, list[tuple[int, int]]]:
+    """The title spans of the papers `ids` that have some (papers removed since are left out):
+    the papers are read under the lock, their spans computed outside it."""
+    with corpus.lock:
+        numbers = [corpus.numbers.get(paper_id) for paper_id in ids]
+        papers = [corpus.papers[n] for n in numbers if n is not None]
+    found = {paper.id: highlighter(paper, "title") for paper in papers if paper is not None}
+    return {paper_id: spans for paper_id, spans in found.items() if spans}

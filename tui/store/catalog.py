@@ -17,7 +17,7 @@ from typing import Any, cast
 
 from tui.memory import paused_gc, release_free_memory
 from tui.models import Paper, fill_texts, normalise_title, paper_key
-from tui.store.db import KeyedDB
+from tui.store.db import KeyedDB, Signature
 from tui.store.merge import Layered, compact, differs, match, merge_paper, sanitised
 from tui.store.states import ReadTable, put_sharded
 from tui.store.texts import TABLE as TEXTS_TABLE
@@ -67,6 +67,11 @@ class Catalog:
     @property
     def files(self) -> list[KeyedDB]:
         return [self.db, *self.texts]
+
+    @property
+    def signature(self) -> Signature | None:
+        """`catalog.json`'s signature as last read or written: what the papers in memory are."""
+        return self.db.file.signature
 
     @property
     def loaded(self) -> bool:

@@ -104,6 +104,11 @@ class AtomicJSONStorage(Storage):
         """Drop the cached parsed data (the next read re-parses the file); frees memory."""
         self._data = None
 
+    @property
+    def signature(self) -> Signature | None:
+        """The file's signature as this process last read or wrote it (None: not yet read)."""
+        return self._sig
+
     def changed_on_disk(self) -> bool:
         """True when the file differs from what this process last read or wrote."""
         return file_signature(self.path) != self._sig

@@ -53,6 +53,7 @@ from tui.store.db import (
     open_db,
     set_aside,
 )
+from tui.store.ids import CatalogIds
 from tui.store.journal import Journal, JournalEntry
 from tui.store.lock import LibraryLock, timeout_from_env
 from tui.store.merge import match
@@ -106,14 +107,19 @@ class Library:
             ],
             self._read_table,
         )
+        self._ids = CatalogIds(home, self._catalog)
         self._journal = Journal(
             home / "journal",
             self._open("journal.json", "journal"),
             self._entry_db,
             self._read_table,
         )
+        # Read when first needed: a write reads one shard, the app all of them in its loader.
         self._states = StateShards(
-            [self._open(f"state/{n:02d}.json", "state") for n in range(counts["state"])],
+            [
+                self._open(f"state/{n:02d}.json", "state", eager=False)
+                for n in range(counts["state"])
+            ],
             self._read_table,
         )
 
@@ -202,8 +208,13 @@ class Library:
 
     def in_step_with_disk(self) -> bool:
         """True when the papers, texts and states in memory are exactly what the files hold: all
-        loaded, and no other process changed a file since (stat calls only)."""
-        return self.texts_loaded and not any_changed(self._view_files())
+        loaded, and no other process changed a file since (stat calls only, once the state
+        shards are read: any not read yet are read now)."""
+        if not self.texts_loaded:
+            return False
+        with self._mutex:
+            self._states.load()
+        return not any_changed(self._view_files())
 
     def changes_from_others(self) -> tuple[bool, dict[str, State]]:
         """Take in what another process (a CLI command, a cron sync, an import) wrote since we
@@ -244,6 +255,11 @@ class Library:
         self.papers(texts=True)
 
     @property
+    def catalog_loaded(self) -> bool:
+        """True once the papers were read from `catalog.json` (resolving an id does not)."""
+        return self._catalog.loaded
+
+    @property
     def texts_loaded(self) -> bool:
         """True once abstracts and AI summaries are in the `Paper` objects."""
         return self._catalog.texts_loaded
@@ -263,18 +279,19 @@ class Library:
         """Turn any id form the user may type into a catalog id, or raise UnknownPaperError.
 
         Accepts catalog ids, `2206.00927`, `2206.00927v2`, `arXiv:2206.00927`, arXiv and
-        Hugging Face paper URLs, and ids of papers that were later re-keyed (aliases).
+        Hugging Face paper URLs, and ids of papers that were later re-keyed (aliases). Answered
+        from the id lookup (`tui.store.ids`) while the catalog is not loaded.
         """
-        papers = self.papers(texts=False)
         raw = text.strip()
-        if raw in papers:
+        find = self._ids.find
+        if find(raw) == raw:
             return raw
         aliases = self._meta.aliases()
-        if raw in aliases and aliases[raw] in papers:
+        if raw in aliases and find(aliases[raw]) == aliases[raw]:
             return aliases[raw]
         split = split_arxiv_id(raw)
         if split:
-            pid = self._catalog.arxiv_ids().get(split[0])
+            pid = find(split[0])
             if pid:
                 return pid
         raise UnknownPaperError(f"no paper with id {raw!r} in the library at {self.home}")
@@ -358,17 +375,19 @@ class Library:
         it. User state is otherwise never touched. One atomic write per file.
         """
         with self._write():
-            return upsert(
+            result = upsert(
                 self._catalog, self._states, self._meta, incoming, source=source, dry_run=dry_run
             )
+            if not dry_run and (result.added or result.updated):
+                self._ids.remember()  # the next `paperdeck star` need not load the catalog
+            return result
 
     # ------------------------------------------------------------------ triage
 
     def _check_ids(self, ids: Iterable[str]) -> list[str]:
-        papers = self.papers(texts=False)
         out = list(dict.fromkeys(ids))
         for pid in out:
-            if pid not in papers:
+            if self._ids.find(pid) != pid:
                 raise UnknownPaperError(f"no paper with id {pid!r} in the library at {self.home}")
         return out
 

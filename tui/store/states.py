@@ -2,8 +2,10 @@
 
 States are split by a hash of the paper id into a fixed number of shards (recorded in the
 library's meta, see `Library`), so one keystroke rewrites one small file whose size does not
-grow with the library. The in-memory copy is re-read shard by shard when another process
-changed a file (stat calls only when nothing did).
+grow with the library. Shards are read when first needed — one for a paper's state, all for
+the whole map — so a triage command on a 1M-paper library reads one small file, not 64. The
+in-memory copy is re-read shard by shard when another process changed a file it read (stat
+calls only when nothing did).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from tui.models import State
+from tui.models import DEFAULT_STATE, State
 from tui.store.db import KeyedDB
 from tui.store.parallel import write_all
 
@@ -60,48 +62,86 @@ class StateShards:
         aside); `dbs` are the shard files in order."""
         self.files = dbs
         self._read = read_table
-        self.states: dict[str, State] = {}
-        """The states by id: a live dict, do not modify."""
+        self._states: dict[str, State] = {}
+        self._read_shards: set[int] = set()
         self.version = 0
         """Changes whenever any state changes."""
-        self.load()
+
+    @property
+    def states(self) -> dict[str, State]:
+        """The states by id, every shard read: a live dict, do not modify."""
+        if len(self._read_shards) < len(self.files):
+            self.load()
+        return self._states
+
+    @property
+    def read_files(self) -> list[KeyedDB]:
+        """The shard files read so far (what "changed since read" can be asked of)."""
+        return [db for n, db in enumerate(self.files) if n in self._read_shards]
 
     def load(self) -> None:
-        """Read every shard."""
-        states: dict[str, State] = {}
-        for db in self.files:
-            for pid, doc in self._read(db, self.TABLE).items():
-                states[pid] = State.from_dict(doc)
-        self.states = states
+        """Read every shard not read yet."""
+        for n in range(len(self.files)):
+            self._shard(n)
+
+    def reload(self) -> None:
+        """Read every shard again, as the disk holds it now (after a write that failed part
+        way, when memory no longer says what the disk kept)."""
+        self._states.clear()  # in place: the live dict `states` gave out stays the one
+        self._read_shards.clear()
+        self.load()
+        self.version += 1
+
+    def _shard(self, n: int) -> None:
+        """Read shard `n` unless it was read already (then `refresh` keeps it current)."""
+        if n in self._read_shards:
+            return
+        for pid, doc in self._read(self.files[n], self.TABLE).items():
+            self._states[pid] = State.from_dict(doc)
+        self._read_shards.add(n)
 
     def refresh(self) -> bool:
-        """Re-read the shards another process changed; True if any was."""
-        changed = {n: db for n, db in enumerate(self.files) if db.file.changed_on_disk()}
+        """Re-read the shards another process changed since they were read; True if any was.
+        (A shard not read yet is read, as it is then, when first needed.)"""
+        changed = {
+            n: db
+            for n, db in enumerate(self.files)
+            if n in self._read_shards and db.file.changed_on_disk()
+        }
         if not changed:
             return False
         count = len(self.files)
         tables = {n: self._read(db, self.TABLE) for n, db in changed.items()}
-        for pid in [p for p in self.states if shard_index(p, count) in tables]:
+        for pid in [p for p in self._states if shard_index(p, count) in tables]:
             if pid not in tables[shard_index(pid, count)]:
-                del self.states[pid]
+                del self._states[pid]
         for table in tables.values():
             for pid, doc in table.items():
-                self.states[pid] = State.from_dict(doc)
+                self._states[pid] = State.from_dict(doc)
         self.version += 1
         return True
 
+    def current(self, paper_id: str) -> State:
+        """A paper's state as held (read-only use: not a copy); reads its shard only."""
+        self._shard(shard_index(paper_id, len(self.files)))
+        return self._states.get(paper_id) or DEFAULT_STATE
+
     def get(self, paper_id: str) -> State:
-        """A copy of a paper's state (the default state if untouched)."""
-        found = self.states.get(paper_id)
+        """A copy of a paper's state (the default state if untouched); reads its shard only."""
+        self._shard(shard_index(paper_id, len(self.files)))
+        found = self._states.get(paper_id)
         return found.copy() if found else State()
 
     def write(self, states: Mapping[str, State], deleted: Iterable[str] = ()) -> None:
         """Store these states and drop `deleted` (under the library's write lock)."""
         gone = list(deleted)
+        count = len(self.files)
+        for n in {shard_index(pid, count) for pid in [*states, *gone]}:
+            self._shard(n)  # what is in memory of a shard is all of it, or none
         docs = {pid: st.to_dict() for pid, st in states.items()}
         put_sharded(self.files, self.TABLE, docs, gone)
         for pid in gone:
-            self.states.pop(pid, None)
+            self._states.pop(pid, None)
         for pid, st in states.items():
-            self.states[pid] = st.copy()
+            self._states[pid] = st.copy()
         self.version += 1

@@ -194,10 +194,9 @@ class Batch:
         """After a failed write (which may have written some shards, not others): the batch's
         new states the disk holds, by id."""
         try:
-            self._states.load()
+            self._states.reload()
         except StoreError:
             return dict(self._after)
-        self._states.version += 1
         return {
             pid: state
             for pid, state in self._after.items()

@@ -23,10 +23,11 @@ def view_files(catalog: Catalog, states: StateShards) -> list[KeyedDB]:
 
 
 def read_files(catalog: Catalog, states: StateShards) -> list[KeyedDB]:
-    """The view files this process has read: the texts only once they are loaded (a file not
-    read yet is not "changed by another process", only not read)."""
+    """The view files this process has read: the texts only once they are loaded, the state
+    shards read so far (a file not read yet is not "changed by another process", only not
+    read)."""
     texts = catalog.texts if catalog.texts_loaded else []
-    return [catalog.db, *texts, *states.files]
+    return [catalog.db, *texts, *states.read_files]
 
 
 def any_changed(files: Iterable[KeyedDB]) -> bool:

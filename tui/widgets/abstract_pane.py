@@ -13,7 +13,9 @@ from typing import ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.content import Content
+from textual.geometry import Region
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
@@ -72,14 +74,25 @@ class AbstractPane(ScrollView, can_focus=True):
     """A scrollable view of one paper, drawn with the line API.
 
     Following the cursor must not re-layout the screen (a `Static.update` does, and then every
-    pane repaints): the text is wrapped here once per paper and width, and only this pane's
-    lines are redrawn (see tui.widgets.scrolling). `esc` hands focus back to the list (the screen's `back` binding).
+    pane repaints), and should repaint no more than changed:
+
+    * the text is wrapped once per paper, state and width; the last few wrappings are kept, so
+      going back to a paper (k after j, or the store confirming a key) wraps nothing, and the
+      screen has the next row's paper wrapped ahead (`prepare`) once a move is on screen;
+    * a paper shown again with the same text repaints nothing;
+    * otherwise only the visible lines that differ from what is on screen are repainted (a star
+      changes the status line; the blank lines under a short abstract stay as they are).
+
+    `esc` hands focus back to the list (the screen's `back` binding).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "scroll_down", "Scroll down", show=False, id="abstract_down"),
         Binding("k", "scroll_up", "Scroll up", show=False, id="abstract_up"),
     ]
+
+    WRAPPED_KEPT = 16
+    """How many papers' wrapped lines are kept (a few keys back and forth)."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -89,45 +102,93 @@ class AbstractPane(ScrollView, can_focus=True):
         self._strips: list[Strip] = []
         self._blank = Strip.blank(0)
         self._wrapped_at = -1
+        self._wrapped: LRUCache[tuple[str | None, int], tuple[Content, list[Strip]]] = LRUCache(
+            self.WRAPPED_KEPT
+        )
 
     def show(self, paper: Paper | None, state: State | None, why: str | None = None) -> None:
         """Show `paper` (scrolling back to the top when it is a different paper)."""
         new_id = paper.id if paper else None
-        if new_id != self.paper_id:
-            self.scroll_to(y=0, animate=False, immediate=True)
-        self.paper_id = new_id
         self._shown = (paper, state)
-        self.content = describe_paper(paper, state, why)
-        self._wrap()
-        self.refresh()
+        self._show_content(new_id, describe_paper(paper, state, why))
+
+    def prepare(self, paper: Paper, state: State | None) -> None:
+        """Wrap `paper`'s text now, while nothing waits, so that showing it next is instant
+        (the screen prepares the next row's paper once a move is on screen)."""
+        width = self.scrollable_content_region.width
+        content = describe_paper(paper, state)
+        kept = self._wrapped.get((paper.id, width))
+        if width > 0 and (kept is None or not kept[0].is_same(content)):
+            self._wrapped[(paper.id, width)] = (content, self._wrapped_lines(content, width))
 
     def show_why(self, paper_id: str, why: str) -> None:
         """Add the why line, if the pane still shows `paper_id`."""
         if paper_id == self.paper_id:
             paper, state = self._shown
-            self.content = describe_paper(paper, state, why)
-            self._wrap()
-            self.refresh()
+            self._show_content(paper_id, describe_paper(paper, state, why))
+
+    def _show_content(self, paper_id: str | None, content: Content) -> None:
+        width = self.scrollable_content_region.width
+        same_paper = paper_id == self.paper_id
+        if same_paper and self._wrapped_at == width > 0 and content.is_same(self.content):
+            return  # the same text: nothing on screen changes
+        before, top = self._strips, round(self.scroll_y)
+        if not same_paper:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self.paper_id = paper_id
+        self.content = content
+        self._wrap()
+        if round(self.scroll_y) != top or self._wrapped_at < 0:
+            self.refresh()  # scrolled: every line moves anyway
+            return
+        self._refresh_changed(before, top)
+
+    def _refresh_changed(self, before: list[Strip], top: int) -> None:
+        """Repaint the visible lines that differ from `before` (the lines shown from `top`)."""
+        after = self._strips
+        height = self.scrollable_content_region.height
+        changed = [
+            y
+            for y in range(height)
+            if (before[top + y] if top + y < len(before) else None)
+            != (after[top + y] if top + y < len(after) else None)
+        ]
+        if len(changed) == height:
+            self.refresh()  # one region, not a region per line
+            return
+        for y in changed:
+            self.refresh(Region(0, y, self.size.width, 1))  # content coordinates
 
     def _wrap(self) -> None:
         width = self.scrollable_content_region.width
         if width <= 0:
             self._strips, self._wrapped_at = [], -1
             return
-        base = self.rich_style
-        self._blank = Strip.blank(width, base)
-        self._strips = [
-            strip.crop_extend(0, width, base).apply_style(base)
-            for strip in Visual.to_strips(self, self.content, width, None, self.visual_style)
-        ]
+        key = (self.paper_id, width)
+        kept = self._wrapped.get(key)
+        if kept is not None and kept[0].is_same(self.content):
+            self._strips = kept[1]
+        else:
+            self._strips = self._wrapped_lines(self.content, width)
+            self._wrapped[key] = (self.content, self._strips)
+        self._blank = Strip.blank(width, self.rich_style)
         self._wrapped_at = width
         set_scroll_height(self, width, len(self._strips))
 
+    def _wrapped_lines(self, content: Content, width: int) -> list[Strip]:
+        base = self.rich_style
+        return [
+            strip.crop_extend(0, width, base).apply_style(base)
+            for strip in Visual.to_strips(self, content, width, None, self.visual_style)
+        ]
+
     def on_resize(self, event: events.Resize) -> None:
+        self._wrapped.clear()
         self._wrap()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._wrapped.clear()
         self._wrapped_at = -1
 
     def render_line(self, y: int) -> Strip:

@@ -7,19 +7,19 @@ search and calls `show_error` / `clear_error`; the bar never searches itself.
 
 from __future__ import annotations
 
-from typing import Self
-
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from tui.widgets.holding import HeldRepaint
 
-class FilterInput(Input):
+
+class FilterInput(HeldRepaint, Input):
     """Textual's Input, tuned so a keystroke and its results reach the screen in one frame.
 
     * No re-layout per keystroke: Input sizes its scroll area to the text's width when the value
@@ -27,43 +27,21 @@ class FilterInput(Input):
       every pane repainted). The height never changes (one line, fixed width here), so the new
       size is set beforehand, quietly, to exactly what Input would set; Input then finds
       nothing to change.
-    * The echo waits for the results, briefly: Textual paints on a 60 Hz timer that, after an
-      idle spell, paints the first change at once and the next one 17–33 ms later. The typed
-      character alone would take that first frame and push the results (ready ~6 ms after the
-      key at 100k papers) to the next. So the input's repaint is held until the screen has the
-      results (`release_echo`) or ECHO_WAIT has passed, whichever comes first.
+    * The echo waits for the results, briefly (tui.widgets.holding): the typed character alone
+      would take Textual's next frame and push the results (ready ~6 ms after the key at 100k
+      papers) to the frame after. So the input's repaint is held until the screen has the
+      results (`release_echo`) or HOLD has passed, whichever comes first.
     """
-
-    ECHO_WAIT = 0.025
-    """Longest the typed text waits for its results before it is drawn alone (seconds)."""
-
-    _holding = False  # class defaults: Input's __init__ already refreshes
-    _held = False
 
     def validate_value(self, value: str) -> str:
         width = cell_len(value) + 1 if value or not self.placeholder else cell_len(self.placeholder)
         self.set_reactive(Input.virtual_size, Size(width, 1))
-        if self.is_mounted and not self._holding:
-            self._holding = True
-            self.set_timer(self.ECHO_WAIT, self.release_echo)
+        self.hold_repaint()
         return value
-
-    def refresh(
-        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
-    ) -> Self:
-        if self._holding and not layout and not recompose:
-            self._held = True
-            return self
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def release_echo(self) -> None:
         """Draw the typed text now (the results are on their way to the screen too)."""
-        if not self._holding:
-            return
-        self._holding = False
-        if self._held:
-            self._held = False
-            self.refresh()
+        self.release_repaint()
 
 
 class FilterBar(Vertical):

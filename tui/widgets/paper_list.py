@@ -6,14 +6,19 @@ demand, so filling 100k rows costs no more than filling 100. It knows models (Pa
 and never the store: the screen sets rows, papers, states and marks; the widget posts
 `CursorMoved` when the paper under the cursor changes.
 
+Only the lines that changed are repainted: the widget remembers what each visible line last
+drew (its key: paper, revision, highlights, cursor, mark) and, when rows, marks, states or the
+cursor change, asks Textual to repaint just the lines whose key differs. A cursor move repaints
+two lines; a new page of results every line; the rest of a long result arriving, none.
+
 Every piece of paper text becomes a `Segment` of plain text with a style, never markup, so a
 title such as `[bold]x[/]` is shown as typed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import ClassVar
+from collections.abc import Collection, Mapping, Sequence
+from typing import ClassVar, Self
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -32,12 +37,9 @@ from tui.models import DEFAULT_STATE, Paper, State
 from tui.widgets.scrolling import set_scroll_height
 from tui.widgets.text import safe_text
 
-SpanLookup = Callable[[str], Sequence[tuple[int, int]]]
-"""paper id -> (start, end) ranges of its title to highlight (asked only for drawn rows)."""
-
-
-def _no_spans(paper_id: str) -> Sequence[tuple[int, int]]:
-    return ()
+TitleSpans = Mapping[str, Sequence[tuple[int, int]]]
+"""paper id -> (start, end) ranges of its title to highlight: data the screen hands down (the
+search computes it in its worker), read as rows are drawn."""
 
 
 STATUS_GLYPHS: Mapping[str, str] = {"inbox": " ", "later": "◆", "done": "✓", "skipped": "✗"}
@@ -132,10 +134,12 @@ class PaperList(ScrollView, can_focus=True):
         self._spans_generation = 0
         self._papers: Mapping[str, Paper] = {}
         self._states: Mapping[str, State] = {}
-        self._title_spans: SpanLookup = _no_spans
+        self._title_spans: dict[str, Sequence[tuple[int, int]]] = {}
         self._marked: set[str] = set()
         self._revisions: dict[str, int] = {}
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._drawn: dict[int, tuple[object, ...]] = {}
+        """line y -> the key of what it last drew (with the scroll offset then)."""
         self._styles: dict[str, Style] = {}
         self._last_posted: str | None = None
 
@@ -178,19 +182,19 @@ class PaperList(ScrollView, can_focus=True):
     def set_rows(
         self,
         rows: Sequence[str],
-        title_spans: SpanLookup | None = None,
+        title_spans: TitleSpans | None = None,
         *,
         keep: str | None = None,
         total: int | None = None,
     ) -> None:
-        """Show `rows` (the first `total` rows, when more are coming: see `complete_rows`);
-        keep the cursor on `keep` (an id) when it is still there, else on row 0."""
+        """Show `rows` (the first `total` rows, when more are coming: see `complete_rows`),
+        titles highlighted by `title_spans` (more may follow: `add_title_spans`); keep the
+        cursor on `keep` (an id) when it is still there, else on row 0."""
         self._rows = list(rows)
         self._total = len(self._rows) if total is None else total
-        spans = title_spans or _no_spans
-        if spans is not self._title_spans or spans is not _no_spans:
+        if title_spans or self._title_spans:
             self._spans_generation += 1  # highlights changed: cached lines are stale
-        self._title_spans = spans
+        self._title_spans = dict(title_spans or {})
         index = 0
         if keep is not None:
             try:
@@ -200,7 +204,7 @@ class PaperList(ScrollView, can_focus=True):
         set_scroll_height(self, self.size.width, self.total)
         self.set_reactive(PaperList.cursor, index)
         self._scroll_cursor_into_view(center=True)
-        self.refresh()
+        self._refresh_changed()
         self._post_cursor(force=True)
 
     def complete_rows(self, rows: Sequence[str]) -> None:
@@ -208,22 +212,34 @@ class PaperList(ScrollView, can_focus=True):
         self._rows = list(rows)
         self._total = len(self._rows)
         set_scroll_height(self, self.size.width, self._total)
-        self.refresh()
+        self._refresh_changed()  # only lines that said "…" change
         self._post_cursor()
+
+    @property
+    def title_spans(self) -> TitleSpans:
+        """The highlights the list has been given for the rows it shows (read only)."""
+        return self._title_spans
+
+    def add_title_spans(self, title_spans: TitleSpans) -> None:
+        """More highlights for the rows `set_rows` showed (their search computed them since)."""
+        if not title_spans:
+            return
+        self._title_spans.update(title_spans)
+        self._spans_generation += 1  # cached lines drawn without them are stale
+        top = round(self.scroll_y)
+        if any(pid in title_spans for pid in self._rows[top : top + self.size.height]):
+            self.refresh()
 
     def set_marked(self, ids: Collection[str]) -> None:
         """Replace the set of marked ids."""
         self._marked = set(ids)
-        self.refresh()  # the mark is part of each cached line's key
+        self._refresh_changed()  # the mark is part of each line's key
 
     def refresh_papers(self, ids: Collection[str]) -> None:
         """Redraw the rows of these papers (their state changed)."""
         for paper_id in ids:
             self._revisions[paper_id] = self._revisions.get(paper_id, 0) + 1
-        top = round(self.scroll_y)
-        for y in range(top, min(top + self.size.height, len(self._rows))):
-            if self._rows[y] in ids:
-                self._refresh_row(y)
+        self._refresh_changed()
 
     # -- movement -----------------------------------------------------------------------------
 
@@ -256,9 +272,8 @@ class PaperList(ScrollView, can_focus=True):
         self.move_to(self.cursor - max(1, self.size.height - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._refresh_row(old)
-        self._refresh_row(new)
         self._scroll_cursor_into_view()
+        self._refresh_changed()
         self._post_cursor()
 
     def _scroll_cursor_into_view(self, center: bool = False) -> None:
@@ -278,10 +293,22 @@ class PaperList(ScrollView, can_focus=True):
             self._last_posted = current
             self.post_message(self.CursorMoved(self, current))
 
-    def _refresh_row(self, index: int) -> None:
-        y = index - round(self.scroll_y)
-        if 0 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
+    def _refresh_changed(self) -> None:
+        """Repaint the visible lines whose key differs from what they last drew."""
+        width, height = self.size
+        changed = [y for y in range(height) if self._drawn.get(y) != self._line_key(y)]
+        if len(changed) == height:
+            self.refresh()  # a new page: one region, not a region per line
+            return
+        for y in changed:
+            self.refresh(Region(0, y, width, 1))
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        # Textual's focus() repaints the whole widget even when it has focus already (the
+        # screen focuses the list after every view switch).
+        if self.has_focus:
+            return self
+        return super().focus(scroll_visible)
 
     def on_click(self, event: events.Click) -> None:
         index = round(self.scroll_y) + event.y
@@ -298,18 +325,20 @@ class PaperList(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, self.total)
         self._line_cache.clear()
+        self._drawn.clear()
         self._scroll_cursor_into_view()
 
     def on_focus(self) -> None:
-        self._refresh_row(self.cursor)
+        self._refresh_changed()
 
     def on_blur(self) -> None:
-        self._refresh_row(self.cursor)
+        self._refresh_changed()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
         self._line_cache.clear()
+        self._drawn.clear()
 
     # -- drawing ------------------------------------------------------------------------------
 
@@ -328,38 +357,49 @@ class PaperList(ScrollView, can_focus=True):
             found = self._styles[key] = self.get_component_rich_style(f"paper-list--{name}")
         return found
 
+    def _line_key(self, y: int) -> tuple[object, ...]:
+        """What line `y` of the pane shows now (equal keys draw equal lines at one width)."""
+        top = round(self.scroll_y)
+        index = top + y
+        if not self._rows:
+            if y == 0:
+                return (top, "empty", self.busy, self.empty_message)
+            return (top, "blank")
+        if index >= len(self._rows):
+            return (top, "more" if index < self._total else "blank")
+        paper_id = self._rows[index]
+        is_cursor = index == self.cursor
+        return (
+            top,
+            "row",
+            paper_id,
+            self._revisions.get(paper_id, 0),
+            self._spans_generation,
+            is_cursor,
+            is_cursor and self.has_focus,
+            paper_id in self._marked,
+        )
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self._styles.get("")
         if base is None:  # the widget's own style, looked up once per style change
             base = self._styles[""] = self.rich_style
-        index = round(self.scroll_y) + y
-        if not self._rows:
-            if y == 0:
-                text = "Loading the library…" if self.busy else safe_text(self.empty_message)
-                return _fit([Segment(" " + text, self._style("empty"))], width, None).apply_style(
-                    base
-                )
+        key = self._line_key(y)
+        self._drawn[y] = key
+        kind = key[1]
+        if kind == "empty":
+            text = "Loading the library…" if self.busy else safe_text(self.empty_message)
+            return _fit([Segment(" " + text, self._style("empty"))], width, None).apply_style(base)
+        if kind == "blank":
             return Strip.blank(width, base)
-        if index >= len(self._rows):
-            if index < self._total:  # the rest of a long result is on its way
-                return _fit([Segment("      …", self._style("meta"))], width).apply_style(base)
-            return Strip.blank(width, base)
-        paper_id = self._rows[index]
-        is_cursor = index == self.cursor
-        key = (
-            paper_id,
-            self._revisions.get(paper_id, 0),
-            self._spans_generation,
-            width,
-            is_cursor,
-            is_cursor and self.has_focus,
-            paper_id in self._marked,
-        )
-        strip = self._line_cache.get(key)
+        if kind == "more":  # the rest of a long result is on its way
+            return _fit([Segment("      …", self._style("meta"))], width).apply_style(base)
+        cache_key = (*key[2:], width)
+        strip = self._line_cache.get(cache_key)
         if strip is None:
-            strip = self._render_row(paper_id, width, is_cursor, base)
-            self._line_cache[key] = strip
+            strip = self._render_row(str(key[2]), width, bool(key[5]), base)
+            self._line_cache[cache_key] = strip
         return strip
 
     def _render_row(self, paper_id: str, width: int, is_cursor: bool, base: Style) -> Strip:
@@ -425,7 +465,7 @@ class PaperList(ScrollView, can_focus=True):
         match = style + match_style
         segments: list[Segment] = []
         position = 0
-        for start, end in sorted(self._title_spans(paper.id)):
+        for start, end in sorted(self._title_spans.get(paper.id, ())):
             start, end = max(start, position), min(end, limit)
             if start >= end:
                 continue

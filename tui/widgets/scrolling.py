@@ -4,7 +4,8 @@ Assigning `virtual_size` asks Textual for a layout, and a layout repaints every 
 160x48, on every cursor move (the abstract's length changes) and every filter keystroke (the
 number of rows changes). These panes always show their vertical scrollbar (`overflow-y: scroll`
 in styles/), so nothing around them moves when the scroll height changes: set the size without
-the layout and tell the (public) scrollbar widget its new extent.
+the layout and tell the (public) scrollbar widget its new extent. The pane itself is not
+repainted here: its owner repaints the lines that changed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from textual.scroll_view import ScrollView
 
 
 def set_scroll_height(view: ScrollView, width: int, height: int) -> None:
-    """Make `view` scroll over `height` lines (repaint only)."""
+    """Make `view` scroll over `height` lines (the scrollbar repaints; the view does not)."""
     size = Size(width, height)
     if size == view.virtual_size:
         return
@@ -27,4 +28,3 @@ def set_scroll_height(view: ScrollView, width: int, height: int) -> None:
     bar.window_size = view.scrollable_content_region.height
     if view.scroll_y > view.max_scroll_y:
         view.scroll_to(y=view.max_scroll_y, animate=False, immediate=True)
-    view.refresh()

@@ -3,6 +3,11 @@ each with a live count. Choosing one posts `ViewSidebar.ViewChosen`; the screen 
 On a tag row, `l` chooses "papers like #tag" instead: the inbox ranked by that tag's model
 (the footer offers it only there; the tag row stays highlighted while that view is shown).
 What a view is lives in `tui.views`.
+
+A triage key changes a count or two; an OptionList redraws every option when any prompt
+changes, so only the prompts whose count changed are replaced (none, when the store's answer
+confirms what the key already showed). Choosing a view holds the highlight's repaint until the
+list shows the view (tui.widgets.holding): painted alone, it would push the list a frame later.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tui.views import INBOX, SMART_VIEWS, View
+from tui.widgets.holding import HeldRepaint
 from tui.widgets.text import safe_text
 
 
@@ -28,7 +34,7 @@ def _row(label: str, count: int, width: int = 20) -> Content:
     return Content.assemble(label.ljust(label_width), (f"{count:>6}", "$text-muted"))
 
 
-class ViewSidebar(OptionList):
+class ViewSidebar(HeldRepaint, OptionList):
     """The views and tags with their counts; enter or a click chooses one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -43,6 +49,10 @@ class ViewSidebar(OptionList):
         ),
     ]
 
+    HOLD = 0.15
+    """Longest the highlight of a chosen view waits for the view's rows (seconds): a view's
+    first rows take ~50 ms at 100k papers; the screen releases it as soon as they are in."""
+
     class ViewChosen(Message):
         """The user chose a view."""
 
@@ -53,20 +63,27 @@ class ViewSidebar(OptionList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._tags: tuple[str, ...] | None = None
+        self._shown_counts: dict[str, int] = {}
+        """option id -> the count its prompt shows."""
         self.current: View = INBOX
 
     def update_counts(
         self, status_counts: Mapping[str, int], tag_counts: Mapping[str, int]
     ) -> None:
-        """Show these counts; rebuild the list only when the set of tags changed."""
+        """Show these counts: rebuild the list when the set of tags changed, else replace the
+        prompts whose count changed."""
         tags = tuple(sorted(t for t, n in tag_counts.items() if n > 0))
+        counts = {
+            f"smart:{key}": status_counts.get(View("smart", key).count_key, 0)
+            for key, _label in SMART_VIEWS
+        }
+        counts.update((f"tag:{tag}", tag_counts[tag]) for tag in tags)
         if tags != self._tags:
             self._tags = tags
             highlighted = self.highlighted_option.id if self.highlighted_option else None
             options: list[Option | None] = [Option(Content.styled("VIEWS", "bold"), disabled=True)]
             for key, label in SMART_VIEWS:
-                count = status_counts.get(View("smart", key).count_key, 0)
-                options.append(Option(_row(label, count), id=f"smart:{key}"))
+                options.append(Option(_row(label, counts[f"smart:{key}"]), id=f"smart:{key}"))
             options.append(Option(Content.styled("TAGS", "bold"), disabled=True))
             if not tags:
                 options.append(
@@ -75,13 +92,16 @@ class ViewSidebar(OptionList):
             for tag in tags:
                 options.append(Option(_row(f"#{tag}", tag_counts[tag]), id=f"tag:{tag}"))
             self.set_options(options)
+            self._shown_counts = counts
             self._highlight(highlighted or self.current.option_id)
             return
-        for key, label in SMART_VIEWS:
-            count = status_counts.get(View("smart", key).count_key, 0)
-            self.replace_option_prompt(f"smart:{key}", _row(label, count))
-        for tag in tags:
-            self.replace_option_prompt(f"tag:{tag}", _row(f"#{tag}", tag_counts[tag]))
+        labels = dict(SMART_VIEWS)
+        for option_id, count in counts.items():
+            if self._shown_counts.get(option_id) != count:
+                kind, _, key = option_id.partition(":")
+                label = labels[key] if kind == "smart" else f"#{key}"
+                self.replace_option_prompt(option_id, _row(label, count))
+        self._shown_counts = counts
 
     def _tag_under_cursor(self) -> str | None:
         option = self.highlighted_option
@@ -106,6 +126,7 @@ class ViewSidebar(OptionList):
     def choose(self, view: View) -> None:
         """Make `view` current (highlight it) and tell the screen."""
         self.current = view
+        self.hold_repaint()  # until the list shows the view: see the module docstring
         self._highlight(view.option_id)
         self.post_message(self.ViewChosen(view))
 

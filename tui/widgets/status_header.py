@@ -1,7 +1,8 @@
 """The header line: library counts, what the current view shows, and the sync status.
 
 No clock is drawn (snapshots stay stable). It renders itself (a repaint, never a re-layout), so
-updating the counts on every triage key costs one line.
+updating the counts on every triage key costs one line, and nothing when they did not change
+(the store's answer to a key usually confirms what the key already showed).
 """
 
 from __future__ import annotations
@@ -31,20 +32,24 @@ class StatusHeader(Widget):
         self._sync = "loading…"
 
     def set_counts(self, counts: Mapping[str, int]) -> None:
-        self._counts = dict(counts)
-        self.refresh()
+        if counts != self._counts:
+            self._counts = dict(counts)
+            self.refresh()
 
     def set_view(
         self, label: str, shown: int | None, marked: int, *, partial: bool = False
     ) -> None:
         """The view's name, how many papers it shows (`partial`: not counting abstract matches
         yet), and how many are marked."""
-        self._view, self._shown, self._marked, self._partial = label, shown, marked, partial
-        self.refresh()
+        new = (label, shown, marked, partial)
+        if new != (self._view, self._shown, self._marked, self._partial):
+            self._view, self._shown, self._marked, self._partial = new
+            self.refresh()
 
     def set_sync(self, text: str) -> None:
-        self._sync = text
-        self.refresh()
+        if text != self._sync:
+            self._sync = text
+            self.refresh()
 
     @property
     def text(self) -> str:

@@ -1,6 +1,6 @@
 """What the triage screen does when the library arrives: the start-up cache's page first
 (`show_preview`), then the whole library (`take_library`, also after a sync or another
-process's import). It builds the screen's snapshot, starts the store writer once, hands the
+process's import), or the reason it cannot (`show_failure`). It builds the screen's snapshot, starts the store writer once, hands the
 papers to the list and starts what waits for them (the search, the watch for other processes,
 the ranker)."""
 
@@ -13,7 +13,7 @@ from tui.screens.triage.writer import StoreWriter
 from tui.snapshot import LibrarySnapshot
 
 if TYPE_CHECKING:
-    from tui.messages import LibraryLoaded, PreviewLoaded
+    from tui.messages import LibraryFailed, LibraryLoaded, PreviewLoaded
     from tui.screens.triage.screen import TriageScreen
     from tui.store import Library
 
@@ -68,3 +68,14 @@ def take_library(screen: TriageScreen, message: LibraryLoaded) -> None:
     screen.searching.run()
     screen.watch_library.loaded()
     screen.ranking.start(library, message.papers.values())
+
+
+def show_failure(screen: TriageScreen, message: LibraryFailed) -> None:
+    """The store could not be opened: the list says why (no "loading" left), and a notice."""
+    plist = screen.paper_list
+    plist.busy = False
+    plist.empty_message = message.message
+    plist.set_rows([])
+    screen.app.notify(
+        message.message, title="Cannot open the library", severity="error", markup=False
+    )

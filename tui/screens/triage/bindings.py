@@ -11,8 +11,18 @@ from textual.binding import Binding, BindingType
 from tui.views import SMART_VIEWS
 
 
-def _key(key: str, action: str, description: str, tooltip: str, show: bool = False) -> Binding:
-    return Binding(key, action, description, show=show, tooltip=tooltip, id=action)
+def _key(
+    key: str,
+    action: str,
+    description: str,
+    tooltip: str,
+    show: bool = False,
+    *,
+    priority: bool = False,
+) -> Binding:
+    return Binding(
+        key, action, description, show=show, tooltip=tooltip, id=action, priority=priority
+    )
 
 
 VIEWS_GROUP = Binding.Group("Views", compact=True)
@@ -49,7 +59,12 @@ TRIAGE_BINDINGS: list[BindingType] = [
     _key("O", "open_pdf", "PDF", "Open the PDF in the browser"),
     _key("y", "copy_link", "Copy link", "Copy the link"),
     _key("Y", "copy_bibtex", "BibTeX", "Copy BibTeX"),
-    _key("slash", "filter", "Filter", "Filter with the query language", show=True),
+    # A priority binding runs as the app reads the key, before it forwards the next one: the
+    # keys typed right behind `/` (tmux, a paste) then go to the filter, in order. A plain
+    # binding runs once `/` has bubbled up from the list, and the keys already queued for the
+    # list arrived after the focus moved, where the filter's input swallowed them unseen.
+    # (Inside the filter, `/` is typed: Textual drops bindings an `Input` consumes.)
+    _key("slash", "filter", "Filter", "Filter with the query language", show=True, priority=True),
     _key("escape", "back", "Back", "Back; clear the marks, then the filter"),
     _key("R", "refresh", "Refresh", "Search again: decided papers leave"),
     _key("l", "like", "Like this", "More like this: rank the view by likeness to it"),

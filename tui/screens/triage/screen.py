@@ -6,6 +6,9 @@ the conversation with the core — search in an exclusive thread worker, writes 
 `StoreWriter`, sync through the `SyncRunner` — and hands models to its widgets. A triage key
 changes the in-memory snapshot at once (the row repaints in the same frame) and the store's
 answer, when it arrives, replaces the guess.
+
+Its jobs live beside it: the search in `searching`, decisions, marks and the keys that leave
+the app in `triaging`, the footer's state in `footer`, the library's arrival in `arrival`.
 """
 
 from __future__ import annotations
@@ -24,8 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from tui.actions import Action, RenameTag, SetStatus, ToggleStar
-from tui.errors import PaperdeckError
+from tui.actions import SetStatus, ToggleStar
 from tui.messages import (
     LibraryFailed,
     LibraryLoaded,
@@ -40,19 +42,20 @@ from tui.messages import (
     SyncFinished,
     SyncProgressed,
     TextsLoaded,
+    TitlesHighlighted,
     WhyFound,
 )
 from tui.models import Paper, State
-from tui.screens.triage.arrival import show_preview, take_library
-from tui.screens.triage.bindings import BINDING_ORDER, TRIAGE_BINDINGS, available
-from tui.screens.triage.editors import ask_note, ask_tags
+from tui.screens.triage.arrival import show_failure, show_preview, take_library
+from tui.screens.triage.bindings import TRIAGE_BINDINGS
+from tui.screens.triage.footer import action_available, in_declared_order, refresh_footer
 from tui.screens.triage.loader import LibraryLoader
-from tui.screens.triage.outside import copy_bibtex, copy_links, like_query, open_in_browser
 from tui.screens.triage.ranking import ScreenRanking
 from tui.screens.triage.searching import ListSearch
 from tui.screens.triage.sync_runner import SyncRunner
+from tui.screens.triage.triaging import ListTriage
 from tui.screens.triage.watch import LibraryWatch
-from tui.screens.triage.writer import StoreWriter, step_toast
+from tui.screens.triage.writer import StoreWriter
 from tui.snapshot import LibrarySnapshot
 from tui.triage_session import TriageSession
 from tui.views import INBOX, View
@@ -106,6 +109,7 @@ class TriageScreen(Screen[None]):
         self.writer: StoreWriter | None = None
         self.view: View = INBOX
         self.searching = ListSearch(self)
+        self.triaging = ListTriage(self)
         self.new_since: str | None = None
         """Papers first seen after this time are `is:new` (from the library's meta)."""
         self.sync_runner = SyncRunner(self)
@@ -135,10 +139,7 @@ class TriageScreen(Screen[None]):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """Textual's active bindings in the order they are declared: a key remapped in
         `[keymap]` keeps its place in the footer and help (Textual moves it to the end)."""
-        bindings = super().active_bindings
-        return dict(
-            sorted(bindings.items(), key=lambda item: BINDING_ORDER.get(item[1].binding.id, 999))
-        )
+        return in_declared_order(super().active_bindings)
 
     @property
     def workers_busy(self) -> bool:
@@ -199,17 +200,12 @@ class TriageScreen(Screen[None]):
     # -- loading ------------------------------------------------------------------------------
 
     def on_texts_loaded(self, message: TextsLoaded) -> None:
-        self._show_current()
+        self.show_current()
         if self.filter_bar.text:
-            self._run_search()  # a filter answered before could not look in abstracts: now it can
+            self.searching.run()  # a filter answered before could not look in abstracts: now it can
 
     def on_library_failed(self, message: LibraryFailed) -> None:
-        self.paper_list.busy = False
-        self.paper_list.empty_message = message.message
-        self.paper_list.set_rows([])
-        self.app.notify(
-            message.message, title="Cannot open the library", severity="error", markup=False
-        )
+        show_failure(self, message)
 
     def on_preview_loaded(self, message: PreviewLoaded) -> None:
         show_preview(self, message)
@@ -219,34 +215,27 @@ class TriageScreen(Screen[None]):
 
     # -- searching (the list's search lives in ListSearch) ------------------------------------
 
-    def _run_search(self) -> None:
-        self.searching.run()
-
     def on_search_finished(self, message: SearchFinished) -> None:
-        if not self.searching.finished(message):
-            return
-        self.partial = message.answer.partial
-        self._show_view_counts()
-        if self.library is not None and self.searcher is not None:
-            self.loader.start_index(self.library, self.searcher)  # once the list is on screen
-        self.results_ready = True
-        self._refresh_availability()
+        self.searching.finished(message)
 
     def on_rows_completed(self, message: RowsCompleted) -> None:
         self.searching.rows_completed(message)
+
+    def on_titles_highlighted(self, message: TitlesHighlighted) -> None:
+        self.searching.titles_highlighted(message)
 
     def on_search_failed(self, message: SearchFailed) -> None:
         self.searching.failed(message.message, message.position)
 
     def on_filter_bar_changed(self, message: FilterBar.Changed) -> None:
-        self._run_search()
+        self.searching.run()
 
     def on_filter_bar_done(self, message: FilterBar.Done) -> None:
         self.paper_list.focus()
 
     def on_view_sidebar_view_chosen(self, message: ViewSidebar.ViewChosen) -> None:
         self.view = message.view
-        self._run_search()
+        self.searching.run()
         self.paper_list.focus()
 
     def go_to_view(self, view: View) -> None:
@@ -264,23 +253,33 @@ class TriageScreen(Screen[None]):
 
     def _cursor_changed(self) -> None:
         if self.abstract.paper_id != self.paper_list.current_id:
-            self._show_current()
+            self.show_current()
 
     def on_paper_list_cursor_moved(self, message: PaperList.CursorMoved) -> None:
         if self.abstract.paper_id != message.paper_id:  # rows changed under the cursor
-            self._show_current()
-        self._refresh_availability()
+            self.show_current()
+        self.refresh_availability()
 
     def on_paper_list_activated(self, message: PaperList.Activated) -> None:
         self.add_class("-reading")  # a short terminal shows the abstract in the list's place
         self.abstract.focus()
 
-    def _show_current(self) -> None:
-        paper, state = self._current()
+    def show_current(self) -> None:
+        paper, state = self.current()
         self.abstract.show(paper, state)
         self.ranking.explain(paper.id if paper else None)
+        self.call_after_refresh(self._prepare_next)
 
-    def _current(self) -> tuple[Paper | None, State | None]:
+    def _prepare_next(self) -> None:
+        """Wrap the next row's abstract while idle: `j` (and every decision key) then shows it
+        without wrapping on the way to the screen."""
+        rows, index = self.paper_list.rows, self.paper_list.cursor + 1
+        if self.snapshot is not None and index < len(rows):
+            paper = self.snapshot.papers.get(rows[index])
+            if paper is not None:
+                self.abstract.prepare(paper, self.snapshot.state(paper.id))
+
+    def current(self) -> tuple[Paper | None, State | None]:
         paper_id = self.paper_list.current_id
         if self.snapshot is None or paper_id is None:
             return None, None
@@ -288,10 +287,10 @@ class TriageScreen(Screen[None]):
 
     def show_panes(self) -> None:
         """The abstract, the counts, the header's view line and the footer, all up to date."""
-        self._show_current()
+        self.show_current()
         self.show_counts()
-        self._show_view_counts()
-        self._refresh_availability()
+        self.show_view_counts()
+        self.refresh_availability()
 
     def show_counts(self) -> None:
         if self.snapshot is None:
@@ -300,72 +299,34 @@ class TriageScreen(Screen[None]):
         self.header.set_counts(counts)
         self.sidebar.update_counts(counts, self.snapshot.tag_counts())
 
-    def _show_view_counts(self) -> None:
+    def show_view_counts(self) -> None:
         self.header.set_view(
             self.view.label, self.paper_list.total, len(self.marked), partial=self.partial
         )
 
-    def _refresh_availability(self) -> None:
-        """Bring the footer's reactives up to date, refreshing the footer once when any of
-        them changed (each refresh recomposes the footer; setting them one by one would do it
-        once per change)."""
-        wanted = {
-            "loaded": self.snapshot is not None,
-            "has_current": self.paper_list.current_id is not None,
-            "has_marks": bool(self.marked),
-            "syncing": self.sync_runner.running,
-        }
-        changed = {name: value for name, value in wanted.items() if getattr(self, name) != value}
-        if not changed:
-            return
-        for name, value in changed.items():
-            self.set_reactive(getattr(TriageScreen, name), value)
-        self.refresh_bindings()
+    def refresh_availability(self) -> None:
+        """Bring the footer's reactives up to date (see `footer.refresh_footer`)."""
+        refresh_footer(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return available(
-            action,
-            loaded=self.snapshot is not None,
-            current=self.paper_list.current_id is not None,
-            marked=bool(self.marked),
-            every_row=self.searcher is not None and not self.partial and bool(self.paper_list.rows),
-            syncing=self.sync_runner.running,
-        )
+        return action_available(self, action)
 
-    # -- triage -------------------------------------------------------------------------------
-
-    def _targets(self) -> list[str]:
-        return self.triage.targets(self.paper_list.rows, self.paper_list.current_id)
-
-    def _act(self, action: Action, *, advance: bool = False) -> None:
-        """Apply an action to the targets now (the store writes it), then advance if asked."""
-        applied = self.triage.act(action, self.paper_list.rows, self.paper_list.current_id)
-        if applied is None:
-            return
-        self._show_changed(applied.changed)
-        if applied.bulk:
-            self._show_marks()  # a bulk action clears the marks
-        elif advance:
-            self.paper_list.advance()
-
-    def _show_changed(self, changed: list[str]) -> None:
-        if not changed:
-            return
-        self.paper_list.refresh_papers(changed)
-        self.show_counts()
-        if self.paper_list.current_id in changed:
-            self._show_current()
+    # -- triage (the decisions and marks live in ListTriage) ---------------------------------
 
     def apply_states(self, states: Mapping[str, State]) -> None:
         """Put the store's states in (the writer's answers, other processes' changes)."""
-        self._show_changed(self.triage.stored(states, preview=self.preview))
+        self.triaging.apply_states(states)
+
+    def rename_tag(self, old: str, new: str) -> None:
+        """Rename tag `old` everywhere (the palette asks for the name); follows it if shown."""
+        self.triaging.rename_tag(old, new)
 
     def on_states_changed(self, message: StatesChanged) -> None:
+        self.triaging.states_changed(message)
+
+    def on_store_failed(self, message: StoreFailed) -> None:
         self.apply_states(message.states)
-        if message.kind in ("undo", "redo"):
-            self.app.notify(step_toast(message), markup=False, timeout=3)
-            if message.states:  # put the paper back where the view says, cursor on it
-                self.searching.bring_back(list(message.states))
+        self.app.notify(message.message, title="Not saved", severity="error", markup=False)
 
     def on_ranker_ready(self, message: RankerReady) -> None:
         self.ranking.ready(message)
@@ -373,82 +334,38 @@ class TriageScreen(Screen[None]):
     def on_why_found(self, message: WhyFound) -> None:
         self.abstract.show_why(message.paper_id, message.line)
 
-    def action_like(self) -> None:
-        """More like this: rank the view by likeness to the paper (or the marked papers)."""
-        query = like_query(self.app, self._target_papers())
-        if query is not None:
-            if self.marked:
-                self.action_clear_marks()
-            self.filter_bar.set_text(query)
-            self.paper_list.focus()
-
     def on_others_changed(self, message: OthersChanged) -> None:
         self.watch_library.changed(message)
 
-    def on_store_failed(self, message: StoreFailed) -> None:
-        self.apply_states(message.states)
-        self.app.notify(message.message, title="Not saved", severity="error", markup=False)
-
     def action_star(self) -> None:
-        self._act(ToggleStar())
+        self.triaging.act(ToggleStar())
 
     def action_later(self) -> None:
-        self._act(SetStatus("later"), advance=True)
+        self.triaging.act(SetStatus("later"), advance=True)
 
     def action_done(self) -> None:
-        self._act(SetStatus("done"), advance=True)
+        self.triaging.act(SetStatus("done"), advance=True)
 
     def action_skip(self) -> None:
-        self._act(SetStatus("skipped"), advance=True)
+        self.triaging.act(SetStatus("skipped"), advance=True)
 
     def action_inbox(self) -> None:
-        self._act(SetStatus("inbox"), advance=True)
+        self.triaging.act(SetStatus("inbox"), advance=True)
 
     def action_tag(self) -> None:
-        ids = self._targets()
-        if self.snapshot is not None and ids:
-            ask_tags(self.app, self.snapshot, ids, self._act)
+        self.triaging.ask_tags()
 
     def action_note(self) -> None:
-        ids = self._targets()
-        if self.snapshot is not None and ids:
-            ask_note(self.app, self.snapshot, ids, self._act)
-
-    def rename_tag(self, old: str, new: str) -> None:
-        """Rename tag `old` everywhere (the palette asks for the name); follows it if shown."""
-        try:
-            action = RenameTag(old, new)
-        except PaperdeckError as exc:
-            self.app.notify(exc.message, title="Not renamed", severity="error", markup=False)
-            return
-        self._show_changed(self.triage.act_everywhere(action))
-        if self.view == View("tag", action.old):
-            self.go_to_view(View("tag", action.new))
+        self.triaging.ask_note()
 
     def action_mark(self) -> None:
-        current = self.paper_list.current_id
-        if current is None:
-            return
-        self.triage.toggle_mark(current)
-        self._show_marks()
-        self.paper_list.advance()
+        self.triaging.mark()
 
     def action_mark_all(self) -> None:
-        """Mark exactly the papers that match the view and the filter now (the list may still
-        show rows decided since it was searched)."""
-        every = self.searching.every_match()
-        if every is not None:
-            self.triage.set_marked(every)
-            self._show_marks()
+        self.triaging.mark_all()
 
     def action_clear_marks(self) -> None:
-        self.triage.set_marked(())
-        self._show_marks()
-
-    def _show_marks(self) -> None:
-        self.paper_list.set_marked(self.marked)
-        self._show_view_counts()
-        self._refresh_availability()
+        self.triaging.clear_marks()
 
     def action_undo(self) -> None:
         self.triage.step("undo")
@@ -458,32 +375,29 @@ class TriageScreen(Screen[None]):
 
     # -- leaving the list ---------------------------------------------------------------------
 
-    def _open(self, pdf: bool) -> None:
-        paper, _state = self._current()
-        if paper is not None and self.triage.ready and open_in_browser(self.app, paper, pdf=pdf):
-            self.triage.opened(paper.id)
-
     def action_open(self) -> None:
-        self._open(pdf=False)
+        self.triaging.open(pdf=False)
 
     def action_open_pdf(self) -> None:
-        self._open(pdf=True)
-
-    def _target_papers(self) -> list[Paper]:
-        if self.snapshot is None:
-            return []
-        return [p for p in (self.snapshot.papers.get(pid) for pid in self._targets()) if p]
+        self.triaging.open(pdf=True)
 
     def action_copy_link(self) -> None:
-        copy_links(self.app, self._target_papers())
+        self.triaging.copy_links()
 
     def action_copy_bibtex(self) -> None:
-        copy_bibtex(self.app, self._target_papers())
+        self.triaging.copy_bibtex()
+
+    def action_like(self) -> None:
+        self.triaging.like()
 
     def action_filter(self) -> None:
-        # Focus now, not after the queued keys (`Widget.focus` defers): `/` followed at once by
-        # `lora` must type "lora", not run like, open, later.
-        self.set_focus(self.filter_bar.input)
+        # `/` is a priority binding (see `bindings`): it runs as the app reads it, and focus
+        # moves now (`Widget.focus` would defer it), so the keys right behind it type "lora".
+        field = self.filter_bar.input
+        if field.has_focus:  # a priority binding sees `/` in the filter too: there it is text
+            field.replace("/", *field.selection)
+            return
+        self.set_focus(field)
 
     def action_back(self) -> None:
         if self.abstract.has_focus_within:
@@ -509,7 +423,7 @@ class TriageScreen(Screen[None]):
         if self.library is not None and self.sync_runner.start(
             self.library, self.config or Config()
         ):
-            self._refresh_availability()
+            self.refresh_availability()
 
     def on_sync_progressed(self, message: SyncProgressed) -> None:
         self.sync_runner.progressed(message.text)
@@ -517,7 +431,7 @@ class TriageScreen(Screen[None]):
     def on_sync_finished(self, message: SyncFinished) -> None:
         if self.sync_runner.finished(message) and self.library is not None:
             self.reload_library()
-        self._refresh_availability()
+        self.refresh_availability()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that died of an unexpected error says so (instead of failing silently)."""

@@ -4,8 +4,8 @@ thread worker, and each answer into rows on screen.
 The conversation itself (generations, partial answers, the rest of the rows after a pause) is
 the Textual-free `tui.search_session.SearchSession`; this class is its interface half: it
 reads the screen's widgets, starts the worker, and applies `SearchFinished` / `RowsCompleted`
-/ `SearchFailed` to the list, the filter bar and the header. The screen's handlers call it in
-one line each.
+/ `TitlesHighlighted` / `SearchFailed` to the list, the filter bar and the header. The
+screen's handlers call it in one line each.
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING
 from textual.worker import get_current_worker
 
 from tui.errors import PaperdeckError
-from tui.messages import RowsCompleted, SearchFailed, SearchFinished
+from tui.messages import RowsCompleted, SearchFailed, SearchFinished, TitlesHighlighted
 from tui.screens.triage.threads import run_in_thread
-from tui.search_session import SearchSession
+from tui.search_session import MoreRows, SearchAnswer, SearchSession
 
 if TYPE_CHECKING:
     from tui.query import Searcher
     from tui.query.nodes import Rank
     from tui.screens.triage.screen import TriageScreen
-    from tui.search_session import SearchRequest
+    from tui.search_session import Reported, SearchRequest
 
 
 class ListSearch:
@@ -124,27 +124,30 @@ class ListSearch:
             self.run()
 
     def _search(self, searcher: Searcher, request: SearchRequest) -> None:
-        """(In the worker.) Run the steps, posting each answer to the screen."""
+        """(In the worker.) Run the steps, posting each answer, the rest of the rows and the
+        highlights to the screen."""
         screen = self.screen
         worker = get_current_worker()
+
+        def report(found: Reported) -> None:
+            if isinstance(found, SearchAnswer):
+                screen.post_message(SearchFinished(found))
+            elif isinstance(found, MoreRows):
+                screen.post_message(RowsCompleted(found.rows, request))
+            else:
+                screen.post_message(TitlesHighlighted(found.title_spans, request))
+
         try:
-            rows = self.session.run(
-                searcher,
-                request,
-                report=lambda answer: screen.post_message(SearchFinished(answer)),
-                stopped=lambda: worker.is_cancelled,
-            )
+            self.session.run(searcher, request, report=report, stopped=lambda: worker.is_cancelled)
         except PaperdeckError as exc:
             screen.post_message(SearchFailed(request.query.text, exc.message, None))
-            return
-        if rows is not None:
-            screen.post_message(RowsCompleted(rows, request))
 
-    def finished(self, message: SearchFinished) -> bool:
-        """Show an answer; False when it was stale (a newer search is on its way)."""
+    def finished(self, message: SearchFinished) -> None:
+        """Show an answer (unless it is stale: a newer search is on its way), then the header's
+        count and the footer; the first answer on screen starts the index build."""
         answer = message.answer
         if not self.session.accept(answer):
-            return False
+            return
         screen = self.screen
         plist = screen.paper_list
         keep = self.keep or plist.current_id
@@ -155,11 +158,25 @@ class ListSearch:
         self.rank = answer.request.query.rank
         plist.set_rows(answer.rows, answer.title_spans, keep=keep, total=answer.total)
         screen.filter_bar.release_echo()  # the typed text and its results in the same frame
-        return True
+        # The rows, the paper under the cursor, the view's highlight: all in one frame (the
+        # list's CursorMoved message would arrive after the frame the rows go out in).
+        if screen.abstract.paper_id != plist.current_id:
+            screen.show_current()
+        screen.sidebar.release_repaint()
+        screen.partial = answer.partial
+        screen.show_view_counts()
+        if screen.library is not None and screen.searcher is not None:
+            screen.loader.start_index(screen.library, screen.searcher)  # once the list is shown
+        screen.results_ready = True
+        screen.refresh_availability()
 
     def rows_completed(self, message: RowsCompleted) -> None:
         if self.session.is_current(message.request.generation):
             self.screen.paper_list.complete_rows(message.rows)
+
+    def titles_highlighted(self, message: TitlesHighlighted) -> None:
+        if self.session.is_current(message.request.generation):
+            self.screen.paper_list.add_title_spans(message.title_spans)
 
     def failed(self, message: str, position: int | None) -> None:
         """Keep the last good rows and say what is wrong; with no rows yet (a bad filter typed

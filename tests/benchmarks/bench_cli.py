@@ -1,0 +1,222 @@
+"""Whole-process command-line figures: triage writes, a one-shot list, the app's first frame and
+quitting, each a fresh `python -m tui` process timed from the outside.
+
+Prints medians with two anchors measured in the same run, interleaved with the samples, so a
+noisy shared machine moves them together: `python -c pass` (the interpreter alone) and
+`python -m tui --version` (the interpreter and paperdeck's command line). Asserts nothing; not
+part of the test suite. Compile bytecode first (`python -m compileall -q tui`; these machines set
+PYTHONDONTWRITEBYTECODE=1, and without bytecode every figure reads slow). Run:
+
+    python tests/benchmarks/bench_cli.py [SIZE ...]            # default: 100000 (built here)
+    python tests/benchmarks/bench_cli.py --home DIR [--home DIR ...]   # libraries built before
+                                                               # (bench_tui.py --build DIR N)
+    python tests/benchmarks/bench_cli.py --runs 3 ...          # fewer samples (default 9)
+
+The libraries are used in place: every write is undone by the next sample (star then unstar,
+`+tag` then `-tag`, ...), so they end as they began. The code measured is whatever `python -m
+tui` imports: run it with `PYTHONPATH=/path/to/an/older/checkout` for a before/after table.
+
+Per library:
+* `star ID`/`unstar ID`, `tag ID +x`/`-x`, `status later`/`inbox`, `note ID`, `undo`: whole
+  process, median, and the median of peak memory (each child's own maxrss, from wait4); one
+  untimed `star` first, so an id lookup that has to be rebuilt is not counted;
+* `list diffusion --limit 20`;
+* in tmux (private server, `-L paperdeck-cli-...`), `exec python -m tui --home DIR`: start ->
+  first frame (anything on screen), `q` right then -> process gone ("during load"), and start
+  -> painted list, `q` right then -> process gone ("during index build").
+
+Targets (issue 11): `star ID` under 150 ms whole-process at any size, `list diffusion --limit
+20` under 1 s at 100k, first frame under 0.5 s at 1M papers, quitting under 0.5 s at any moment.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_terminal import TMUX, Tmux, alive, build, painted_list, wait_gone  # noqa: E402
+
+NEUTRAL = "/"
+"""The children's working folder: `python -m tui` looks in it first, so run from a checkout it
+would measure that checkout's code whatever PYTHONPATH says."""
+RUNS = 9
+LIST_RUNS = 5
+APP_RUNS = 3
+
+
+def run_once(args: Sequence[str]) -> tuple[float, float]:
+    """(seconds, peak MB) of one `python ARGS` process, output discarded."""
+    t0 = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=NEUTRAL
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - t0
+    child.returncode = os.waitstatus_to_exitcode(status)
+    assert child.stderr is not None
+    problem = child.stderr.read().decode()
+    child.stderr.close()
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed: {problem[:400]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+class Anchors:
+    """`python -c pass` and `python -m tui --version`, sampled after every measured sample."""
+
+    def __init__(self) -> None:
+        self.samples: dict[str, list[float]] = {"python -c pass": [], "python -m tui --version": []}
+
+    def sample(self) -> None:
+        self.samples["python -c pass"].append(run_once(["-c", "pass"])[0])
+        self.samples["python -m tui --version"].append(run_once(["-m", "tui", "--version"])[0])
+
+
+def ms(samples: list[float]) -> str:
+    return (
+        f"{statistics.median(samples) * 1000:7.1f} ms median "
+        f"(min {min(samples) * 1000:.1f}, max {max(samples) * 1000:.1f}, n={len(samples)})"
+    )
+
+
+def some_paper(home: Path) -> tuple[str, str]:
+    """(catalog id, the arXiv id with a version, as a user types it) of one paper."""
+    with (home / "catalog.json").open("rb") as f:
+        head = f.read(4096)
+    start = head.index(b'"papers":{"') + len(b'"papers":{"')
+    pid = head[start : head.index(b'"', start)].decode()
+    return pid, pid.removeprefix("arxiv:") + "v1"
+
+
+def commands(home: Path) -> dict[str, Callable[[int], list[str]]]:
+    """Name -> the arguments of sample n (alternating, so each write is undone by the next)."""
+    pid, typed = some_paper(home)
+    base = ["-m", "tui", "--home", str(home)]
+    return {
+        "star ID": lambda n: [*base, "star" if n % 2 == 0 else "unstar", typed],
+        # `--` before the tag: older versions read `-x` after the id as an option
+        "tag ID +x": lambda n: [*base, "tag", pid, "--", "+bench-x" if n % 2 == 0 else "-bench-x"],
+        "status later ID": lambda n: [*base, "status", "later" if n % 2 == 0 else "inbox", pid],
+        "note ID": lambda n: [*base, "note", pid, "bench note" if n % 2 == 0 else ""],
+        "undo": lambda n: [*base, "undo" if n % 2 == 0 else "redo"],
+    }
+
+
+def bench_commands(home: Path, anchors: Anchors) -> None:
+    star = commands(home)["star ID"]
+    run_once(star(0))  # once untimed: a missing or stale id lookup is rebuilt here, not timed
+    run_once(star(1))
+    for name, argv in commands(home).items():
+        times, peaks = [], []
+        for n in range(RUNS):
+            elapsed, peak = run_once(argv(n))
+            times.append(elapsed)
+            peaks.append(peak)
+            anchors.sample()
+        if RUNS % 2 == 1:
+            run_once(argv(RUNS))  # the last sample's write, undone
+        print(f"  {name:<28}{ms(times)}, peak {statistics.median(peaks):.0f} MB")
+    times, peaks = [], []
+    for _ in range(LIST_RUNS):
+        elapsed, peak = run_once(
+            ["-m", "tui", "--home", str(home), "list", "diffusion", "--limit", "20"]
+        )
+        times.append(elapsed)
+        peaks.append(peak)
+        anchors.sample()
+    print(f"  {'list diffusion --limit 20':<28}{ms(times)}, peak {statistics.median(peaks):.0f} MB")
+
+
+def bench_app(home: Path, tmux: Tmux) -> None:
+    frames, lists, quit_load, quit_index = [], [], [], []
+    env = f"PYTHONPATH={os.environ['PYTHONPATH']} " if os.environ.get("PYTHONPATH") else ""
+    command = f"cd {NEUTRAL} && {env}exec {sys.executable} -m tui --home {home}"
+    for run in range(APP_RUNS):
+        for moment in ("load", "index"):
+            (home / "cache" / "first-screen.json").unlink(missing_ok=True)
+            session = f"cli{run}{moment}"
+            t0 = time.perf_counter()
+            tmux.start(session, command)
+            pid = tmux.pane_pid(session)
+            try:
+                if moment == "load":
+                    tmux.wait_for(session, lambda s: s.strip() != "", "a first frame", 120)
+                    frames.append(time.perf_counter() - t0)
+                else:
+                    tmux.wait_for(session, painted_list, "the painted list", 300)
+                    lists.append(time.perf_counter() - t0)
+                t1 = time.perf_counter()
+                tmux.keys(session, "q")
+                wait_gone(pid, timeout=120)
+                (quit_load if moment == "load" else quit_index).append(time.perf_counter() - t1)
+            finally:
+                tmux.kill_session(session)
+                if alive(pid):
+                    wait_gone(pid, timeout=60)
+    print(f"  {'start -> first frame':<28}{ms(frames)}")
+    print(f"  {'q -> exit, during load':<28}{ms(quit_load)}")
+    print(f"  {'start -> painted list':<28}{ms(lists)}   (no start-up cache)")
+    print(f"  {'q -> exit, index building':<28}{ms(quit_index)}")
+
+
+def papers_in(home: Path) -> int:
+    """How many papers the library holds, counted without parsing the catalog (at 1M papers
+    that would hold gigabytes in this process while it times others)."""
+    count = 0
+    with (home / "catalog.json").open("rb") as f:
+        while chunk := f.read(1 << 24):
+            count += chunk.count(b'"first_seen":')
+    return count
+
+
+def main(argv: list[str]) -> int:
+    homes: list[Path] = []
+    sizes: list[int] = []
+    args = iter(argv[1:])
+    global RUNS, LIST_RUNS, APP_RUNS
+    for arg in args:
+        if arg == "--home":
+            homes.append(Path(next(args)))
+        elif arg == "--runs":  # fewer samples: a slow "before" at 1M papers
+            RUNS = int(next(args))
+            LIST_RUNS = APP_RUNS = max(1, RUNS // 3)
+        else:
+            sizes.append(int(arg))
+    if not homes and not sizes:
+        sizes = [100_000]
+    code = os.environ.get("PYTHONPATH") or "this checkout"
+    print(f"code: {code}; load average {os.getloadavg()[0]:.1f} at start")
+    anchors = Anchors()
+    tmux = Tmux(prefix="paperdeck-cli") if TMUX else None
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for size in sizes:
+                home = Path(tmp) / f"home-{size}"
+                build(home, size)
+                homes.append(home)
+            for home in homes:
+                print(f"{home} ({papers_in(home)} papers)")
+                bench_commands(home, anchors)
+                if tmux is not None:
+                    bench_app(home, tmux)
+                sys.stdout.flush()
+    finally:
+        if tmux is not None:
+            tmux.close()
+    for name, samples in anchors.samples.items():
+        print(f"anchor {name:<26}{ms(samples)}")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))

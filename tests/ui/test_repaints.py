@@ -1,0 +1,228 @@
+"""Only what changed is repainted, and what is painted is right.
+
+A key's latency in a real terminal grows with the lines Textual re-renders and writes, and with
+the frames it takes: these tests watch the lines each pane draws (a spy around the widget's own
+`render_line`, which still draws), in the real app on a real library.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.segment import Segment
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.strip import Strip
+from textual.widget import Widget
+from ui_helpers import make_app, sample_papers, settle, wait_ready
+
+from tui.app import PaperdeckApp, stylesheets
+from tui.models import State
+from tui.screens.triage.screen import TriageScreen
+from tui.views import View
+from tui.widgets import AbstractPane
+
+WIDE = (140, 36)
+
+
+class PaintSpy:
+    """Counts the lines `widget` draws and keeps the text each line `y` last drew."""
+
+    def __init__(self, widget: Widget) -> None:
+        self.drawn = 0
+        self.lines: dict[int, str] = {}
+        self.before_line: list[object] = []
+        """What `check()` returned each time a line was drawn (set `check` to use it)."""
+        self.check: object = None
+        render_line = widget.render_line
+
+        def spied(y: int) -> Strip:
+            strip = render_line(y)
+            self.drawn += 1
+            self.lines[y] = strip.text
+            if callable(self.check):
+                self.before_line.append(self.check())
+            return strip
+
+        widget.render_line = spied  # type: ignore[method-assign]
+
+    def reset(self) -> None:
+        self.drawn = 0
+        self.before_line.clear()
+
+
+async def _painted(pilot: Pilot[object]) -> None:
+    """Let the screen paint what is pending (Textual paints on a 60 Hz timer)."""
+    await pilot.pause(0.1)
+
+
+async def _ready(pilot: Pilot[object]) -> TriageScreen:
+    await wait_ready(pilot)
+    await settle(pilot)
+    await _painted(pilot)
+    app = pilot.app
+    assert isinstance(app, PaperdeckApp)
+    return app.triage
+
+
+def _abstract_strips(screen: TriageScreen) -> list[Strip]:
+    """What the abstract pane should show now (its class's render_line: not through a spy)."""
+    pane = screen.abstract
+    height = pane.scrollable_content_region.height
+    return [type(pane).render_line(pane, y) for y in range(height)]
+
+
+def _expected_abstract_lines(screen: TriageScreen) -> list[str]:
+    return [strip.text for strip in _abstract_strips(screen)]
+
+
+async def test_cursor_move_repaints_two_rows_and_only_the_abstract_lines_that_differ(
+    library_home: Path,
+) -> None:
+    app = make_app(library_home)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await _ready(pilot)
+        spies = {
+            name: PaintSpy(widget)
+            for name, widget in (
+                ("list", screen.paper_list),
+                ("abstract", screen.abstract),
+                ("sidebar", screen.sidebar),
+                ("header", screen.header),
+            )
+        }
+        before = _abstract_strips(screen)
+        await pilot.press("j")
+        await _painted(pilot)
+        after = _abstract_strips(screen)
+        differing = sum(1 for old, new in zip(before, after, strict=True) if old != new)
+        assert 0 < differing < len(after) // 2  # the short abstracts leave blank lines alike
+        assert spies["list"].drawn == 2  # the row left and the row reached
+        assert spies["abstract"].drawn == differing
+        assert spies["sidebar"].drawn == 0
+        assert spies["header"].drawn == 0
+
+
+async def test_the_stores_answer_to_a_star_repaints_nothing_already_shown(
+    library_home: Path,
+) -> None:
+    app = make_app(library_home)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await _ready(pilot)
+        spies = {
+            name: PaintSpy(widget)
+            for name, widget in (
+                ("abstract", screen.abstract),
+                ("sidebar", screen.sidebar),
+                ("header", screen.header),
+            )
+        }
+        await pilot.press("s")
+        await _painted(pilot)  # the key's own frame: the row, the counts, the status line
+        assert spies["header"].drawn == 1
+        assert 0 < spies["abstract"].drawn <= 2
+        assert spies["sidebar"].drawn > 0  # the Starred count changed
+        for spy in spies.values():
+            spy.reset()
+        await settle(pilot)  # the writer's answer arrives: the same state, stored
+        await _painted(pilot)
+        assert screen.writer is not None and not screen.writer.busy
+        assert {name: spy.drawn for name, spy in spies.items()} == {
+            "abstract": 0,
+            "sidebar": 0,
+            "header": 0,
+        }
+
+
+async def test_view_switch_paints_the_highlight_rows_and_abstract_in_one_frame(
+    library_home: Path,
+) -> None:
+    app = make_app(library_home)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await _ready(pilot)
+        sidebar, plist, abstract = screen.sidebar, screen.paper_list, screen.abstract
+        done = plist.current_id
+        await pilot.press("d")  # done: the cursor moves on, the Done view holds this one paper
+        await settle(pilot)
+        await _painted(pilot)
+        assert done is not None and plist.current_id != done
+        sidebar_spy, list_spy = PaintSpy(sidebar), PaintSpy(plist)
+        # Whenever the sidebar draws, the list already holds the view's rows; whenever the list
+        # draws, the abstract already shows the paper under its cursor.
+        sidebar_spy.check = lambda: list(plist.rows) == [done]
+        list_spy.check = lambda: abstract.paper_id == plist.current_id
+        await pilot.press("3")
+        await settle(pilot)
+        await _painted(pilot)
+        assert screen.view == View("smart", "done")
+        assert list(plist.rows) == [done] and abstract.paper_id == done
+        assert sidebar_spy.before_line and all(sidebar_spy.before_line)
+        assert list_spy.before_line and all(list_spy.before_line)
+
+
+async def test_painted_abstract_lines_match_the_paper_in_every_layout(
+    library_home: Path,
+) -> None:
+    for size in (WIDE, (80, 24)):  # side by side; stacked under the list (a border above it)
+        app = make_app(library_home)
+        async with app.run_test(size=size) as pilot:
+            screen = await _ready(pilot)
+            spy = PaintSpy(screen.abstract)
+            screen.abstract.refresh()
+            await _painted(pilot)
+            for keys in (("j",), ("s",), ("j", "k"), ("s",), ("G",)):
+                await pilot.press(*keys)
+                await settle(pilot)
+                await _painted(pilot)
+                expected = _expected_abstract_lines(screen)
+                painted = [spy.lines.get(y) for y in range(len(expected))]
+                assert painted == expected, (size, keys)
+                assert any("starred" in line for line in painted) == (
+                    screen.snapshot is not None
+                    and screen.snapshot.state(screen.abstract.paper_id or "").starred
+                )
+
+
+def test_paint_spy_sees_the_text_drawn() -> None:
+    """The spy reports the drawn text (a check on the instrument itself)."""
+
+    class Lines(Widget):
+        def render_line(self, y: int) -> Strip:
+            return Strip([Segment(f"line {y}")])
+
+    widget = Lines()
+    spy = PaintSpy(widget)
+    assert widget.render_line(3).text == "line 3"
+    assert spy.lines == {3: "line 3"} and spy.drawn == 1
+
+
+class PaneApp(App[None]):
+    """The abstract pane alone (with paperdeck's stylesheets)."""
+
+    CSS_PATH = [str(path) for path in stylesheets()]  # noqa: RUF012
+
+    def compose(self) -> ComposeResult:
+        yield AbstractPane(id="abstract")
+
+
+async def test_a_prepared_paper_shows_its_state_at_show_time_not_at_prepare_time() -> None:
+    paper = sample_papers()[0]
+    app = PaneApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(AbstractPane)
+        pane.show(None, None)
+        await _painted(pilot)
+        pane.prepare(paper, State())
+        assert pane.paper_id is None  # prepared, not shown
+        starred = State(starred=True, tags=["diffusion"])
+        pane.show(paper, starred)
+        await _painted(pilot)
+        shown = [pane.render_line(y).text for y in range(pane.size.height)]
+        assert any("★ starred" in line for line in shown)
+        assert any("diffusion" in line for line in shown if line.startswith("tags"))
+        fresh = PaneApp()
+        async with fresh.run_test(size=(100, 30)) as fresh_pilot:
+            other = fresh.query_one(AbstractPane)
+            other.show(paper, starred)
+            await _painted(fresh_pilot)
+            assert shown == [other.render_line(y).text for y in range(other.size.height)]

@@ -1,0 +1,191 @@
+"""The id lookup: which ids the catalog holds, answered without loading the catalog.
+
+A triage command (`paperdeck star ID`) writes only a state shard and the journal, but it must
+first know that the paper exists and turn `2206.00927v2` into its catalog id. Loading the
+catalog for that costs most of a second at 100k papers and grows with the library; this file
+answers it by reading a few kilobytes at any size. `<home>/cache/ids.bin` maps every catalog id
+(to itself) and every versionless arXiv id (to its paper's catalog id), in buckets by a hash of
+the key of about a thousand keys each:
+
+    MAGIC, then a header: the signature (mtime, size, inode) of the `catalog.json` it was
+    derived from, the bucket count and the CRC of the bucket table;
+    the bucket table: per bucket its offset, length and CRC;
+    the buckets: lines `\nKEY\tCATALOG-ID` (the id empty when the key is the catalog id).
+
+A lookup reads the header, the table (12 bytes a bucket) and one bucket, and checks both CRCs.
+
+It is derived, never the store of record: used only while its signature matches the catalog on
+disk, so an import or sync by any process retires it (and this process's catalog writes write a
+fresh one); a missing, stale or damaged file (bad magic, a CRC mismatch, a short read) is not
+believed — removed when damaged — and is rebuilt from the catalog the next time a command needs
+it. Written atomically, so a reader sees an old lookup or a new one, each consistent with the
+signature it records. Plain Python, no Textual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import struct
+import zlib
+from collections.abc import Mapping
+from pathlib import Path
+
+from tui.atomic import atomic_write_parts
+from tui.errors import PaperdeckError
+from tui.models import Paper
+from tui.safefile import open_regular
+from tui.store.catalog import Catalog
+from tui.store.db import Signature, file_signature
+
+MAGIC = b"paperdeck-ids\x00\x00\x01"
+"""The file's first bytes; the last one is the format, bumped whenever the layout changes."""
+HEADER = struct.Struct("<qqQII")
+"""mtime_ns, size and inode of the catalog; bucket count; CRC of the bucket table."""
+ENTRY = struct.Struct("<QII")
+"""Per bucket: offset (from the end of the table), length, CRC."""
+KEYS_PER_BUCKET = 1024
+_FORBIDDEN = ("\t", "\n", "\r")
+"""Characters a key cannot hold in this file (such an id is answered from the catalog)."""
+
+
+def ids_path(home: Path) -> Path:
+    """Where a library's id lookup lives (next to the start-up cache)."""
+    return home / "cache" / "ids.bin"
+
+
+class Unusable(Exception):
+    """The lookup file is missing, stale or damaged: ask the catalog."""
+
+    def __init__(self, damaged: bool) -> None:
+        super().__init__("damaged" if damaged else "missing or stale")
+        self.damaged = damaged
+
+
+def _bucket(key: bytes, count: int) -> int:
+    return zlib.crc32(key) % count
+
+
+def _read_exactly(fd: int, size: int, offset: int) -> bytes:
+    data = os.pread(fd, size, offset)
+    if len(data) != size:
+        raise Unusable(damaged=True)
+    return data
+
+
+def find_id(path: Path, signature: Signature, key: str) -> str | None:
+    """The catalog id `key` names per the lookup at `path` (None: no such paper), if that file
+    was derived from the catalog with `signature`; else `Unusable`."""
+    try:
+        fd = open_regular(path)
+    except FileNotFoundError:
+        raise Unusable(damaged=False) from None
+    except OSError:
+        raise Unusable(damaged=True) from None
+    try:
+        head = _read_exactly(fd, len(MAGIC) + HEADER.size, 0)
+        if head[: len(MAGIC)] != MAGIC:
+            raise Unusable(damaged=True)
+        mtime, size, inode, count, table_crc = HEADER.unpack_from(head, len(MAGIC))
+        if (mtime, size, inode) != signature:
+            raise Unusable(damaged=False)
+        if count < 1:
+            raise Unusable(damaged=True)
+        table = _read_exactly(fd, count * ENTRY.size, len(head))
+        if zlib.crc32(table) != table_crc:
+            raise Unusable(damaged=True)
+        raw = key.encode("utf-8", "surrogatepass")
+        offset, length, crc = ENTRY.unpack_from(table, _bucket(raw, count) * ENTRY.size)
+        bucket = _read_exactly(fd, length, len(head) + len(table) + offset)
+        if zlib.crc32(bucket) != crc:
+            raise Unusable(damaged=True)
+    except OSError:
+        raise Unusable(damaged=True) from None
+    finally:
+        os.close(fd)
+    if not key or any(c in key for c in _FORBIDDEN):
+        return None  # no key in a current lookup holds one (see write_ids)
+    needle = b"\n" + raw + b"\t"
+    at = bucket.find(needle)
+    if at < 0:
+        return None
+    start = at + len(needle)
+    value = bucket[start : bucket.find(b"\n", start)].decode("utf-8")
+    return value or key
+
+
+def write_ids(path: Path, signature: Signature | None, papers: Mapping[str, Paper]) -> bool:
+    """Write the lookup of `papers`, the catalog as read with `signature`; False when it was
+    not written (an id this file cannot hold, or the folder cannot be written: best effort)."""
+    if signature is None:
+        return False
+    pairs: list[tuple[bytes, bytes]] = []
+    try:
+        for pid, paper in papers.items():
+            keys = (pid, paper.arxiv_id) if paper.arxiv_id else (pid,)
+            if any(c in k for k in keys for c in _FORBIDDEN):
+                return False  # the file could not say it: every lookup goes to the catalog
+            raw = pid.encode("utf-8")
+            pairs.append((raw, b""))
+            if paper.arxiv_id:
+                pairs.append((paper.arxiv_id.encode("utf-8"), raw))
+    except UnicodeEncodeError:
+        return False
+    count = max(1, len(pairs) // KEYS_PER_BUCKET)
+    buckets: list[list[bytes]] = [[] for _ in range(count)]
+    for key, value in pairs:
+        buckets[_bucket(key, count)].append(b"\n%s\t%s" % (key, value))
+    bodies = [b"".join(lines) + b"\n" for lines in buckets]
+    table = bytearray()
+    offset = 0
+    for body in bodies:
+        table += ENTRY.pack(offset, len(body), zlib.crc32(body))
+        offset += len(body)
+    head = MAGIC + HEADER.pack(*signature, count, zlib.crc32(table))
+    try:
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        atomic_write_parts(path, (head, bytes(table), *bodies), what="id lookup", mode=0o600)
+    except (PaperdeckError, OSError):
+        return False
+    return True
+
+
+def discard(path: Path) -> None:
+    """Remove a damaged lookup (best effort: it is rebuilt anyway)."""
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+class CatalogIds:
+    """Answers "which catalog id is this?" from the papers when they are loaded, else from the
+    id lookup file when it is current, else by loading the catalog (and writing the lookup)."""
+
+    def __init__(self, home: Path, catalog: Catalog) -> None:
+        self._path = ids_path(home)
+        self._catalog_path = home / "catalog.json"
+        self._catalog = catalog
+
+    def find(self, key: str) -> str | None:
+        """The catalog id `key` names (a catalog id, or a versionless arXiv id), or None."""
+        if not self._catalog.loaded:
+            signature = file_signature(self._catalog_path)
+            if signature is not None:
+                try:
+                    return find_id(self._path, signature, key)
+                except Unusable as why:
+                    if why.damaged:
+                        discard(self._path)
+                    # The catalog answers this time; the next command is fast again.
+                    papers = self._catalog.papers(texts=False)  # first: it sets the signature
+                    write_ids(self._path, self._catalog.signature, papers)
+        papers = self._catalog.papers(texts=False)
+        if key in papers:
+            return key
+        return self._catalog.arxiv_ids().get(key)
+
+    def remember(self) -> None:
+        """After this process wrote the catalog (papers loaded): write the lookup of it now, so
+        the next command need not load the catalog to rebuild it."""
+        if self._catalog.loaded:
+            papers = self._catalog.papers(texts=False)
+            write_ids(self._path, self._catalog.signature, papers)
