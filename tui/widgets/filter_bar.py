@@ -7,9 +7,12 @@ search and calls `show_error` / `clear_error`; the bar never searches itself.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.geometry import Size
@@ -32,6 +35,14 @@ class FilterInput(HeldRepaint, Input):
       papers) to the frame after. So the input's repaint is held until the screen has the
       results (`release_echo`) or HOLD has passed, whichever comes first.
     """
+
+    # enter and esc are priority bindings: the screen gives the list the focus as the app reads
+    # them, so a key typed right behind (`/lora⏎a`) acts on the list instead of landing here
+    # (a Done message moves the focus only after that key was handed to the input).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.leave_filter(False)", show=False, priority=True),
+        Binding("escape", "screen.leave_filter(True)", show=False, priority=True),
+    ]
 
     def validate_value(self, value: str) -> str:
         width = cell_len(value) + 1 if value or not self.placeholder else cell_len(self.placeholder)

@@ -394,10 +394,16 @@ class TriageScreen(Screen[None]):
         # `/` is a priority binding (see `bindings`): it runs as the app reads it, and focus
         # moves now (`Widget.focus` would defer it), so the keys right behind it type "lora".
         field = self.filter_bar.input
-        if field.has_focus:  # a priority binding sees `/` in the filter too: there it is text
+        if self.focused is field:  # a priority binding sees `/` in the filter too: there it is text
             field.replace("/", *field.selection)
             return
         self.set_focus(field)
+
+    def action_leave_filter(self, clear: bool) -> None:
+        """enter / esc in the filter (its priority bindings, `widgets.filter_bar`)."""
+        if clear:  # behind the keys already queued for the filter (they are typed, then gone)
+            self.filter_bar.input.call_later(self.filter_bar.set_text, "")
+        self.set_focus(self.paper_list)  # now, not deferred: the next key is the list's
 
     def action_back(self) -> None:
         if self.abstract.has_focus_within:
