@@ -11,10 +11,11 @@ import hashlib
 import re
 import time
 import unicodedata
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 STATUSES: tuple[str, ...] = ("inbox", "later", "done", "skipped")
 """Triage statuses, in the order the interface lists them. A paper with no state is in the inbox."""
@@ -314,6 +315,46 @@ class Paper:
 
 _PAPER_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Paper))
 PAPER_FIELDS: frozenset[str] = frozenset(_PAPER_FIELD_NAMES)
+
+
+class DeferredText(Protocol):
+    """A text kept outside the paper (the store reads it back on demand): `Paper.abstract` may
+    hold one instead of a `str` (see `fill_texts`)."""
+
+    def text(self) -> str: ...
+
+
+# The abstract is most of a paper's bytes (about 1.4 KB each, 140 MB at 100k papers) and the
+# list never shows it, so a loaded library keeps it outside Python strings: the slot may hold a
+# `DeferredText`, read back whenever `paper.abstract` is asked for. Every reader (the pane, the
+# index build, the ranker, export, merge, equality, `replace`, `to_dict`) sees a `str`.
+_ABSTRACT_SLOT: Any = Paper.__dict__["abstract"]
+_SUMMARY_SLOT: Any = Paper.__dict__["ai_summary"]
+
+
+def _get_abstract(paper: Paper) -> str:
+    value = _ABSTRACT_SLOT.__get__(paper, Paper)
+    return value if value.__class__ is str else value.text()
+
+
+setattr(Paper, "abstract", property(_get_abstract, _ABSTRACT_SLOT.__set__))  # noqa: B010
+
+
+def fill_texts(
+    papers: Iterable[Paper],
+    abstracts: Iterable[str | DeferredText],
+    summaries: Iterable[str | None],
+) -> None:
+    """Set each paper's abstract (a `str` or a `DeferredText`) and AI summary, in C-level
+    passes: the store fills 100k papers at load."""
+    papers = list(papers)
+    deque(map(_ABSTRACT_SLOT.__set__, papers, abstracts), maxlen=0)
+    deque(map(_SUMMARY_SLOT.__set__, papers, summaries), maxlen=0)
+
+
+def abstract_deferred(paper: Paper) -> bool:
+    """True when `paper`'s abstract is held as a `DeferredText`, not a `str`."""
+    return _ABSTRACT_SLOT.__get__(paper, Paper).__class__ is not str
 
 
 @dataclass(slots=True)

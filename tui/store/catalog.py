@@ -11,19 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter, methodcaller
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tui.memory import paused_gc, release_free_memory
-from tui.models import Paper, normalise_title, paper_key
+from tui.models import Paper, fill_texts, normalise_title, paper_key
 from tui.store.db import KeyedDB, Signature
 from tui.store.merge import Layered, compact, differs, match, merge_paper, sanitised
 from tui.store.states import ReadTable, put_sharded
+from tui.store.texts import TABLE as TEXTS_TABLE
+from tui.store.texts import deferred_abstracts
 
 DEFAULT_TEXT_SHARDS = 16
 """The texts shard count of a new library (and of every library made before counts were
 recorded)."""
 TEXT_FIELDS = ("abstract", "ai_summary")
+_GET_SUMMARY = methodcaller("get", "ai_summary")
+_ID = attrgetter("id")
 
 
 @dataclass(slots=True)
@@ -89,7 +94,11 @@ class Catalog:
     def _load(self, *, texts: bool) -> dict[str, Paper]:
         with paused_gc(keep=True):
             table = self._read(self.db, "papers")
-            papers = {pid: Paper.from_dict(doc) for pid, doc in table.items()}
+            loaded = list(map(Paper.from_dict, table.values()))
+            ids = list(map(_ID, loaded))
+            # Keyed by each paper's own id string when the file's keys are the same ids (as the
+            # store writes them): the keys parsed are dropped, not kept beside (6 MB at 100k).
+            papers = dict(zip(ids if ids == list(table) else table, loaded, strict=True))
         # The parsed file stays cached in the storage otherwise: twice the memory for a file
         # that only import and sync write (they re-read it under the lock anyway).
         self.db.file.forget()
@@ -101,13 +110,21 @@ class Catalog:
         return papers
 
     def _fill_texts(self, papers: Mapping[str, Paper]) -> None:
+        """Fill the papers' texts from the shards; abstracts stay in the files (`tui.store.texts`)
+        and are read back when asked for, unless a shard's bytes cannot be matched."""
+        buffer = bytearray()
         for db in self.texts:
             with paused_gc(keep=True):
-                for pid, text in self._read(db, "texts").items():
-                    paper = papers.get(pid)
-                    if paper is not None:
-                        paper.abstract = text.get("abstract", "")
-                        paper.ai_summary = text.get("ai_summary")
+                table = self._read(db, TEXTS_TABLE)
+                abstracts = deferred_abstracts(db.file.path, table, buffer)
+                found = list(map(papers.get, table))
+                summaries = list(map(_GET_SUMMARY, table.values()))
+                if not all(found):  # texts of papers the catalog does not hold: skipped
+                    kept = [n for n, paper in enumerate(found) if paper is not None]
+                    found = [found[n] for n in kept]
+                    abstracts = [abstracts[n] for n in kept]
+                    summaries = [summaries[n] for n in kept]
+                fill_texts(cast(list[Paper], found), abstracts, summaries)
             db.file.forget()
         self._texts_loaded = True
 
@@ -205,7 +222,7 @@ class Catalog:
             texts[pid] = {k: doc.pop(k) for k in TEXT_FIELDS if doc.get(k)}
             docs[pid] = compact(doc)
         # Texts first: a crash between the two writes leaves only unused texts behind.
-        put_sharded(self.texts, "texts", texts, staged.rekeyed)
+        put_sharded(self.texts, TEXTS_TABLE, texts, staged.rekeyed)
         self.db.keyed("papers").put_many(docs, delete=staged.rekeyed)
         papers = self.papers(texts=False)
         for old in staged.rekeyed:

@@ -1,0 +1,130 @@
+"""Abstracts read back from the texts shards on demand: `deferred_abstracts`, `TextRef`.
+
+A loaded library does not keep its abstracts as Python strings (about 1.4 KB a paper: 140 MB
+at 100k papers, more than the rest of the catalog): each paper's abstract slot holds a
+`TextRef`, where the abstract's JSON string lies in the shard file, and `paper.abstract` reads
+those bytes back (`os.pread` on a descriptor kept open, then `orjson.loads`: a few
+microseconds, from the page cache, which the kernel may drop and refill; none of it counts in
+the process's resident size).
+
+Why it is safe:
+- locations are used only after checking that the file holds, byte for byte, the table just
+  parsed as `orjson.dumps` writes it (the way the store writes it): then where each abstract
+  lies follows from the lengths of the encoded keys and documents, and what is read back is
+  what was parsed. A shard in any other form (another writer's layout, a text orjson cannot
+  encode) keeps its abstracts as `str`. The check and the locations are C-level passes over
+  the shard (a few milliseconds each), not Python work per paper: loading stays as fast;
+- the store replaces a file by renaming a new one over it, never by writing into it, so the
+  descriptor opened here keeps the very bytes it was checked against for as long as a paper
+  refers to it, even after the library has moved on to newer files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from itertools import accumulate, repeat
+from operator import add, eq, lshift, methodcaller, or_
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from tui.safefile import open_regular
+
+TABLE = "texts"
+_SPAN_BITS = 24
+_SPAN_MASK = (1 << _SPAN_BITS) - 1
+_FIRST_KEY = b'{"abstract":'
+_GET_ABSTRACT = methodcaller("get", "abstract", "")
+_TABLE_START = b'"' + TABLE.encode() + b'":{'
+
+
+class ShardTexts:
+    """One texts shard file kept open for reading abstracts back. The descriptor closes when
+    no `TextRef` to it is left."""
+
+    __slots__ = ("_fd",)
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    def read(self, span: int) -> str:
+        """The text whose encoding lies at `span` (start << 24 | length); "" if the file was
+        changed in place (the store never does that; a person editing it might)."""
+        try:
+            text = orjson.loads(os.pread(self._fd, span & _SPAN_MASK, span >> _SPAN_BITS))
+        except (OSError, orjson.JSONDecodeError):
+            return ""
+        return text if isinstance(text, str) else ""
+
+    def __del__(self) -> None:
+        os.close(self._fd)
+
+
+class TextRef(tuple[ShardTexts, int]):
+    """An abstract kept in a shard file (a `tui.models.DeferredText`): (shard, span). A tuple,
+    so a shard's refs are made by one C-level `map`."""
+
+    __slots__ = ()
+
+    def text(self) -> str:
+        return self[0].read(self[1])
+
+
+def _places(at: int, keys: list[int], docs: list[int]) -> list[int]:
+    """Where each document's first value starts, in a table that starts at `at` as orjson
+    writes it ('"<key>":<doc>,' each, `keys` and `docs` their encoded lengths), if that first
+    value is the abstract."""
+    entries = map(add, map(add, keys, docs), repeat(2))
+    starts = accumulate(entries, initial=at + len(_TABLE_START))
+    return list(map(add, map(add, starts, keys), repeat(len(_FIRST_KEY) + 1)))
+
+
+def deferred_abstracts(
+    path: Path, table: Mapping[str, Mapping[str, Any]], buffer: bytearray
+) -> list[Any]:
+    """Per document of `table` (the texts table just parsed from the shard at `path`, in its
+    order): a `TextRef` to its abstract in the file, or the abstract itself (a `str`, "" when
+    it has none) where the file does not hold it as orjson writes it. `buffer` is reused for
+    the file's bytes from one shard to the next (fresh memory for each costs more)."""
+    docs = list(table.values())
+    abstracts: list[Any] = list(map(_GET_ABSTRACT, docs))
+    if not docs:
+        return abstracts
+    try:
+        fd = open_regular(path)
+    except OSError:
+        return abstracts
+    shard = ShardTexts(fd)  # closes the descriptor when dropped
+    try:
+        size = os.fstat(fd).st_size
+        if len(buffer) < size:
+            buffer.extend(bytes(size - len(buffer)))
+        with memoryview(buffer) as view:  # what lies past `size` is the last shard's: unused
+            if os.preadv(fd, [view[:size]], 0) != size:
+                return abstracts
+        keys = list(map(len, map(orjson.dumps, table)))
+        # Encoded twice, dropped at once each time (holding them all costs more: fresh memory).
+        lengths = list(map(len, map(orjson.dumps, abstracts)))
+        at = buffer.find(_TABLE_START, 0, size)
+        if at < 0 or max(lengths) > _SPAN_MASK:
+            return abstracts
+        if all(abstracts) and all(map(eq, map(len, docs), repeat(1))):
+            # Only an abstract in each document: '{"abstract":' + it + '}'.
+            docs_lengths = list(map(add, lengths, repeat(len(_FIRST_KEY) + 1)))
+        else:
+            docs_lengths = list(map(len, map(orjson.dumps, docs)))
+        places = _places(at, keys, docs_lengths)
+        encoded = map(orjson.dumps, abstracts)
+        there = list(map(buffer.startswith, encoded, places, repeat(size)))
+    except (OSError, orjson.JSONEncodeError):
+        return abstracts
+    spans = map(or_, map(lshift, places, repeat(_SPAN_BITS)), lengths)
+    refs: list[Any] = list(map(TextRef, zip(repeat(shard), spans)))
+    if all(there) and all(abstracts):
+        return refs  # the usual case: every abstract where the store wrote it
+    return [
+        ref if text and found else text
+        for ref, text, found in zip(refs, abstracts, there, strict=True)
+    ]
