@@ -5,9 +5,10 @@ such record and field. (The fast path for sound files must never let one through
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tui.store.validate import problem
@@ -127,3 +128,65 @@ def test_texts_are_refused_exactly_when_an_abstract_or_summary_is_not_text(
         assert found is None
     else:
         assert found is not None and f"p{position}" in found
+
+
+def state_fits(name: str, value: object) -> bool:
+    if name in ("status", "note"):
+        return isinstance(value, str)
+    if name == "starred":
+        return isinstance(value, bool)
+    if name == "opened_at":
+        return value is None or isinstance(value, str)
+    if name == "tags":
+        return isinstance(value, list) and all(isinstance(t, str) for t in value)
+    if name == "times":
+        return isinstance(value, dict) and all(
+            isinstance(t, (int, float)) and not isinstance(t, bool) and math.isfinite(t)
+            for t in value.values()
+        )
+    return True
+
+
+STATE_VALUE = (
+    ANY_VALUE
+    | st.lists(st.text(max_size=2), max_size=2)
+    | st.dictionaries(
+        st.sampled_from(["status", "tag:x"]),
+        st.one_of(st.floats(), st.integers(0, 9), st.booleans(), st.text(max_size=1)),
+        max_size=2,
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@example(changes={"times": {"status": True}})
+@example(changes={"times": {"status": math.nan}})
+@example(changes={"times": {"status": math.inf}})
+@example(changes={"tags": ["idea", 3]})
+@example(changes={"starred": 1})
+@given(
+    changes=st.dictionaries(
+        st.sampled_from(["status", "starred", "note", "opened_at", "tags", "times", "other"]),
+        STATE_VALUE,
+        max_size=3,
+    )
+)
+def test_a_state_is_refused_exactly_when_a_field_has_a_wrong_type(
+    changes: dict[str, object],
+) -> None:
+    doc: dict[str, Any] = {
+        "status": "later",
+        "starred": True,
+        "tags": ["idea"],
+        "note": "",
+        "opened_at": None,
+        "times": {"status": 1.7e9, "starred": 1_700_000_000},
+    }
+    doc.update(changes)
+    found = problem("state", {"states": {"arxiv:1": doc}})
+    order = ["status", "starred", "note", "opened_at", "tags", "times", "other"]
+    wrong = [name for name in order if name in doc and not state_fits(name, doc[name])]
+    if not wrong:
+        assert found is None
+    else:
+        assert found is not None and "arxiv:1" in found and wrong[0] in found

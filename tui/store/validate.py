@@ -46,6 +46,8 @@ _PAPER_EXACT: dict[str, frozenset[type]] = {
 """The exact types the fast path accepts: `_PAPER_TYPES` without subclasses, so `True` for a
 number goes to the full check (and is refused there)."""
 _STR_OR_NONE_EXACT = frozenset(_STR_OR_NONE)
+_NUMBER_EXACT = frozenset((int, float))
+_STR_EXACT = frozenset((str,))
 _META_TYPES: dict[str, tuple[type, ...]] = {
     "new_since": _STR_OR_NONE,
     "aliases": (dict,),
@@ -73,10 +75,15 @@ def state_problem(doc: object) -> str | None:
         and type(doc.get("note", "")) is str
         and (opened is None or type(opened) is str)
         and type(tags) is list
-        and all(type(t) is str for t in tags)
+        and (not tags or all(map(_STR_EXACT.__contains__, map(type, tags))))
         and type(times) is dict
-        and all(type(t) is float or type(t) is int for t in times.values())
-        and all(math.isfinite(t) for t in times.values())
+        and (
+            not times
+            or (
+                all(map(_NUMBER_EXACT.__contains__, map(type, times.values())))
+                and all(map(math.isfinite, times.values()))
+            )
+        )
     ):
         return None
     checks: tuple[tuple[str, Callable[[object], bool], str], ...] = (
