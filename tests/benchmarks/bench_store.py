@@ -49,19 +49,22 @@ def open_in_fresh_process(home: Path) -> str:
         t0 = time.perf_counter()
         from tui.store import Library
         lib = Library.open(sys.argv[1])
+        t1 = time.perf_counter()
         n = len(lib.papers(texts=False))
-        lib.status_counts()
+        t2 = time.perf_counter()
+        lib.status_counts()  # reads every state shard
         listed = time.perf_counter() - t0
+        catalog, states = t2 - t1, listed - (t2 - t0)
         lib.load_texts()
         full = time.perf_counter() - t0
         # VmHWM, not ru_maxrss: a child forked from this 100k-paper benchmark would report
         # the parent's size as its own peak (Linux carries maxrss across fork and exec).
         status = open("/proc/self/status").read()
         peak = int(status.split("VmHWM:")[1].split()[0]) / 1024
-        print(f"{listed:.3f} {full:.3f} {peak:.0f} {n}")
+        print(f"{listed:.3f} {full:.3f} {peak:.0f} {catalog:.3f} {states:.3f} {n}")
         """
     )
-    listed, full, peaks = [], [], []
+    listed, full, peaks, catalog, states = [], [], [], [], []
     for _ in range(5):
         out = subprocess.run(
             [sys.executable, "-c", code, str(home)], capture_output=True, text=True, check=True
@@ -69,8 +72,12 @@ def open_in_fresh_process(home: Path) -> str:
         listed.append(float(out[0]))
         full.append(float(out[1]))
         peaks.append(float(out[2]))
+        catalog.append(float(out[3]))
+        states.append(float(out[4]))
     return (
         f"catalog (list-ready) {median_ms(listed)}\n"
+        f"    of which catalog.json read  {median_ms(catalog)}\n"
+        f"    of which state shards read  {median_ms(states)}\n"
         f"  open library with abstracts    {median_ms(full)}, peak {max(peaks):.0f} MB"
     )
 

@@ -228,3 +228,22 @@ async def test_an_import_made_in_the_app_is_in_the_saved_page(library_home: Path
         assert app.triage.paper_list.rows[0] == newest.id
         assert app.triage.paper_list.total == len(IDS) + 1
         app.triage.loader.full_load.set()
+
+
+async def test_the_preview_draws_its_papers_states_from_the_cache(library_home: Path) -> None:
+    with Library.open(library_home) as lib:
+        lib.set_starred([IDS[1]], True)
+        lib.edit_tags([IDS[2]], add=["idea"])
+    await run_once(library_home)
+    app = held_app(library_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_preview(pilot, app)
+        screen = app.triage
+        plist = screen.paper_list
+        assert screen.searcher is None  # still the cache's page
+        assert plist.rows[1] == IDS[1] and "★" in plist.render_line(1).text
+        assert "★" not in plist.render_line(0).text
+        assert screen.snapshot is not None and screen.snapshot.state(IDS[2]).tags == ["idea"]
+        screen.loader.full_load.set()
+        await wait_ready(pilot)
+        assert "★" in plist.render_line(plist.rows.index(IDS[1])).text

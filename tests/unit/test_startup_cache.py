@@ -50,6 +50,21 @@ def test_saves_the_first_page_with_texts_and_counts(home: Path) -> None:
     assert first.tag_counts == {"idea": 1}
 
 
+def test_the_page_carries_the_states_of_its_papers(home: Path) -> None:
+    with Library.open(home) as lib:
+        lib.upsert_papers(papers(), source="test")
+        lib.toggle_star(["arxiv:2611.00003"])
+        lib.edit_tags(["arxiv:2611.00001"], add=["idea"])
+        lib.set_status(["arxiv:2611.00004"], "later")  # not on the Inbox page
+    lib = opened(home)
+    assert save_startup_page(lib, INBOX)
+    first = load_startup_page(Library.open(home), INBOX)
+    assert first is not None
+    assert set(first.states) == {"arxiv:2611.00003", "arxiv:2611.00001"}  # untouched: none
+    for pid, state in first.states.items():
+        assert state.to_dict() == lib.state(pid).to_dict()
+
+
 def test_not_saved_before_the_texts_are_read(home: Path) -> None:
     with Library.open(home) as lib:
         lib.upsert_papers(papers(), source="test")
@@ -115,6 +130,11 @@ def test_damaged_files_are_ignored(home: Path) -> None:
         orjson.dumps({**good, "papers": [1]}),
         orjson.dumps({**good, "papers": {"a": 1}}),
         orjson.dumps({**good, "rows": [None, 3]}),
+        orjson.dumps({**good, "states": [1]}),
+        orjson.dumps({**good, "states": {"arxiv:2611.00003": {"starred": "yes"}}}),
+        orjson.dumps({**good, "states": {"arxiv:2611.00003": {"times": {"status": "now"}}}}),
+        orjson.dumps({**good, "states": {"arxiv:2611.00003": []}}),
+        orjson.dumps({**good, "states": {"not-on-the-page": {"starred": True}}}),
     ):
         path.write_bytes(damage)
         assert load_startup_page(fresh, INBOX) is None

@@ -3,8 +3,17 @@
 A file can be valid JSON and still be damaged: a state time `"abc"`, tags `5`, a paper that is a
 list, a journal row without `seq`. Such a file is treated like one that does not parse (named,
 set aside, reported), instead of crashing a command far from the cause. `problem(kind, data)`
-returns a short description of the first bad record, or None. The checks are type checks only
-(a few isinstance calls per record, tens of milliseconds on a 100k-paper catalog).
+returns a short description of the first bad record, or None. The checks are type checks only.
+
+They run on every read of a store file, the 50 MB catalog's included, on the way to the first
+painted list, so each kind has a fast path for the sound records that are all of them in
+practice: one pass comparing each value's exact type (what a JSON parser makes: no subclasses)
+with a precomputed table of the types its key allows. The first record the fast path does not
+accept sends the whole table to the checks that name what is wrong (`isinstance`, `bool` is
+not a number), so no wrong-typed record passes and the message is the same. At 100k papers
+the fast path is under a tenth of a second: the interpreter's floor for looking at a million
+values one by one (a validating decoder that checks types while it parses, such as msgspec
+decoding into typed structs, would make it free).
 """
 
 from __future__ import annotations
@@ -31,6 +40,14 @@ _PAPER_TYPES: dict[str, tuple[type, ...]] = {
     "first_seen": _STR_OR_NONE,
     "last_synced": _STR_OR_NONE,
 }
+_PAPER_EXACT: dict[str, frozenset[type]] = {
+    name: frozenset(types) for name, types in _PAPER_TYPES.items()
+}
+"""The exact types the fast path accepts: `_PAPER_TYPES` without subclasses, so `True` for a
+number goes to the full check (and is refused there)."""
+_STR_OR_NONE_EXACT = frozenset(_STR_OR_NONE)
+_NUMBER_EXACT = frozenset((int, float))
+_STR_EXACT = frozenset((str,))
 _META_TYPES: dict[str, tuple[type, ...]] = {
     "new_since": _STR_OR_NONE,
     "aliases": (dict,),
@@ -58,10 +75,15 @@ def state_problem(doc: object) -> str | None:
         and type(doc.get("note", "")) is str
         and (opened is None or type(opened) is str)
         and type(tags) is list
-        and all(type(t) is str for t in tags)
+        and (not tags or all(map(_STR_EXACT.__contains__, map(type, tags))))
         and type(times) is dict
-        and all(type(t) is float or type(t) is int for t in times.values())
-        and all(math.isfinite(t) for t in times.values())
+        and (
+            not times
+            or (
+                all(map(_NUMBER_EXACT.__contains__, map(type, times.values())))
+                and all(map(math.isfinite, times.values()))
+            )
+        )
     ):
         return None
     checks: tuple[tuple[str, Callable[[object], bool], str], ...] = (
@@ -91,6 +113,18 @@ def _states(table: Mapping[str, Any]) -> str | None:
 
 
 def _papers(table: Mapping[str, Any]) -> str | None:
+    allowed = _PAPER_EXACT.get
+    for doc in table.values():
+        if type(doc) is not dict or "title" not in doc:
+            return _papers_named(table)
+        for name, value in doc.items():
+            types = allowed(name)
+            if types is not None and type(value) not in types:
+                return _papers_named(table)
+    return None
+
+
+def _papers_named(table: Mapping[str, Any]) -> str | None:
     for pid, doc in table.items():
         if not isinstance(doc, dict):
             return f"paper {pid} is a {type(doc).__name__}, not an object"
@@ -106,6 +140,17 @@ def _papers(table: Mapping[str, Any]) -> str | None:
 
 
 def _texts(table: Mapping[str, Any]) -> str | None:
+    for doc in table.values():
+        if (
+            type(doc) is not dict
+            or type(doc.get("abstract", "")) is not str
+            or type(doc.get("ai_summary")) not in _STR_OR_NONE_EXACT
+        ):
+            return _texts_named(table)
+    return None
+
+
+def _texts_named(table: Mapping[str, Any]) -> str | None:
     for pid, doc in table.items():
         if not isinstance(doc, dict):
             return f"texts of {pid} are a {type(doc).__name__}, not an object"
