@@ -72,3 +72,20 @@ async def test_full_collections_run_while_the_app_is_quiet(library_home: Path) -
         ran = IDLE.collections
         await wait_until(pilot, lambda: IDLE.collections > ran, "an idle collection")
         assert dead() is None
+
+
+async def test_keys_the_footer_dropped_are_freed(library_home: Path) -> None:
+    """Each focus move makes new footer keys; the old ones must not stay alive (Textual's
+    Footer kept them through its `compact` binding: ~10 widgets per `/` or escape)."""
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(library_home)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_ready(pilot)
+        for _ in range(3):
+            await pilot.press("slash", "a", "escape", "escape")
+            await pilot.pause(0.1)
+        await pilot.pause(0.3)
+        gc.collect()
+        keys = [obj for obj in gc.get_objects() if isinstance(obj, FooterKey)]
+        assert keys and all(key.is_attached for key in keys)
