@@ -12,17 +12,20 @@ tenth of a second or more, on whichever thread allocates next, the UI's included
 - each freeze but the process's first collects first, so no garbage made so far is frozen with
   the long-lived data (frozen garbage in cycles is never freed; a reload of the catalog froze
   whatever the interface had dropped since the last freeze).
-- nothing the interface makes is frozen at other moments: most of it is Textual's rendered
-  lines, and a `Strip` caches itself (`adjust_cell_length` to its own length), so each line
-  drawn and dropped is a reference cycle that only a collection frees; frozen, it would leak
-  (thousands of objects a second). So those tens of thousands of objects stay in the oldest
-  generation, and a full collection walks them: 30-90 ms at 100k papers (it also touches every
-  frozen object they point at). Automatic full collections come every second or so while keys
-  arrive; instead `IdleCollector` raises the oldest generation's threshold (automatic ones
-  become rare: a backstop for a long run of work with no pause in it) and runs the full
-  collection itself once nothing has been allocated for a moment (the person is reading).
-  Collecting on a timer regardless of activity was measured and is no better: as long a
-  pause, and more of them; a higher threshold alone only made the pauses longer.
+- nothing the interface makes is frozen at other moments, because much of it becomes garbage in
+  cycles that only a collection frees, and frozen it would never be freed: every widget is a
+  cycle (it and its styles point at each other), and Textual makes and drops widgets all the
+  time - a restyle (each focus move) makes a virtual node per component class of each widget
+  restyled, the footer remakes its keys. Tens of thousands of such objects every few seconds,
+  mostly with their cached lines, outlive two young collections, reach the oldest generation,
+  and a full collection frees them: about a tenth of a second at a time. Automatic full
+  collections came every second or so while keys arrived (each also walking the live objects,
+  whose number the footer's kept keys made grow: `tui.widgets.footer`). Instead
+  `IdleCollector` raises the oldest generation's threshold (automatic ones become rare: a
+  backstop for a long run of work with no pause in it) and runs the full collection itself once
+  nothing has been allocated for a moment (the person is reading). A key pressed during it
+  waits for it. Collecting on a timer regardless of activity was measured and is no better: as
+  long a pause, and more of them; a higher threshold alone only made the pauses longer.
 - memory freed after a bulk build (the parsed JSON of the catalog and texts, the scans an index
   is built from: a few hundred MB at 100k) stays mapped in the C allocator's heap, counted in the
   process's resident size, until it is handed back (`release_free_memory`).
@@ -86,9 +89,10 @@ no worker building) and the full collection runs. A person reading pauses longer
 
 BACKSTOP = 200
 """The oldest generation's threshold under `IdleCollector`: a full collection happens by itself
-after this many young (generation-1) collections with no quiet moment (CPython's default is 10,
-about a second of keys; 200 is tens of seconds of uninterrupted work), which bounds the garbage
-that can pile up."""
+after this many young (generation-1) collections with no quiet moment between (CPython's
+default is 10, about a second of keys; 200 is some twenty seconds of uninterrupted keys). It
+bounds the garbage that can pile up (a few hundred thousand objects, tens of MB); that one
+collection is then longer, a few tenths of a second."""
 
 
 class IdleCollector:

@@ -76,8 +76,8 @@ class GcTimer:
 
     def __init__(self) -> None:
         self.pauses: list[tuple[int, float, float, str]] = []
-        self.idle: list[tuple[float, float, float]] = []
-        """(start since the session began, wall, CPU) of each idle full collection."""
+        self.idle: list[tuple[float, float, float, int]] = []
+        """(start since the session began, wall, CPU, objects freed) of each idle collection."""
         self.began = time.perf_counter()
         self._started: dict[int, tuple[float, float]] = {}
         self.on = False
@@ -89,11 +89,11 @@ class GcTimer:
             return
         began = self._started.pop(ident, None)
         if began is not None and self.on:
-            from tui.memory import IDLE
-
             wall, cpu = time.perf_counter() - began[0], time.thread_time() - began[1]
-            if IDLE.collecting:
-                self.idle.append((began[0] - self.began, wall, cpu))
+            # (looked up, not imported: the benchmark also runs against older code without it)
+            idle = getattr(sys.modules.get("tui.memory"), "IDLE", None)
+            if idle is not None and idle.collecting:
+                self.idle.append((began[0] - self.began, wall, cpu, info["collected"]))
             else:
                 self.pauses.append((info["generation"], wall, cpu, threading.current_thread().name))
 
@@ -119,7 +119,7 @@ class GcTimer:
             "gen2_cpu_ms": [round(c * 1000, 1) for g, _w, c, _n in self.pauses if g == 2][:30],
             "long": long[:20],
             "idle": [
-                (round(t, 1), round(w * 1000, 1), round(c * 1000, 1)) for t, w, c in self.idle
+                (round(t, 1), round(w * 1000, 1), round(c * 1000, 1), n) for t, w, c, n in self.idle
             ],
         }
 
@@ -312,7 +312,8 @@ def report(size: int, home: Path, *, trace: bool, seconds: float) -> None:
     print(f"    gen-2 collections, CPU ms: {gcs['gen2_cpu_ms']}")  # type: ignore[index]
     idle = gcs["idle"]  # type: ignore[index]
     print(
-        f"    idle full collections (while reading): {len(idle)}, (at s, wall ms, CPU ms): {idle}"
+        f"    idle full collections (while reading): {len(idle)}, "
+        f"(at s, wall ms, CPU ms, freed): {idle}"
     )
     print(
         f"    key after a reading pause, latest 5 (ms late): {app['late_ms']}; "
