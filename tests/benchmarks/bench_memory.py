@@ -70,10 +70,15 @@ def rss() -> tuple[int, int]:
 
 
 class GcTimer:
-    """Times every collection through `gc.callbacks` (on whichever thread ran it)."""
+    """Times every collection through `gc.callbacks` (on whichever thread ran it). Full
+    collections `tui.memory.IDLE` ran while the app was quiet are kept apart (`idle`): they pause
+    no key unless one arrives during them (`_keys` measures that as late keys)."""
 
     def __init__(self) -> None:
         self.pauses: list[tuple[int, float, float, str]] = []
+        self.idle: list[tuple[float, float, float, int]] = []
+        """(start since the session began, wall, CPU, objects freed) of each idle collection."""
+        self.began = time.perf_counter()
         self._started: dict[int, tuple[float, float]] = {}
         self.on = False
 
@@ -85,7 +90,12 @@ class GcTimer:
         began = self._started.pop(ident, None)
         if began is not None and self.on:
             wall, cpu = time.perf_counter() - began[0], time.thread_time() - began[1]
-            self.pauses.append((info["generation"], wall, cpu, threading.current_thread().name))
+            # (looked up, not imported: the benchmark also runs against older code without it)
+            idle = getattr(sys.modules.get("tui.memory"), "IDLE", None)
+            if idle is not None and idle.collecting:
+                self.idle.append((began[0] - self.began, wall, cpu, info["collected"]))
+            else:
+                self.pauses.append((info["generation"], wall, cpu, threading.current_thread().name))
 
     def summary(self) -> dict[str, object]:
         """Wall time is what the UI waited; on a shared machine it includes the process being
@@ -108,6 +118,9 @@ class GcTimer:
             "median_ms": round(statistics.median(walls) * 1000, 2) if walls else 0.0,
             "gen2_cpu_ms": [round(c * 1000, 1) for g, _w, c, _n in self.pauses if g == 2][:30],
             "long": long[:20],
+            "idle": [
+                (round(t, 1), round(w * 1000, 1), round(c * 1000, 1), n) for t, w, c, n in self.idle
+            ],
         }
 
 
@@ -189,10 +202,14 @@ async def app_session(home: Path, seconds: float) -> dict[str, object]:
         await pilot.pause(1.0)
         out["index_s"] = round(time.perf_counter() - t0, 2)
         out["index"] = rss()
-        timer.on = True
-        keys = await _keys(pilot, seconds)
+        timer.on, timer.began = True, time.perf_counter()
+        late: list[float] = []
+        rss_index = rss()[0]
+        keys = await _keys(pilot, seconds, late)
         timer.on = False
         out["keys"] = keys
+        out["late_ms"] = sorted(round(x * 1000, 1) for x in late)[-5:]
+        out["rss_growth"] = rss()[0] - rss_index
         out["end"] = rss()
         out["gc"] = timer.summary()
         out["thresholds"] = gc.get_threshold()
@@ -205,9 +222,11 @@ async def app_session(home: Path, seconds: float) -> dict[str, object]:
     return out
 
 
-async def _keys(pilot: Pilot[object], seconds: float) -> int:
+async def _keys(pilot: Pilot[object], seconds: float, late: list[float]) -> int:
     """A person's session: move, page, star, filter, switch views, for `seconds`; keys 30 ms
-    apart (a fast typist, key repeat), and a moment to read the abstract once per round."""
+    apart (a fast typist, key repeat), and a moment to read the abstract once per round.
+    `late` gets how late the key after each reading pause was sent (beyond its 0.8 s): the
+    Pilot runs on the UI thread's loop, so a collection running then delays it."""
     round_keys: list[str] = ["j"] * 12 + ["pagedown", "k", "k", "s", "j", "s"]
     round_keys += ["slash", *"diffusion", "space", *"sol", "escape", "escape"]
     round_keys += ["j"] * 6 + ["G", "g", "b", "b"]
@@ -219,7 +238,9 @@ async def _keys(pilot: Pilot[object], seconds: float) -> int:
             await pilot.press(key)
             sent += 1
             await pilot.pause(0.03)  # a person's pace, not a flood
+        t0 = time.perf_counter()
         await pilot.pause(READ_PAUSE)
+        late.append(time.perf_counter() - t0 - READ_PAUSE)
     await pilot.pause(0.5)
     return sent
 
@@ -289,6 +310,15 @@ def report(size: int, home: Path, *, trace: bool, seconds: float) -> None:
         f"{gcs['over_16ms_cpu']} over 16 ms CPU (max {gcs['max_cpu_ms']} ms)"  # type: ignore[index]
     )
     print(f"    gen-2 collections, CPU ms: {gcs['gen2_cpu_ms']}")  # type: ignore[index]
+    idle = gcs["idle"]  # type: ignore[index]
+    print(
+        f"    idle full collections (while reading): {len(idle)}, "
+        f"(at s, wall ms, CPU ms, freed): {idle}"
+    )
+    print(
+        f"    key after a reading pause, latest 5 (ms late): {app['late_ms']}; "
+        f"RSS growth over the session {app['rss_growth'] / MB:.1f} MB"  # type: ignore[operator]
+    )
     for gen, wall, cpu, thread in gcs["long"]:  # type: ignore[index]
         print(f"      gen {gen}: {wall} ms wall, {cpu} ms CPU on {thread}")
 

@@ -129,7 +129,9 @@ class PaperList(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.empty_message = empty_message
-        self._rows: list[str] = []
+        self._rows: tuple[str, ...] = ()
+        # A tuple of strings: the collector stops tracking it at its first pass; a list of 100k
+        # ids would be walked by every full collection.
         self._total = 0
         self._spans_generation = 0
         self._papers: Mapping[str, Paper] = {}
@@ -190,7 +192,7 @@ class PaperList(ScrollView, can_focus=True):
         """Show `rows` (the first `total` rows, when more are coming: see `complete_rows`),
         titles highlighted by `title_spans` (more may follow: `add_title_spans`); keep the
         cursor on `keep` (an id) when it is still there, else on row 0."""
-        self._rows = list(rows)
+        self._rows = tuple(rows)
         self._total = len(self._rows) if total is None else total
         if title_spans or self._title_spans:
             self._spans_generation += 1  # highlights changed: cached lines are stale
@@ -209,7 +211,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def complete_rows(self, rows: Sequence[str]) -> None:
         """The full list whose first rows `set_rows` showed (same order, so the cursor stays)."""
-        self._rows = list(rows)
+        self._rows = tuple(rows)
         self._total = len(self._rows)
         set_scroll_height(self, self.size.width, self._total)
         self._refresh_changed()  # only lines that said "…" change

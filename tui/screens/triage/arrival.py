@@ -2,15 +2,18 @@
 (`show_preview`), then the whole library (`take_library`, also after a sync or another
 process's import), or the reason it cannot (`show_failure`). It builds the screen's snapshot, starts the store writer once, hands the
 papers to the list and starts what waits for them (the search, the watch for other processes,
-the ranker)."""
+the ranker), and the collector that runs full collections while the person reads."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.memory import freeze_long_lived
+from tui.memory import IDLE, freeze_long_lived
 from tui.screens.triage.writer import StoreWriter
 from tui.snapshot import LibrarySnapshot
+
+IDLE_TICK = 0.25
+"""Seconds between two looks at whether the process is quiet enough for a full collection."""
 
 if TYPE_CHECKING:
     from tui.messages import LibraryFailed, LibraryLoaded, PreviewLoaded
@@ -25,6 +28,9 @@ def start_library(screen: TriageScreen, library: Library) -> None:
         screen.writer = StoreWriter(screen, library)
         screen.writer.start()
         screen.triage.submit = screen.writer.submit
+        # Full collections while the person reads, not while keys arrive (see tui.memory).
+        IDLE.start()
+        screen.set_interval(IDLE_TICK, IDLE.tick, name="idle-gc")
     screen.new_since = library.get_meta("new_since")
     screen.sync_runner.show_last_sync(library)
 

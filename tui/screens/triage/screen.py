@@ -24,7 +24,6 @@ from textual.binding import ActiveBinding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from tui.actions import SetStatus, ToggleStar
@@ -62,6 +61,7 @@ from tui.views import INBOX, View
 from tui.widgets import (
     AbstractPane,
     FilterBar,
+    KeyFooter,
     PaperList,
     StatusHeader,
     SyncIndicator,
@@ -160,7 +160,7 @@ class TriageScreen(Screen[None]):
                 yield PaperList(id="paper-list")
             yield AbstractPane(id="abstract")
         yield SyncIndicator(id="sync-indicator")
-        yield Footer(id="footer")
+        yield KeyFooter(id="footer")
 
     @cached_property
     def paper_list(self) -> PaperList:
