@@ -75,7 +75,7 @@ class Node:
 @pytest.mark.parametrize("freeze", ["freeze_long_lived", "paused_gc"])
 def test_a_later_freeze_frees_garbage_in_cycles_instead_of_freezing_it(freeze: str) -> None:
     gc.unfreeze()
-    gc.freeze()  # the process's first freeze (the catalog's load) is behind us
+    freeze_long_lived()  # the process's first freeze (the catalog's load) is behind us
     node = Node()
     dead = weakref.ref(node)
     del node  # garbage now, but only a collection frees a cycle
