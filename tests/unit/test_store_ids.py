@@ -5,25 +5,15 @@ and the lookup is written again."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import cli
 
 from tui.errors import UnknownPaperError
 from tui.models import Paper
 from tui.store import Library
 from tui.store.ids import HEADER, MAGIC, ids_path
-
-
-def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui", "--home", str(home), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def make_library(home: Path) -> None:

@@ -3,21 +3,12 @@ its cost does not grow with the library, and what it does not read it cannot be 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from cli_process import cli
 
 from tui.models import Paper
 from tui.store import Library
-
-
-def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui", "--home", str(home), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def two_papers_in_two_shards(home: Path) -> tuple[str, str]:

@@ -8,10 +8,10 @@ import contextlib
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,15 +20,6 @@ from tui.cli import main
 from tui.models import Paper
 from tui.store import Library
 from tui.triage_session import TriageSession, WriteJob
-
-
-def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui", "--home", str(home), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def make_library(home: Path, n: int = 3) -> list[str]:
