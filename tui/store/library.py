@@ -35,7 +35,6 @@ from typing import Any
 from tui.actions import (
     Action,
     EditTags,
-    MarkOpened,
     RenameTag,
     SetNote,
     SetStar,
@@ -464,11 +463,6 @@ class Library:
     def set_note(self, ids: Iterable[str], note: str) -> JournalEntry:
         """Set (or, with an empty string, clear) the note on papers."""
         return self.run(SetNote(note), ids)
-
-    def mark_opened(self, ids: Iterable[str]) -> JournalEntry | None:
-        """Record that papers were opened (read); not an undo step of its own."""
-        entry = self.run(MarkOpened(), ids)
-        return entry if entry.changes else None
 
     def rename_tag(self, old: str, new: str) -> JournalEntry:
         """Rename a tag across the library; if `new` exists already the two merge."""
