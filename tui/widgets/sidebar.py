@@ -66,6 +66,7 @@ class ViewSidebar(HeldRepaint, OptionList):
         self._shown_counts: dict[str, int] = {}
         """option id -> the count its prompt shows."""
         self.current: View = INBOX
+        self._on_tag_row = False
 
     def update_counts(
         self, status_counts: Mapping[str, int], tag_counts: Mapping[str, int]
@@ -121,7 +122,14 @@ class ViewSidebar(HeldRepaint, OptionList):
             self.choose(View("like", tag))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self.refresh_bindings()  # "l like #tag" comes and goes with the tag rows
+        # "l like #tag" comes and goes with the tag rows. Only then, and only where the footer
+        # shows the sidebar's keys: a refresh recomposes the whole footer (tens of ms), and a
+        # view key moves the highlight from the list on every view switch.
+        on_tag = self._tag_under_cursor() is not None
+        if on_tag != self._on_tag_row:
+            self._on_tag_row = on_tag
+            if self.has_focus:
+                self.refresh_bindings()
 
     def choose(self, view: View) -> None:
         """Make `view` current (highlight it) and tell the screen."""
