@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 from fixture_server import FixtureServer, Reply, network_toml
-from tmux_driver import PAPERDECK, TMUX, Tmux, alive, painted_list, paperdeck_cli
+from tmux_driver import PAPERDECK, TMUX, Tmux, alive, painted_list, paperdeck_cli, wait_gone
 
 pytestmark = pytest.mark.e2e
 
-QUIT_LIMIT = 10.0
-"""Seconds. Not a speed check (bench_cli.py measures quitting): the server holds its answer for
-60 s, and before the fix quitting waited all of it; anything well under that proves it no
-longer waits, even on a loaded machine."""
+HELD = 600.0
+"""Seconds the server holds its answer: for this test, an answer that never comes. Before the
+fix quitting waited for it; now the process ends while the answer is still held. How fast it
+quits is bench_cli.py's to measure, not this test's."""
 
 
 @pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it with apt-get)")
@@ -27,9 +27,9 @@ def test_q_during_a_stalled_sync_exits_at_once_with_decisions_saved(
     home = tmp_path / "home"
     home.mkdir()
     with FixtureServer() as server:
-        server.route("/api/daily_papers", Reply(delay=60.0))
-        network = network_toml(server).replace("timeout = 2", "timeout = 90")
-        network = network.replace("max_wait = 5", "max_wait = 90")
+        server.route("/api/daily_papers", Reply(delay=HELD))
+        network = network_toml(server).replace("timeout = 2", "timeout = 900")
+        network = network.replace("max_wait = 5", "max_wait = 900")
         (home / "config.toml").write_text(
             network + '\n[[feeds]]\nsource = "hf-daily"\nname = "hf-daily"\ndays = 1\n'
         )
@@ -44,11 +44,8 @@ def test_q_during_a_stalled_sync_exits_at_once_with_decisions_saved(
         while not server.requests_for("/api/daily_papers"):
             assert time.monotonic() < deadline, "the sync never asked the server"
             time.sleep(0.05)
-        t0 = time.monotonic()
         tmux.keys(session, "q")
-        while alive(pid) and time.monotonic() - t0 < 90:
-            time.sleep(0.01)
-        took = time.monotonic() - t0
+        wait_gone(pid, timeout=60)  # raises (after a SIGKILL) if it waits for the answer (or the
+        # request's 120 s deadline)
         assert not alive(pid)
-        assert took < QUIT_LIMIT, f"quitting took {took:.1f} s"
     assert "later 1" in paperdeck_cli(home, "stats")
