@@ -26,7 +26,6 @@ another process's writes in `tui.store.watch`.
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -42,8 +41,9 @@ from tui.actions import (
     ToggleStar,
 )
 from tui.errors import LockTimeoutError, PaperdeckError, StoreError, UnknownPaperError
-from tui.models import STATUSES, Paper, State, split_arxiv_id
+from tui.models import Paper, State, split_arxiv_id
 from tui.paths import data_home
+from tui.store import counts
 from tui.store.catalog import DEFAULT_TEXT_SHARDS, Catalog, UpsertResult
 from tui.store.db import (
     CorruptFileError,
@@ -326,27 +326,11 @@ class Library:
 
     def status_counts(self) -> dict[str, int]:
         """Counts for the smart views: inbox, later, done, skipped, starred, all."""
-        papers = self.papers(texts=False)
-        counts = Counter({s: 0 for s in STATUSES})
-        starred = 0
-        touched = 0
-        for pid, st in self._states.states.items():
-            if pid not in papers:
-                continue
-            touched += 1
-            counts[st.status] += 1
-            starred += st.starred
-        counts["inbox"] += len(papers) - touched
-        return {**counts, "starred": starred, "all": len(papers)}
+        return counts.status_counts(self._states.states, self.papers(texts=False))
 
     def tag_counts(self) -> dict[str, int]:
         """Every tag in use with the number of papers carrying it, most used first."""
-        papers = self.papers(texts=False)
-        counts: Counter[str] = Counter()
-        for pid, st in self._states.states.items():
-            if pid in papers:
-                counts.update(st.tags)
-        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return counts.tag_counts(self._states.states, self.papers(texts=False))
 
     def get_meta(self, key: str, default: Any = None) -> Any:
         """A value from meta.json."""
