@@ -13,9 +13,12 @@ import time
 import unicodedata
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
+
+import msgspec
+from msgspec.structs import replace
 
 STATUSES: tuple[str, ...] = ("inbox", "later", "done", "skipped")
 """Triage statuses, in the order the interface lists them. A paper with no state is in the inbox."""
@@ -233,8 +236,7 @@ def now_ts() -> float:
     return time.time()
 
 
-@dataclass(slots=True)
-class Paper:
+class Paper(msgspec.Struct, gc=False, eq=False):
     """One catalog record. Dates are ISO strings (`YYYY-MM-DD`), times ISO datetimes in UTC.
 
     Four dates, four different facts, each filled only by a source that knows it (the store's
@@ -244,31 +246,40 @@ class Paper:
     day arXiv announced the latest version it listed (an arXiv RSS `pubDate`); `listed_on` the
     day it was on Hugging Face Daily Papers (or a saved page). A library written before
     `announced` existed simply has none (`from_dict` defaults it).
+
+    A msgspec `Struct`, so the store decodes `catalog.json` straight into papers, checking
+    every field's type as it parses (`tui.store.catalog`): no dict per paper is built, checked
+    and copied on the way (three times faster at 100k papers, and a lower peak). Not tracked by
+    the garbage collector (`gc=False`): a paper holds only strings, numbers, lists and dicts of
+    them and its abstract's `DeferredText`, never a reference back to anything that holds it,
+    so it can be in no cycle; 100k papers the collector never walks. `msgspec.structs.replace`
+    copies one with changes. Equality compares the fields as read (`__eq__`), so a
+    deferred abstract equals the same text held as a `str`.
     """
 
     id: str
     title: str
     arxiv_id: str | None = None
     version: int | None = None
-    authors: list[str] = field(default_factory=list)
+    authors: list[str] = []
     abstract: str = ""
     published: str | None = None
     updated: str | None = None
     listed_on: str | None = None
     announced: str | None = None
-    categories: list[str] = field(default_factory=list)
+    categories: list[str] = []
     upvotes: int | None = None
     comments: int | None = None
     github_repo: str | None = None
     github_stars: int | None = None
     project_page: str | None = None
     ai_summary: str | None = None
-    ai_keywords: list[str] = field(default_factory=list)
-    links: dict[str, str] = field(default_factory=dict)
+    ai_keywords: list[str] = []
+    links: dict[str, str] = {}
     arxiv_comment: str | None = None
     journal_ref: str | None = None
     doi: str | None = None
-    sources: list[str] = field(default_factory=list)
+    sources: list[str] = []
     first_seen: str | None = None
     last_synced: str | None = None
 
@@ -304,6 +315,13 @@ class Paper:
             out[name] = value
         return out
 
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Paper:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _PAPER_FIELD_NAMES)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value: not a dict key
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Paper:
         """Build from a stored dict, ignoring keys this version does not know."""
@@ -313,7 +331,7 @@ class Paper:
             return cls(**{k: v for k, v in data.items() if k in PAPER_FIELDS})
 
 
-_PAPER_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Paper))
+_PAPER_FIELD_NAMES: tuple[str, ...] = Paper.__struct_fields__
 PAPER_FIELDS: frozenset[str] = frozenset(_PAPER_FIELD_NAMES)
 
 

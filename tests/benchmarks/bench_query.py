@@ -32,6 +32,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from msgspec.structs import replace as struct_replace
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.benchmarks.generate import generate_papers, generate_states
@@ -233,7 +235,7 @@ def bench_size(count: int) -> None:
         f"  add_or_update(100 papers with every text rewritten): "
         f"{1000 * (time.perf_counter() - started):.1f} ms"
     )
-    bumped = [replace(p, upvotes=(p.upvotes or 0) + 1) for p in papers[:1000]]
+    bumped = [struct_replace(p, upvotes=(p.upvotes or 0) + 1) for p in papers[:1000]]
     started = time.perf_counter()
     searcher.add_or_update(bumped)
     print(

@@ -23,7 +23,6 @@ memory, and the one-shot `paperdeck list 'sort:for-you' --limit 20` as a whole p
 from __future__ import annotations
 
 import cProfile
-import dataclasses
 import gzip
 import json
 import math
@@ -37,6 +36,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+import msgspec.structs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -294,7 +295,7 @@ def speed(n: int) -> None:
             f"{statistics.median(times) * 1000:.0f} ms"
         )
         synced = generate_papers(300, seed=1)
-        synced = [dataclasses.replace(p, id=f"{p.id}-synced") for p in synced]
+        synced = [msgspec.structs.replace(p, id=f"{p.id}-synced") for p in synced]
         started = time.perf_counter()
         ranker.papers_changed(synced)
         print(

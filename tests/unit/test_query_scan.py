@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import random
 import threading
-from dataclasses import replace
 from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 from tui.models import Paper
 from tui.query import QueryContext, Searcher

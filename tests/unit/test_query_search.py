@@ -4,10 +4,10 @@ incremental updates, and that the linear scan (before the index) answers exactly
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from msgspec.structs import replace
 
 from tui.models import Paper, State
 from tui.query import QueryContext, QuerySyntaxError, Searcher, parse

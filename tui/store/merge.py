@@ -18,8 +18,9 @@ that knows that fact (see `Paper`), never from another one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
+
+from msgspec.structs import replace
 
 from tui.models import PAPER_FIELDS, Paper, clean_text, limit_paper, normalise_title
 
