@@ -1,5 +1,6 @@
-"""The catalog's fast read (`CATALOG_DECODER` through `AtomicJSONStorage.read_typed`): papers
-decoded straight from `catalog.json`, without the dict tree the ordinary read builds and checks.
+"""The catalog's fast read (`decode_catalog` through `AtomicJSONStorage.read_typed`): papers
+decoded straight from `catalog.json`, a slice at a time, without the dict tree the ordinary
+read builds and checks.
 
 It may only ever be a faster way to the same papers: whatever a catalog file holds, when the
 fast read takes it the ordinary checks (`tui.store.validate`) take it too and `Paper.from_dict`
@@ -8,6 +9,7 @@ is the way a catalog the store wrote is read."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from hypothesis import strategies as st
 from tui.errors import StoreError
 from tui.models import Paper
 from tui.store import Library
-from tui.store.catalog import CATALOG_DECODER
+from tui.store.catalog_file import decode_catalog, table_slices
 from tui.store.db import open_db
 from tui.store.library import SCHEMA_VERSION
 from tui.store.validate import problem
@@ -58,9 +60,10 @@ def write_catalog(path: Path, papers: dict[str, Any], schema: object, **extra: A
     path.write_bytes(orjson.dumps(data))
 
 
-def fast_read(path: Path) -> Any:
+def fast_read(path: Path, slice_bytes: int = 64) -> Any:
+    """The fast read, in slices of about `slice_bytes` (small: several slices even here)."""
     return open_db(path, kind="catalog", version=SCHEMA_VERSION, eager=False).file.read_typed(
-        CATALOG_DECODER
+        partial(decode_catalog, slice_bytes=slice_bytes)
     )
 
 
@@ -102,10 +105,8 @@ def test_what_the_fast_read_takes_the_ordinary_read_takes_as_equal_papers(
     if decoded is None:
         return  # the ordinary read decides (and names what is wrong): other tests cover it
     assert problem("catalog", data) is None
-    assert list(decoded.papers) == keys
-    assert list(decoded.papers.values()) == [
-        Paper.from_dict(doc) for doc in data["papers"].values()
-    ]
+    assert decoded.keys == keys
+    assert decoded.papers == [Paper.from_dict(doc) for doc in data["papers"].values()]
 
 
 def test_a_sound_file_in_the_current_schema_is_decoded(tmp_path: Path) -> None:
@@ -113,7 +114,8 @@ def test_a_sound_file_in_the_current_schema_is_decoded(tmp_path: Path) -> None:
     write_catalog(path, {"arxiv:2611.00001": sound(1)}, CURRENT)
     decoded, _ = read_both(path)
     assert decoded is not None
-    assert decoded.papers["arxiv:2611.00001"].links == sound(1)["links"]
+    assert decoded.keys == ["arxiv:2611.00001"]
+    assert decoded.papers[0].links == sound(1)["links"]
 
 
 def test_another_schema_an_unknown_table_or_broken_json_go_to_the_ordinary_read(
@@ -146,7 +148,7 @@ def test_a_catalog_the_store_wrote_is_read_the_fast_way(home: Path) -> None:
         )
     decoded, data = read_both(home / "catalog.json")
     assert decoded is not None
-    assert sorted(decoded.papers) == sorted(data["papers"])
+    assert decoded.keys == list(data["papers"])
     with Library.open(home) as lib:
         assert lib.papers(texts=False) == {
             pid: Paper.from_dict(doc) for pid, doc in data["papers"].items()
@@ -166,3 +168,58 @@ def test_a_wrong_typed_record_is_still_named_and_the_file_set_aside(home: Path) 
     assert "arxiv:2611.00001: upvotes 'many' has the wrong type" in message
     assert "moved aside" in message
     assert list(home.glob("catalog.json.corrupt-*"))
+
+
+TRICKY_TEXT = st.text(
+    alphabet=st.sampled_from(
+        ["}", ",", '"', "\\", ":", "{", "a", "r", "x", "i", "v", "t", "l", "e", " "]
+    ),
+    max_size=24,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    titles=st.lists(TRICKY_TEXT, min_size=1, max_size=12),
+    links=st.lists(st.dictionaries(TRICKY_TEXT, TRICKY_TEXT, max_size=2), min_size=1, max_size=12),
+    slice_bytes=st.integers(1, 400),
+)
+@example(
+    titles=['x},"arxiv:y', '"},"title:', "\\"], links=[{'},"arxiv:': '},"title:'}], slice_bytes=1
+)
+def test_slices_cut_only_between_papers_whatever_the_texts_hold(
+    tmp_path_factory: Any, titles: list[str], links: list[dict[str, str]], slice_bytes: int
+) -> None:
+    """Titles and links made of the very characters a cut looks for: every slice is a whole
+    run of papers, and the papers decoded in slices are the papers of the file."""
+    records = {}
+    for n, title in enumerate(titles):
+        key = f"arxiv:2611.{n:05d}" if n % 2 else f"title:{n:016x}"
+        records[key] = {"id": key, "title": title, "links": links[n % len(links)]}
+    path = tmp_path_factory.mktemp("cat") / "catalog.json"
+    write_catalog(path, records, CURRENT)
+    table = orjson.dumps(records)
+    parts = table_slices(memoryview(table), slice_bytes)
+    if slice_bytes == 1:  # a cut at every paper
+        assert [orjson.loads(part) for part in parts] == [{key: records[key]} for key in records]
+    merged: dict[str, Any] = {}
+    for part in parts:
+        merged.update(orjson.loads(part))
+    assert list(merged) == list(records) and merged == records
+    decoded = fast_read(path, slice_bytes)
+    assert decoded is not None
+    assert decoded.keys == list(records)
+    assert decoded.papers == [Paper.from_dict(doc) for doc in records.values()]
+
+
+def test_a_cut_in_the_wrong_place_fails_and_sends_the_file_to_the_ordinary_read(
+    tmp_path: Path,
+) -> None:
+    """A hand-written file whose paper holds an object-valued field named like an id: the cut
+    there leaves slices that do not balance, so the fast read declines (and loses nothing)."""
+    path = tmp_path / "catalog.json"
+    doc = {"id": "arxiv:2611.00001", "title": "x", "links": {"a": "b"}, "arxiv:odd": {"k": 1}}
+    write_catalog(path, {"arxiv:2611.00001": doc}, CURRENT)
+    assert len(table_slices(memoryview(orjson.dumps({"arxiv:2611.00001": doc})), 1)) == 2
+    assert fast_read(path, 1) is None
+    assert fast_read(path, 10_000) is not None  # in one slice the unknown field is ignored

@@ -2,8 +2,8 @@
 
 The two are read when the papers are first asked for, not when the library opens, and the
 texts (most of the bytes) may come later still: the list paints from the catalog alone. The
-catalog is decoded straight into `Paper` structs (`CatalogFile`, msgspec: types checked as it
-parses, 0.5 s at 100k papers where parsing to dicts, checking them and building papers took
+catalog is decoded straight into `Paper` structs (`tui.store.catalog_file`: types checked as
+it parses, 0.6 s at 100k papers where parsing to dicts, checking them and building papers took
 1.5 s); a file that decoder does not take is read the ordinary way, which names what is wrong. An
 import stages its records against the papers in memory (`stage`, the rules in
 `tui.store.merge`) and writes them in one atomic write per file (`commit`). The indexes that
@@ -18,11 +18,10 @@ from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import Any, cast
 
-import msgspec
-
 from tui.memory import paused_gc, release_free_memory
 from tui.models import Paper, fill_texts, normalise_title, paper_key
-from tui.store.db import META_TABLE, KeyedDB, Signature
+from tui.store.catalog_file import decode_catalog
+from tui.store.db import KeyedDB, Signature
 from tui.store.merge import Layered, compact, differs, match, merge_paper, sanitised
 from tui.store.states import ReadTable, put_sharded
 from tui.store.texts import TABLE as TEXTS_TABLE
@@ -34,19 +33,6 @@ recorded)."""
 TEXT_FIELDS = ("abstract", "ai_summary")
 _GET_SUMMARY = methodcaller("get", "ai_summary")
 _ID = attrgetter("id")
-
-
-class CatalogFile(msgspec.Struct, forbid_unknown_fields=True):
-    """`catalog.json` as the store writes it: the papers table and the schema record. Stricter
-    than `tui.store.validate`'s checks of a catalog (every field's type, list and dict entries
-    included), so what it takes those checks would take too; an unknown table sends the file
-    to the ordinary read."""
-
-    papers: dict[str, Paper] = {}
-    meta: dict[str, Any] = msgspec.field(default_factory=dict, name=META_TABLE)
-
-
-CATALOG_DECODER = msgspec.json.Decoder(CatalogFile)
 
 
 @dataclass(slots=True)
@@ -111,18 +97,16 @@ class Catalog:
 
     def _load(self, *, texts: bool) -> dict[str, Paper]:
         with paused_gc(keep=True):
-            decoded = self.db.file.read_typed(CATALOG_DECODER)
-            table: Mapping[str, Any]
+            decoded = self.db.file.read_typed(decode_catalog)
             if decoded is not None:
-                table = decoded.papers
-                loaded = list(table.values())
+                keys, loaded = decoded.keys, decoded.papers
             else:  # an older schema, or a record of the wrong type: migrated or named there
                 table = self._read(self.db, "papers")
-                loaded = list(map(Paper.from_dict, table.values()))
+                keys, loaded = list(table), list(map(Paper.from_dict, table.values()))
             ids = list(map(_ID, loaded))
             # Keyed by each paper's own id string when the file's keys are the same ids (as the
             # store writes them): the keys parsed are dropped, not kept beside (6 MB at 100k).
-            papers = dict(zip(ids if ids == list(table) else table, loaded, strict=True))
+            papers = dict(zip(ids if ids == keys else keys, loaded, strict=True))
         # The parsed file stays cached in the storage otherwise: twice the memory for a file
         # that only import and sync write (they re-read it under the lock anyway).
         self.db.file.forget()

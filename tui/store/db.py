@@ -60,7 +60,8 @@ class TypedFile(Protocol):
     """What `AtomicJSONStorage.read_typed` decodes a file into: its tables as typed records,
     and its `_meta` table (the schema record) as plain data."""
 
-    meta: dict[str, Any]
+    @property
+    def meta(self) -> dict[str, Any]: ...
 
 
 TypedT = TypeVar("TypedT", bound=TypedFile)
@@ -145,19 +146,20 @@ class AtomicJSONStorage(Storage):
         self._data, self._sig = data, sig
         return data
 
-    def read_typed(self, decoder: msgspec.json.Decoder[TypedT]) -> TypedT | None:
-        """The file decoded by `decoder` straight into typed records, when it is in this
+    def read_typed(self, decode: Callable[[bytes], TypedT]) -> TypedT | None:
+        """The file decoded by `decode` straight into typed records, when it is in this
         storage's current schema and every record has the declared types; None otherwise (and
         when it is missing or unreadable): then `read`, which migrates, or says what is wrong
-        and where. `decoder`'s type must be at least as strict as `tui.store.validate`'s
-        checks of the kind. Nothing parsed is kept here, only the file's signature."""
+        and where. `decode` raises `msgspec.DecodeError` for a file it does not take, and must
+        be at least as strict as `tui.store.validate`'s checks of the kind. Nothing decoded is
+        kept here, only the file's signature."""
         sig = file_signature(self.path)
         if sig is None:
             return None
         try:
             raw = read_regular(self.path)
             with paused_gc():
-                decoded = decoder.decode(raw)
+                decoded = decode(raw)
         except (OSError, UnsafeFileError, msgspec.DecodeError):
             return None  # msgspec.ValidationError (a wrong-typed record) is a DecodeError
         schema = decoded.meta.get(SCHEMA_DOC)
