@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 from tui.errors import StoreError
 from tui.models import Paper
 from tui.store import Library
-from tui.store.catalog_file import decode_catalog, table_slices
+from tui.store.catalog_file import decode_catalog
 from tui.store.db import open_db
 from tui.store.library import SCHEMA_VERSION
+from tui.store.slices import table_slices
 from tui.store.validate import problem
 
 FIELD_NAMES = [*Paper.__struct_fields__, "something_new"]

@@ -8,13 +8,19 @@ import gc
 import json
 import os
 import tracemalloc
+from functools import partial
 from pathlib import Path
 
 import orjson
+import pytest
 
+from tui.errors import StoreError
 from tui.models import Paper, abstract_deferred
 from tui.query import QueryContext, Searcher
 from tui.store import Library
+from tui.store.db import open_db
+from tui.store.library import SCHEMA_VERSION
+from tui.store.texts import TextRef, decode_texts
 
 TRICKY = [
     'Quotes "inside" and a back\\slash, a \\" pair',
@@ -182,3 +188,53 @@ def test_loaded_papers_are_keyed_by_their_own_id_strings(home: Path) -> None:
     papers = Library.open(home).papers(texts=False)
     assert sorted(papers) == ["arxiv:2501.00001", "arxiv:2501.00002", "arxiv:2501.00003"]
     assert papers["arxiv:2501.00002"].id == "arxiv:other"
+
+
+def test_a_shard_read_in_slices_gives_every_text_and_defers_every_abstract(home: Path) -> None:
+    """`decode_texts` at any slice size: the keys, abstracts and summaries of the shard, in its
+    order, with every stored abstract deferred (papers with no abstract or with a summary
+    included, and texts made of the very characters a cut looks for)."""
+    cutters = ['x},"arxiv:y', '},"title:z', '{"abstract":"', "\\u0000 \\"]
+    abstracts = TRICKY + cutters + [f"Plain abstract {n}." for n in range(120)] + ["", ""]
+    Library.open(home).upsert_papers(_papers(abstracts, summary_every=5), source="test")
+    for shard in sorted((home / "texts").glob("*.json")):
+        table = orjson.loads(shard.read_bytes())["texts"]
+        for slice_bytes in (1, 200, 1 << 30):
+            db = open_db(shard, kind="texts", version=SCHEMA_VERSION, eager=False)
+            decoded = db.file.read_typed(partial(decode_texts, slice_bytes=slice_bytes))
+            assert decoded is not None
+            assert decoded.keys == list(table)
+            assert decoded.summaries == [doc.get("ai_summary") for doc in table.values()]
+            for value, doc in zip(decoded.abstracts, table.values(), strict=True):
+                if doc.get("abstract"):
+                    assert isinstance(value, TextRef) and value.text() == doc["abstract"]
+                else:
+                    assert value == ""
+
+
+def test_a_damaged_or_foreign_shard_goes_to_the_ordinary_read(home: Path) -> None:
+    """What `decode_texts` declines: a wrong-typed abstract (the ordinary read then names the
+    file), a table in another order than the store's."""
+    Library.open(home).upsert_papers(_papers([f"text {n}" for n in range(30)]), source="test")
+    shard = sorted((home / "texts").glob("*.json"))[0]
+    data = orjson.loads(shard.read_bytes())
+    reordered = {"_meta": data["_meta"], "texts": data["texts"]}
+    shard.write_bytes(orjson.dumps(reordered))
+    db = open_db(shard, kind="texts", version=SCHEMA_VERSION, eager=False)
+    assert db.file.read_typed(decode_texts) is None
+    lib = Library.open(home)
+    assert sorted(p.abstract for p in lib.papers(texts=True).values()) == sorted(
+        f"text {n}" for n in range(30)
+    )
+    first = next(iter(data["texts"]))
+    data["texts"][first]["abstract"] = 5
+    shard.write_bytes(orjson.dumps(data))
+    assert (
+        open_db(shard, kind="texts", version=SCHEMA_VERSION, eager=False).file.read_typed(
+            decode_texts
+        )
+        is None
+    )
+    with pytest.raises(StoreError) as caught:
+        Library.open(home).papers(texts=True)
+    assert f"abstract of {first} is not text" in str(caught.value)

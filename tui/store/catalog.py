@@ -25,7 +25,7 @@ from tui.store.db import KeyedDB, Signature
 from tui.store.merge import Layered, compact, differs, match, merge_paper, sanitised
 from tui.store.states import ReadTable, put_sharded
 from tui.store.texts import TABLE as TEXTS_TABLE
-from tui.store.texts import deferred_abstracts
+from tui.store.texts import decode_texts, deferred_abstracts
 
 DEFAULT_TEXT_SHARDS = 16
 """The texts shard count of a new library (and of every library made before counts were
@@ -118,15 +118,20 @@ class Catalog:
         return papers
 
     def _fill_texts(self, papers: Mapping[str, Paper]) -> None:
-        """Fill the papers' texts from the shards; abstracts stay in the files (`tui.store.texts`)
-        and are read back when asked for, unless a shard's bytes cannot be matched."""
+        """Fill the papers' texts from the shards, each a slice at a time (`decode_texts`);
+        abstracts stay in the files (`tui.store.texts`) and are read back when asked for,
+        unless a shard's bytes cannot be matched."""
         buffer = bytearray()
         for db in self.texts:
             with paused_gc(keep=True):
-                table = self._read(db, TEXTS_TABLE)
-                abstracts = deferred_abstracts(db.file.path, table, buffer)
-                found = list(map(papers.get, table))
-                summaries = list(map(_GET_SUMMARY, table.values()))
+                decoded = db.file.read_typed(decode_texts)
+                if decoded is not None:
+                    keys, abstracts, summaries = decoded.keys, decoded.abstracts, decoded.summaries
+                else:  # not as the store writes it, or damaged: the ordinary read names it
+                    table = self._read(db, TEXTS_TABLE)
+                    abstracts = deferred_abstracts(db.file.path, table, buffer)
+                    keys, summaries = list(table), list(map(_GET_SUMMARY, table.values()))
+                found = list(map(papers.get, keys))
                 if not all(found):  # texts of papers the catalog does not hold: skipped
                     kept = [n for n, paper in enumerate(found) if paper is not None]
                     found = [found[n] for n in kept]

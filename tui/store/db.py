@@ -45,7 +45,7 @@ from tinydb.table import Table
 from tui.atomic import atomic_write_bytes
 from tui.errors import StoreError
 from tui.memory import paused_gc
-from tui.safefile import UnsafeFileError, read_regular
+from tui.safefile import UnsafeFileError, open_regular, read_regular
 from tui.store.validate import problem
 
 Signature = tuple[int, int, int]
@@ -146,26 +146,36 @@ class AtomicJSONStorage(Storage):
         self._data, self._sig = data, sig
         return data
 
-    def read_typed(self, decode: Callable[[bytes], TypedT]) -> TypedT | None:
+    def read_typed(self, decode: Callable[[int, bytes], TypedT]) -> TypedT | None:
         """The file decoded by `decode` straight into typed records, when it is in this
         storage's current schema and every record has the declared types; None otherwise (and
         when it is missing or unreadable): then `read`, which migrates, or says what is wrong
-        and where. `decode` raises `msgspec.DecodeError` for a file it does not take, and must
-        be at least as strict as `tui.store.validate`'s checks of the kind. Nothing decoded is
-        kept here, only the file's signature."""
-        sig = file_signature(self.path)
-        if sig is None:
+        and where.
+
+        `decode(fd, raw)` gets the file's bytes and a descriptor on the very file they were
+        read from (closed on return: a decoder that reads from it later keeps an `os.dup`; the
+        store replaces a file by renaming a new one over it, never by writing into it). It
+        raises `msgspec.DecodeError` for a file it does not take, and must be at least as
+        strict as `tui.store.validate`'s checks of the kind. Nothing decoded is kept here, only
+        the signature of the file read."""
+        try:
+            fd = open_regular(self.path)
+        except (OSError, UnsafeFileError):
             return None
         try:
-            raw = read_regular(self.path)
+            info = os.fstat(fd)
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                raw = handle.read()
             with paused_gc():
-                decoded = decode(raw)
-        except (OSError, UnsafeFileError, msgspec.DecodeError):
+                decoded = decode(fd, raw)
+        except (OSError, msgspec.DecodeError):
             return None  # msgspec.ValidationError (a wrong-typed record) is a DecodeError
+        finally:
+            os.close(fd)
         schema = decoded.meta.get(SCHEMA_DOC)
         if schema != {"kind": self.kind, "version": self.version}:
             return None
-        self._data, self._sig = None, sig
+        self._data, self._sig = None, (info.st_mtime_ns, info.st_size, info.st_ino)
         return decoded
 
     def _parse(self) -> dict[str, dict[str, Any]]:
