@@ -43,7 +43,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_terminal import TMUX, Tmux, alive, build, painted_list, wait_gone  # noqa: E402
+from bench_terminal import Tmux, build  # noqa: E402
+from tmux_driver import TMUX, alive, painted_list, wait_gone  # noqa: E402
 
 NEUTRAL = "/"
 """The children's working folder: `python -m tui` looks in it first, so run from a checkout it
