@@ -11,6 +11,7 @@ from fixture_server import FixtureServer, Reply, network_toml
 
 from tui.cli import main
 from tui.store import Library
+from tui.store.startup_cache import cache_path, load_startup_page
 
 
 @pytest.fixture
@@ -40,6 +41,10 @@ def test_sync_pulls_feeds_and_reports(
     lib = Library.open(home)
     assert len(lib.papers()) == 12
     assert lib.get("arxiv:2608.09888").upvotes == 781  # type: ignore[union-attr]
+    # The app's next start paints from the start-up cache the sync saved.
+    lib.states()
+    page = load_startup_page(lib, "is:inbox", new_since=lib.get_meta("new_since"))
+    assert page is not None and len(page.rows) == 12
     assert main(["list", "is:new", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 12
     for request in server.requests:
@@ -56,6 +61,7 @@ def test_sync_dry_run_writes_nothing(
     assert main(["sync", "--dry-run", "--feed", "hf"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "would add 8, update 0 from hf"
     assert Library.open(home).is_empty()
+    assert not cache_path(home).exists()
 
 
 def test_failing_feed_is_one_line_and_others_still_run(

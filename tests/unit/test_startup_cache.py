@@ -173,3 +173,42 @@ def test_a_save_gives_up_quickly_when_another_process_holds_the_lock(home: Path)
     with other.hold():
         assert not save_startup_page(lib, INBOX)  # after LOCK_WAIT, not the 5 s lock timeout
     assert save_startup_page(lib, INBOX)
+
+
+def first_page_now(home: Path) -> list[str]:
+    """The Inbox's first page as the library holds it now (what the cache must show)."""
+    from tui.query import Searcher
+    from tui.query.pages import run_query, view_query
+
+    lib = opened(home)
+    query = view_query(INBOX, "")
+    new_since = lib.get_meta("new_since")
+    return run_query(Searcher(lib.papers()), lib.states(), query, new_since=new_since).rows
+
+
+def test_an_import_from_the_command_line_leaves_a_current_cache(
+    home: Path, fixtures_dir: Path
+) -> None:
+    """The app's next start after `paperdeck import` (or a cron sync) paints at once: the
+    command saves the page it retired, with the library it has in memory anyway."""
+    from tui.cli import main
+
+    assert main(["import", str(fixtures_dir / "hf_daily_papers_sample.json")]) == 0
+    lib = opened(home)
+    page = load_startup_page(lib, INBOX, new_since=lib.get_meta("new_since"))
+    assert page is not None and page.rows == first_page_now(home) and page.rows
+    saved = cache_path(home).stat().st_mtime_ns
+    # Nothing new: the cache still matches, and is left as it is.
+    assert main(["import", str(fixtures_dir / "hf_daily_papers_sample.json")]) == 0
+    assert cache_path(home).stat().st_mtime_ns == saved
+    # A triage from the command line reads no catalog, so it only retires the cache.
+    assert main(["status", "later", page.rows[0]]) == 0
+    lib = opened(home)
+    assert load_startup_page(lib, INBOX, new_since=lib.get_meta("new_since")) is None
+
+
+def test_a_dry_run_import_saves_no_cache(home: Path, fixtures_dir: Path) -> None:
+    from tui.cli import main
+
+    assert main(["import", "--dry-run", str(fixtures_dir / "hf_daily_papers_sample.json")]) == 0
+    assert not cache_path(home).exists()

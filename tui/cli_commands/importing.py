@@ -39,7 +39,18 @@ def cmd_import(lib: Library, args: argparse.Namespace) -> int:
             say(f"  rejected {label}: {reason}")
         if parsed.states:
             say(_import_states(lib, parsed.papers, parsed.states, name, dry_run=args.dry_run))
+    if not args.dry_run:
+        renew_first_screen(lib)
     return 1 if failures else 0
+
+
+def renew_first_screen(lib: Library) -> None:
+    """After a command that changed the library with its catalog in memory (an import, a
+    sync): save the app's start-up cache anew, so the next start paints at once."""
+    from tui.store.startup_cache import renew_startup_page
+    from tui.views import INBOX
+
+    renew_startup_page(lib, INBOX.query, new_since=lib.get_meta("new_since"))
 
 
 def _import_states(

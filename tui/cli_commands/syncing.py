@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tui.cli_commands.importing import renew_first_screen
 from tui.cli_commands.output import complain, say
 from tui.paths import config_file
 from tui.store import Library
@@ -36,6 +37,8 @@ def cmd_sync(lib: Library, args: argparse.Namespace) -> int:
             say(line.text)
     if not lines:
         say(report.summary)
+    if not args.dry_run:
+        renew_first_screen(lib)
     if report.cancelled:
         return 130
     status = 1 if report.failed else 0

@@ -6,7 +6,9 @@ hundred kilobytes. The cache (`<home>/cache/first-screen.json`) holds that page 
 their abstracts and their states), the view's total and the sidebar counts, and the fingerprint of every
 catalog, text and state file it was computed from. It is used only while that fingerprint
 still matches the files on disk, so it can never show something the store does not hold: any
-import, sync or triage — by this process or another — changes a file and retires it. The page's
+import, sync or triage — by this process or another — changes a file and retires it. An
+import or a sync from the command line saves it anew as it ends (`renew_startup_page`), so the
+app's next start after a cron sync paints at once too. The page's
 states are in the cache so that a start from it reads no state shard at all (at 100k papers the
 64 shards are a tenth of a second or more on the way to the first painted list). A missing,
 unreadable or stale cache only means an ordinary start. Plain Python, no Textual.
@@ -95,6 +97,18 @@ def save_startup_page(library: Library, view_terms: str, *, new_since: str | Non
     except (PaperdeckError, OSError):
         return False  # a cache: the next start is an ordinary one
     return True
+
+
+def renew_startup_page(library: Library, view_terms: str, *, new_since: str | None = None) -> bool:
+    """Save the page anew unless the cache on disk still matches the library; False when
+    nothing needed or could be saved. For a command that has the catalog in memory already (an
+    import, a sync): the app's next start then paints at once instead of reading the whole
+    catalog first."""
+    if not library.catalog_loaded:
+        return False  # reading the catalog only for this would double a command's time
+    if load_startup_page(library, view_terms, new_since=new_since) is not None:
+        return False
+    return save_startup_page(library, view_terms, new_since=new_since)
 
 
 def load_startup_page(
