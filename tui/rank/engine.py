@@ -147,6 +147,7 @@ class Ranker:
             if loaded is not None:
                 matrix, saved_fingerprint = loaded
                 papers = self.library.papers(texts=False)
+                matrix.share_ids(papers)
                 if saved_fingerprint == fingerprint and _same_ids(matrix, papers):
                     dirty = False
                 else:
