@@ -7,7 +7,10 @@ from array import array
 
 from tui.models import Paper
 from tui.query import Searcher, bitmaps
+from tui.query import index as index_module
 from tui.query.index import WordIndex
+from tui.query.scan import field_text
+from tui.query.text import word_set
 
 
 def paper(n: int, title: str, abstract: str = "") -> Paper:
@@ -55,3 +58,27 @@ def test_searches_answer_the_same_before_and_after_the_build() -> None:
     built.build()
     assert [built.search(q).ids for q in queries] == answers
     assert len(answers[0]) == 11 and len(answers[1]) == 111  # words match as prefixes too
+
+
+def test_a_build_over_several_batches_holds_every_word_of_every_paper() -> None:
+    # More papers than one batch of postings (`_PAPERS_PER_BATCH`), words that straddle
+    # batches, a free slot: every word's papers are what a plain loop over the papers finds.
+    size = 2 * index_module._PAPERS_PER_BATCH + 300
+    papers: list[Paper | None] = [
+        paper(n, f"w{n % 5} t{n % 997} t{n // 3000}", f"a{n % 13} a{n % 4099} z{n * 7 % 10007}")
+        for n in range(size)
+    ]
+    papers[4100] = None
+    index = WordIndex.build(papers)
+    for name in ("title", "authors", "abstract"):
+        reference: dict[str, list[int]] = {}
+        for number, found in enumerate(papers):
+            if found is not None:
+                for word in sorted(word_set(field_text(found, name))):
+                    reference.setdefault(word, []).append(number)
+        field = index.fields[name]
+        assert field.vocab == sorted(reference)
+        for word, numbers in reference.items():
+            assert bitmaps.to_numbers(field.word_bitmap(word)) == numbers, (name, word)
+            if word in field.lists:
+                assert list(field.lists[word]) == numbers

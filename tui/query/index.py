@@ -42,6 +42,8 @@ _NUMBER = "I"
 """The array type code of a posting: an unsigned 32-bit paper number."""
 _PAPERS_PER_STEP = 16
 """Papers tokenised per C-level step of a build: a step holds the GIL about a millisecond."""
+_PAPERS_PER_BATCH = 4096
+"""Papers whose postings a build gathers in lists before moving them onto arrays."""
 
 
 class FieldIndex:
@@ -236,9 +238,14 @@ class FieldIndex:
         With `optimise=False` the result answers every lookup but keeps all postings as arrays and
         has no precomputed prefixes yet: the caller runs `optimising()` later, step by step.
         """
+        # A batch's numbers are gathered in lists (8 bytes a number, plus spare room) and then
+        # moved onto each word's array (4 bytes): lists for the whole field at once were the
+        # build's peak, about 100 MB over the finished index for abstracts at 100k papers.
+        arrays: dict[bytes, array[int]] = {}
         postings: defaultdict[bytes, list[int]] = defaultdict(list)
         posting_of = postings.__getitem__
         append = list.append
+        batch_end = _PAPERS_PER_BATCH
         for base, all_segments in scan.segments():
             for offset in range(0, len(all_segments), _PAPERS_PER_STEP):
                 segments = all_segments[offset : offset + _PAPERS_PER_STEP]
@@ -255,16 +262,18 @@ class FieldIndex:
                 )
                 if pause is not None:
                     pause()
+            if base + len(all_segments) >= batch_end:
+                _move_postings(postings, arrays, pause)
+                batch_end = base + len(all_segments) + _PAPERS_PER_BATCH
+        _move_postings(postings, arrays, pause)
+        del postings
         index = cls(scan.name)
         index.size = scan.size
-        # Popped one by one so a word's list is freed as its array is made (both at once would
-        # be the build's peak).
         lists = index.lists
-        pop = postings.popitem
-        while postings:
+        pop = arrays.popitem
+        while arrays:
             word, found = pop()
-            lists[word.decode()] = array(_NUMBER, found)
-        del postings
+            lists[word.decode()] = found
         index.vocab = _sorted_words(index.lists)
         if optimise:
             for _step in index.optimising():
@@ -300,6 +309,24 @@ class FieldIndex:
                 whole |= bitmap
             self.prefixes[first] = whole
             yield
+
+
+def _move_postings(
+    postings: dict[bytes, list[int]],
+    arrays: dict[bytes, array[int]],
+    pause: Callable[[], None] | None,
+) -> None:
+    """Append each word's numbers in `postings` to its array in `arrays`, and empty `postings`
+    (numbers stay ascending: batches come in paper order)."""
+    for count, (word, found) in enumerate(postings.items(), 1):
+        target = arrays.get(word)
+        if target is None:
+            arrays[word] = array(_NUMBER, found)
+        else:
+            target.fromlist(found)
+        if pause is not None and count % 1024 == 0:
+            pause()
+    postings.clear()
 
 
 def _sorted_words(words: Iterable[str]) -> list[str]:

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from tui.errors import UnknownPaperError, UsageError
+from tui.memory import release_free_memory
 from tui.models import Paper, State
 from tui.query.nodes import Rank
 from tui.rank import models, signals, storage
@@ -147,6 +148,7 @@ class Ranker:
             if loaded is not None:
                 matrix, saved_fingerprint = loaded
                 papers = self.library.papers(texts=False)
+                matrix.share_ids(papers)
                 if saved_fingerprint == fingerprint and _same_ids(matrix, papers):
                     dirty = False
                 else:
@@ -156,6 +158,9 @@ class Ranker:
             if matrix is None:
                 papers = self.library.papers(texts=True)
                 matrix = build_matrix(list(papers.values()), cancelled=cancelled)
+                # The build's token lists and chunks are freed: ~40 MB of heap at 100k papers
+                # that would otherwise stay in the process's resident size.
+                release_free_memory()
                 if matrix is None:
                     return False
             self._set(matrix)
@@ -185,6 +190,7 @@ class Ranker:
             matrix.add(fresh)
             if matrix.needs_rebuild():
                 rebuilt = build_matrix(list(self.library.papers(texts=True).values()))
+                release_free_memory()
                 if rebuilt is not None:
                     matrix = rebuilt
             self._set(matrix)

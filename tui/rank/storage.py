@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import struct
 import zlib
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,11 @@ import orjson
 from tui import __version__
 from tui.atomic import atomic_write_parts
 from tui.errors import StoreError
-from tui.rank.matrix import BLOCK_ROWS, Block, TermMatrix
+from tui.rank.matrix import BLOCK_ROWS, Block, TermMatrix, index_dtype
 from tui.rank.tokens import TITLE_WEIGHT
 
 MAGIC = b"PDRANK1\n"
-FORMAT = 2  # 2: the base IDF rows are weighted with (see tui.rank.matrix)
+FORMAT = 3  # 2: the base IDF rows are weighted with; 3: term indices in `index_dtype`
 _LENGTH = struct.Struct("<Q")
 _TOKENS = {"title_weight": TITLE_WEIGHT}
 """The tokenising rules a saved matrix was made with; a file made with others is rebuilt."""
@@ -48,17 +49,18 @@ def save(path: Path, matrix: TermMatrix, fingerprint: object) -> bool:
     for block in matrix.blocks:
         indptr_parts.append(block.indptr[1:] + offset)
         offset += int(block.indptr[-1])
+    indices = np.dtype(index_dtype(matrix.n_terms))
     arrays = [
         np.concatenate(indptr_parts),
-        *(block.indices for block in matrix.blocks),
+        *(block.indices.astype(indices, copy=False) for block in matrix.blocks),
         *(block.data for block in matrix.blocks),
         matrix.df.astype(np.int32),
         matrix.base_idf.astype(np.float32),
         np.asarray(matrix.hashes, dtype=np.uint32),
     ]
     crc = 0
-    for array in arrays:
-        crc = zlib.crc32(_bytes_of(array), crc)
+    for part in arrays:
+        crc = zlib.crc32(_bytes_of(part), crc)
     header = orjson.dumps(
         {
             "format": FORMAT,
@@ -71,6 +73,7 @@ def save(path: Path, matrix: TermMatrix, fingerprint: object) -> bool:
             "n_docs": matrix.n_docs,
             "tokens": _TOKENS,
             "nnz": offset,
+            "indices": indices.str,
             "crc": crc,
         }
     )
@@ -123,8 +126,11 @@ def _parse(raw: bytes) -> tuple[TermMatrix, Any]:
     rows: list[str | None] = header["rows"]
     terms: list[str] = header["terms"]
     n_rows, n_terms, nnz = len(rows), len(terms), int(header["nnz"])
+    indices_type = np.dtype(index_dtype(n_terms))
+    if header.get("indices") != indices_type.str:
+        raise ValueError("term indices of another size")
     buffer = memoryview(raw)
-    expected = (n_rows + 1) * 8 + nnz * 8 + n_terms * 8 + n_rows * 4
+    expected = (n_rows + 1) * 8 + nnz * (indices_type.itemsize + 4) + n_terms * 8 + n_rows * 4
     if len(raw) - start != expected:
         raise ValueError("truncated")
     if zlib.crc32(buffer[start:]) != header["crc"]:
@@ -137,11 +143,11 @@ def _parse(raw: bytes) -> tuple[TermMatrix, Any]:
         return array
 
     indptr = take(np.int64, n_rows + 1)
-    indices = take(np.int32, nnz)
+    indices = take(indices_type, nnz)
     data = take(np.float32, nnz)
     df = take(np.int32, n_terms).copy()
     base_idf = take(np.float32, n_terms).copy()
-    hashes = take(np.uint32, n_rows).tolist()
+    hashes = array("I", take(np.uint32, n_rows).tobytes())
     if indptr[0] != 0 or indptr[-1] != nnz or np.any(np.diff(indptr) < 0):
         raise ValueError("bad row pointers")
     if not np.all(base_idf > 0):
