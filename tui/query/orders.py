@@ -144,8 +144,13 @@ class Columns:
         if want <= 0:
             return []
         papers: Sequence[Paper] = self.papers  # type: ignore[assignment]  # members are alive
-        key_of = sort_key(key)
-        primary: Callable[[int], Any] = {n: key_of(papers[n]) for n in members}.__getitem__
+        days = self.days().__getitem__
+        primary: Callable[[int], Any]
+        if key in ("title", "upvotes"):
+            key_of = sort_key(key)
+            primary = {n: key_of(papers[n]) for n in members}.__getitem__
+        else:
+            primary = days
         edge: Any
         if len(members) > 4 * want:
             # Only papers at least as good on the first criterion as the want-th best can make
@@ -161,7 +166,7 @@ class Columns:
         if key == "title":
             members.sort(key=primary)
             return members[:want]
-        members.sort(key=lambda n: day(papers[n]), reverse=True)
+        members.sort(key=days, reverse=True)
         if key == "upvotes":
             members.sort(key=primary, reverse=True)
         return members[:want]
@@ -206,8 +211,17 @@ class Columns:
             titles = [title(p) if p is not None else "" for p in papers]
             live.sort(key=titles.__getitem__)
             return live
-        days = [day(p) if p is not None else "" for p in papers]
-        return bucketed(live, days.__getitem__, reverse=True, then=ids.__getitem__)
+        return bucketed(live, self.days().__getitem__, reverse=True, then=ids.__getitem__)
+
+    def days(self) -> list[str]:
+        """Each paper's `day` ("" for a free slot), by paper number: what the date order and a
+        one-shot search's first page sort on."""
+
+        def compute() -> list[str]:
+            return [day(p) if p is not None else "" for p in self.papers]
+
+        found: list[str] = self._cached("days", compute)
+        return found
 
     def column(self, name: str) -> tuple[list[Any], list[int], int]:
         """Sorted (values, paper numbers) of a catalog attribute, and the bitmap of papers having
