@@ -103,7 +103,7 @@ class AbstractPane(ScrollView, can_focus=True):
     ]
 
     WRAPPED_KEPT = 16
-    """How many papers' wrapped lines are kept (a few keys back and forth)."""
+    """How many wrapped versions of papers are kept (a few keys back and forth, a star and unstar)."""
 
     FINISHED_KEPT = 4
     """How many papers' finished lines (styled, the whole pane) are kept."""
@@ -116,9 +116,11 @@ class AbstractPane(ScrollView, can_focus=True):
         self._strips: list[Strip] = []
         self._blank = Strip.blank(0)
         self._wrapped_at = -1
-        self._wrapped: LRUCache[tuple[str | None, int], tuple[Content, list[Strip]]] = LRUCache(
-            self.WRAPPED_KEPT
+        self._wrapped: LRUCache[tuple[str | None, int, str], tuple[Content, list[Strip]]] = (
+            LRUCache(self.WRAPPED_KEPT)
         )
+        """(paper id, width, plain text) -> (the content, its wrapped lines): a paper starred
+        and unstarred again finds both versions."""
         self._finished: LRUCache[int, tuple[list[Strip], Region, list[Strip]]] = LRUCache(
             self.FINISHED_KEPT
         )
@@ -137,10 +139,11 @@ class AbstractPane(ScrollView, can_focus=True):
         (the screen prepares the next row's paper once a move is on screen)."""
         width = self.scrollable_content_region.width
         content = describe_paper(paper, state)
-        kept = self._wrapped.get((paper.id, width))
+        key = (paper.id, width, content.plain)
+        kept = self._wrapped.get(key)
         if width > 0 and (kept is None or not kept[0].is_same(content)):
             kept = (content, self._wrapped_lines(content, width))
-            _replace(self._wrapped, (paper.id, width), kept)
+            _replace(self._wrapped, key, kept)
         if kept is not None:
             self._finish(kept[1])
 
@@ -188,7 +191,7 @@ class AbstractPane(ScrollView, can_focus=True):
         if width <= 0:
             self._strips, self._wrapped_at = [], -1
             return
-        key = (self.paper_id, width)
+        key = (self.paper_id, width, self.content.plain)
         kept = self._wrapped.get(key)
         if kept is not None and kept[0].is_same(self.content):
             self._strips = kept[1]
@@ -267,7 +270,6 @@ class AbstractPane(ScrollView, can_focus=True):
 
 def _replace(cache: LRUCache[K, V], key: K, value: V) -> None:
     """`cache[key] = value`, also when `key` is there already (Textual's LRUCache keeps the
-    old value then: a paper wrapped again, after a star or once its abstract arrived, was
-    wrapped again at every showing)."""
+    old value then: a paper prepared before its abstract arrived was wrapped again when shown)."""
     cache.discard(key)
     cache[key] = value
