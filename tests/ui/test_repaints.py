@@ -2,19 +2,25 @@
 
 A key's latency in a real terminal grows with the lines Textual re-renders and writes, and with
 the frames it takes: these tests watch the lines each pane draws (a spy around the widget's own
-`render_line`, which still draws), in the real app on a real library.
+`render_line`, which still draws) and what reaches the terminal (`Terminal`: the updates the app
+writes, applied to a grid of cells), in the real app on a real library.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from rich.segment import Segment
+import pytest
+from rich.cells import cell_len
+from rich.segment import ControlType, Segment
+from rich.style import Style
+from textual._compositor import CompositorUpdate
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
-from ui_helpers import make_app, sample_papers, settle, wait_ready
+from ui_helpers import fill_library, make_app, sample_papers, settle, wait_ready
 
 from tui.app import PaperdeckApp, stylesheets
 from tui.models import State
@@ -51,6 +57,59 @@ class PaintSpy:
         self.before_line.clear()
 
 
+class Terminal:
+    """What the terminal shows: every update `app` writes (full or partial), applied to a grid
+    of cells (text and style), as a terminal would apply it. Headless, the app still makes the
+    updates; only the writing is skipped."""
+
+    def __init__(self, app: App[object]) -> None:
+        width, height = app.size
+        self.cells: list[list[tuple[str, Style | None]]] = [
+            [(" ", None)] * width for _ in range(height)
+        ]
+        self.painting = False
+        """True while the app makes an update (a frame), for spies that ask."""
+        display = app._display
+        compositor_refresh = type(app.screen)._compositor_refresh
+
+        def spied(screen: object, renderable: object) -> None:
+            if isinstance(renderable, CompositorUpdate):
+                self._apply(app, renderable)
+            display(screen, renderable)  # type: ignore[arg-type]
+
+        def painting(screen: object) -> None:
+            self.painting = True
+            try:
+                compositor_refresh(screen)  # type: ignore[arg-type]
+            finally:
+                self.painting = False
+
+        app._display = spied  # type: ignore[method-assign]
+        app.screen._compositor_refresh = lambda: painting(app.screen)  # type: ignore[method-assign]
+
+    def _apply(self, app: App[object], update: CompositorUpdate) -> None:
+        x = y = 0
+        for segment in update.__rich_console__(app.console, app.console.options):
+            if segment.control:
+                for code in segment.control:
+                    if code[0] == ControlType.CURSOR_MOVE_TO:
+                        x, y = int(code[1]), int(code[2])
+                continue
+            if segment.text == "\n":
+                continue
+            for char in segment.text:
+                if 0 <= y < len(self.cells) and 0 <= x < len(self.cells[y]):
+                    self.cells[y][x] = (char, segment.style)
+                x += cell_len(char)
+
+    def text(self, region: Region) -> list[str]:
+        """The text shown in `region` (screen coordinates), a line per row."""
+        return [
+            "".join(char for char, _ in self.cells[y][region.x : region.right])
+            for y in range(region.y, region.bottom)
+        ]
+
+
 async def _painted(pilot: Pilot[object]) -> None:
     """Let the screen paint what is pending (Textual paints on a 60 Hz timer)."""
     await pilot.pause(0.1)
@@ -76,6 +135,14 @@ def _expected_abstract_lines(screen: TriageScreen) -> list[str]:
     return [strip.text for strip in _abstract_strips(screen)]
 
 
+def _pane_text(screen: TriageScreen) -> list[str]:
+    """The abstract pane's content region (inside its border and padding) as it should read."""
+    return [
+        line.ljust(screen.abstract.content_region.width)
+        for line in _expected_abstract_lines(screen)
+    ]
+
+
 async def test_cursor_move_repaints_two_rows_and_only_the_abstract_lines_that_differ(
     library_home: Path,
 ) -> None:
@@ -91,6 +158,8 @@ async def test_cursor_move_repaints_two_rows_and_only_the_abstract_lines_that_di
                 ("header", screen.header),
             )
         }
+        terminal = Terminal(app)
+        spies["abstract"].check = lambda: terminal.painting
         before = _abstract_strips(screen)
         await pilot.press("j")
         await _painted(pilot)
@@ -98,9 +167,68 @@ async def test_cursor_move_repaints_two_rows_and_only_the_abstract_lines_that_di
         differing = sum(1 for old, new in zip(before, after, strict=True) if old != new)
         assert 0 < differing < len(after) // 2  # the short abstracts leave blank lines alike
         assert spies["list"].drawn == 2  # the row left and the row reached
-        assert spies["abstract"].drawn == differing
+        # The paper reached was prepared (wrapped and styled) after the last frame: its frame
+        # draws none of its lines, and the terminal shows them.
+        assert not any(spies["abstract"].before_line)
+        assert terminal.text(screen.abstract.content_region) == _pane_text(screen)
         assert spies["sidebar"].drawn == 0
         assert spies["header"].drawn == 0
+
+
+async def test_a_move_to_a_paper_not_prepared_draws_only_the_abstract_lines_that_differ(
+    library_home: Path,
+) -> None:
+    app = make_app(library_home)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await _ready(pilot)
+        spy = PaintSpy(screen.abstract)
+        terminal = Terminal(app)
+        spy.check = lambda: terminal.painting
+        before = _abstract_strips(screen)
+        screen.paper_list.move_to(2)  # two rows on: the next row's paper is the one prepared
+        await _painted(pilot)
+        after = _abstract_strips(screen)
+        differing = sum(1 for old, new in zip(before, after, strict=True) if old != new)
+        assert 0 < differing < len(after) // 2
+        assert spy.before_line.count(True) == differing
+        assert terminal.text(screen.abstract.content_region) == _pane_text(screen)
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_finished_lines_are_textuals_own_after_focus_and_theme_changes(
+    library_home: Path, monkeypatch: pytest.MonkeyPatch, no_color: bool
+) -> None:
+    """The lines kept for a prepared paper are the ones Textual's pipeline makes now: after the
+    pane's border changed colour (focus), the theme changed, the terminal lost focus; with
+    NO_COLOR, through the app's line filter that takes the colours out."""
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(library_home)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await _ready(pilot)
+        pane = screen.abstract
+        whole = Region(0, 0, *pane.region.size)
+        spy = PaintSpy(pane)
+        terminal = Terminal(app)
+        spy.check = lambda: terminal.painting
+        for step in ("focus", "theme", "blur"):
+            if step == "focus":
+                await pilot.press("enter", "escape")  # the border's colour changes twice
+            elif step == "theme":
+                app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+            else:
+                app.app_focus = False
+            await _painted(pilot)
+            # The paper prepared before the change, then the one prepared after it (from its
+            # finished lines: the frame draws none of them).
+            for prepared in ("before", "after"):
+                spy.reset()
+                await pilot.press("j")
+                await _painted(pilot)
+                assert prepared == "before" or not any(spy.before_line), step
+                handed = pane.render_lines(whole)  # what the compositor is given
+                pane.refresh()  # Textual's cache cleared: its pipeline renders every line again
+                assert handed == Widget.render_lines(pane, whole), (step, prepared)
 
 
 async def test_the_stores_answer_to_a_star_repaints_nothing_already_shown(
@@ -167,16 +295,15 @@ async def test_painted_abstract_lines_match_the_paper_in_every_layout(
         app = make_app(library_home)
         async with app.run_test(size=size) as pilot:
             screen = await _ready(pilot)
-            spy = PaintSpy(screen.abstract)
+            terminal = Terminal(app)
             screen.abstract.refresh()
             await _painted(pilot)
-            for keys in (("j",), ("s",), ("j", "k"), ("s",), ("G",)):
+            for keys in (("j",), ("s",), ("j", "k"), ("s",), ("G",), ("k", "k", "j")):
                 await pilot.press(*keys)
                 await settle(pilot)
                 await _painted(pilot)
-                expected = _expected_abstract_lines(screen)
-                painted = [spy.lines.get(y) for y in range(len(expected))]
-                assert painted == expected, (size, keys)
+                painted = terminal.text(screen.abstract.content_region)
+                assert painted == _pane_text(screen), (size, keys)
                 assert any("starred" in line for line in painted) == (
                     screen.snapshot is not None
                     and screen.snapshot.state(screen.abstract.paper_id or "").starred
@@ -226,3 +353,37 @@ async def test_a_prepared_paper_shows_its_state_at_show_time_not_at_prepare_time
             other.show(paper, starred)
             await _painted(fresh_pilot)
             assert shown == [other.render_line(y).text for y in range(other.size.height)]
+
+
+async def test_scrollbars_show_the_thumb_textual_draws_after_every_move(home: Path) -> None:
+    """The scrollbars are told their new extent quietly and repaint only the cells that change
+    (`tui.widgets.scrolling`): what the terminal shows in them is what Textual draws afresh."""
+    papers = sample_papers()
+    for n, paper in enumerate(papers[:6]):  # abstracts of many lengths, some too long to fit
+        paper.abstract = " ".join([paper.abstract] * (1 + 4 * n))
+    fill_library(home, papers)
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:  # stacked: the abstract pane is short
+        screen = await _ready(pilot)
+        terminal = Terminal(app)
+        app.screen.refresh()
+        await _painted(pilot)
+        thumbs = 0
+        for key in ["j"] * 9 + ["k"] * 3 + ["G", "g"]:
+            await pilot.press(key)
+            await settle(pilot)
+            await _painted(pilot)
+            for pane in (screen.abstract, screen.paper_list):
+                bar = pane.vertical_scrollbar
+                region = bar.region
+                fresh = Widget.render_lines(bar.refresh(), Region(0, 0, *region.size))
+                drawn = [
+                    row[region.x : region.right] for row in terminal.cells[region.y : region.bottom]
+                ]
+                expected = [[(seg.text, seg.style) for seg in strip] for strip in fresh]
+                assert [[(c, s.bgcolor if s else None) for c, s in row] for row in drawn] == [
+                    [(text, style.bgcolor if style else None) for text, style in row]
+                    for row in expected
+                ], (key, pane.id)
+                thumbs += bar.window_size < bar.window_virtual_size
+        assert thumbs  # some abstract did not fit: a thumb was drawn and moved

@@ -302,8 +302,8 @@ class PaperList(ScrollView, can_focus=True):
         if len(changed) == height:
             self.refresh()  # a new page: one region, not a region per line
             return
-        for y in changed:
-            self.refresh(Region(0, y, width, 1))
+        if changed:  # one call: each call works out the widget's geometry again
+            self.refresh(*[Region(0, y, width, 1) for y in changed])
 
     def focus(self, scroll_visible: bool = True) -> Self:
         # Textual's focus() repaints the whole widget even when it has focus already (the
