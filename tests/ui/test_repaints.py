@@ -135,6 +135,10 @@ def _expected_abstract_lines(screen: TriageScreen) -> list[str]:
     return [strip.text for strip in _abstract_strips(screen)]
 
 
+def _lines_differing(before: list[Strip], after: list[Strip]) -> int:
+    return sum(1 for old, new in zip(before, after, strict=True) if old != new)
+
+
 def _pane_text(screen: TriageScreen) -> list[str]:
     """The abstract pane's content region (inside its border and padding) as it should read."""
     return [
@@ -164,7 +168,7 @@ async def test_cursor_move_repaints_two_rows_and_only_the_abstract_lines_that_di
         await pilot.press("j")
         await _painted(pilot)
         after = _abstract_strips(screen)
-        differing = sum(1 for old, new in zip(before, after, strict=True) if old != new)
+        differing = _lines_differing(before, after)
         assert 0 < differing < len(after) // 2  # the short abstracts leave blank lines alike
         assert spies["list"].drawn == 2  # the row left and the row reached
         # The paper reached was prepared (wrapped and styled) after the last frame: its frame
@@ -188,7 +192,7 @@ async def test_a_move_to_a_paper_not_prepared_draws_only_the_abstract_lines_that
         screen.paper_list.move_to(2)  # two rows on: the next row's paper is the one prepared
         await _painted(pilot)
         after = _abstract_strips(screen)
-        differing = sum(1 for old, new in zip(before, after, strict=True) if old != new)
+        differing = _lines_differing(before, after)
         assert 0 < differing < len(after) // 2
         assert spy.before_line.count(True) == differing
         assert terminal.text(screen.abstract.content_region) == _pane_text(screen)
