@@ -32,6 +32,7 @@ import textwrap
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[2]))
@@ -203,17 +204,42 @@ async def key_to_paint(
     return probe.painted_at - t0
 
 
+def count_answers(app: PaperdeckApp) -> list[int]:
+    """A counter of the search answers the screen takes (the current search's, not stale
+    ones): a key whose answer is the rows already shown leaves `rows` as they were."""
+    searching = app.triage.searching
+    counter = getattr(searching, "_bench_answers", None)
+    if counter is not None:
+        return counter
+    counter = [0]
+    finished = searching.finished
+
+    def counted(message: Any) -> None:
+        finished(message)
+        if searching.session.is_current(message.answer.generation):
+            counter[0] += 1
+
+    searching.finished = counted  # type: ignore[method-assign]
+    searching._bench_answers = counter  # type: ignore[attr-defined]
+    return counter
+
+
 async def type_filter(
     app: PaperdeckApp, probe: PaintProbe, words: Sequence[str], samples: list[float]
 ) -> None:
     """Type `words` into the (focused) filter bar, timing each key to the repainted list."""
     screen, plist = app.triage, app.triage.paper_list
+    answered = count_answers(app)
     for word in words:
         for char in word:
-            before = plist.rows
+            before, answers = plist.rows, answered[0]
 
-            def searched(before: Sequence[str] = before) -> bool:
-                return plist.rows is not before or screen.filter_bar.has_class("-invalid")
+            def searched(before: Sequence[str] = before, answers: int = answers) -> bool:
+                return (
+                    plist.rows is not before
+                    or answered[0] > answers
+                    or screen.filter_bar.has_class("-invalid")
+                )
 
             key = char if char != " " else "space"
             samples.append(await key_to_paint(app, key, searched, probe))
