@@ -248,13 +248,13 @@ class Paper(msgspec.Struct, gc=False, eq=False):
     `announced` existed simply has none (`from_dict` defaults it).
 
     A msgspec `Struct`, so the store decodes `catalog.json` straight into papers, checking
-    every field's type as it parses (`tui.store.catalog`): no dict per paper is built, checked
-    and copied on the way (three times faster at 100k papers, and a lower peak). Not tracked by
-    the garbage collector (`gc=False`): a paper holds only strings, numbers, lists and dicts of
-    them and its abstract's `DeferredText`, never a reference back to anything that holds it,
-    so it can be in no cycle; 100k papers the collector never walks. `msgspec.structs.replace`
-    copies one with changes. Equality compares the fields as read (`__eq__`), so a
-    deferred abstract equals the same text held as a `str`.
+    every field's type as it parses (`tui.store.catalog_file`): no dict per paper is built,
+    checked and copied on the way (three times faster at 100k papers, and a lower peak). Not
+    tracked by the garbage collector (`gc=False`): a paper holds only strings, numbers, lists
+    and dicts of them and its abstract's `DeferredText`, never a reference back to anything
+    that holds it, so it can be in no cycle; 100k papers the collector never walks.
+    `msgspec.structs.replace` copies one with changes. Equality compares the fields as read
+    (`__eq__`), so a deferred abstract equals the same text held as a `str`.
     """
 
     id: str
