@@ -25,12 +25,13 @@ from tui.store.db import KeyedDB, Signature
 from tui.store.merge import Layered, compact, differs, match, merge_paper, sanitised
 from tui.store.states import ReadTable, put_sharded
 from tui.store.texts import TABLE as TEXTS_TABLE
-from tui.store.texts import decode_texts, deferred_abstracts
+from tui.store.texts import decode_texts
 
 DEFAULT_TEXT_SHARDS = 16
 """The texts shard count of a new library (and of every library made before counts were
 recorded)."""
 TEXT_FIELDS = ("abstract", "ai_summary")
+_GET_ABSTRACT = methodcaller("get", "abstract", "")
 _GET_SUMMARY = methodcaller("get", "ai_summary")
 _ID = attrgetter("id")
 
@@ -121,7 +122,6 @@ class Catalog:
         """Fill the papers' texts from the shards, each a slice at a time (`decode_texts`);
         abstracts stay in the files (`tui.store.texts`) and are read back when asked for,
         unless a shard's bytes cannot be matched."""
-        buffer = bytearray()
         for db in self.texts:
             with paused_gc(keep=True):
                 decoded = db.file.read_typed(decode_texts)
@@ -129,8 +129,10 @@ class Catalog:
                     keys, abstracts, summaries = decoded.keys, decoded.abstracts, decoded.summaries
                 else:  # not as the store writes it, or damaged: the ordinary read names it
                     table = self._read(db, TEXTS_TABLE)
-                    abstracts = deferred_abstracts(db.file.path, table, buffer)
-                    keys, summaries = list(table), list(map(_GET_SUMMARY, table.values()))
+                    docs = list(table.values())
+                    keys = list(table)
+                    abstracts = list(map(_GET_ABSTRACT, docs))
+                    summaries = list(map(_GET_SUMMARY, docs))
                 found = list(map(papers.get, keys))
                 if not all(found):  # texts of papers the catalog does not hold: skipped
                     kept = [n for n, paper in enumerate(found) if paper is not None]

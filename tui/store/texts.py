@@ -1,5 +1,4 @@
-"""Abstracts read back from the texts shards on demand: `decode_texts`, `deferred_abstracts`,
-`TextRef`.
+"""Abstracts read back from the texts shards on demand: `decode_texts`, `TextRef`.
 
 A loaded library does not keep its abstracts as Python strings (about 1.4 KB a paper: 140 MB
 at 100k papers, more than the rest of the catalog): each paper's abstract slot holds a
@@ -9,36 +8,32 @@ microseconds, from the page cache, which the kernel may drop and refill; none of
 the process's resident size).
 
 Why it is safe:
-- locations are used only after checking that the file holds, byte for byte, the table just
-  parsed as `orjson.dumps` writes it (the way the store writes it): then where each abstract
-  lies follows from the lengths of the encoded keys and documents, and what is read back is
-  what was parsed. A shard in any other form (another writer's layout, a text orjson cannot
-  encode) keeps its abstracts as `str`. The check and the locations are C-level passes over
-  the shard (a few milliseconds each), not Python work per paper: loading stays as fast;
+- where each abstract lies follows from the lengths of the encoded keys and documents, as
+  `orjson.dumps` writes them (the way the store writes a shard), and a location is used only
+  after checking that the file holds, byte for byte, the abstract just decoded there: what is
+  read back is what was parsed. An abstract the check does not find (another writer's
+  layout) stays a `str`. For the usual slice the check and the locations are C-level passes;
 - the store replaces a file by renaming a new one over it, never by writing into it, so the
   descriptor opened here keeps the very bytes it was checked against for as long as a paper
   refers to it, even after the library has moved on to newer files.
 
 A shard is read a slice at a time (`decode_texts`, through `AtomicJSONStorage.read_typed`:
 `tui.store.slices` says why), each slice decoded by msgspec with the types checked; a shard it
-does not take is parsed whole the ordinary way (which names what is wrong) and given to
-`deferred_abstracts`.
+does not take is parsed whole the ordinary way (which names what is wrong) and keeps its
+abstracts as `str` (a layout another hand wrote: rare, and it costs only memory).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import accumulate, repeat
-from operator import add, eq, lshift, methodcaller, or_
-from pathlib import Path
+from operator import add, lshift, or_
 from typing import Any
 
 import msgspec
 import orjson
 
-from tui.safefile import open_regular
 from tui.store.db import META_TABLE
 from tui.store.slices import SLICE_BYTES, slice_bounds
 
@@ -46,7 +41,6 @@ TABLE = "texts"
 _SPAN_BITS = 24
 _SPAN_MASK = (1 << _SPAN_BITS) - 1
 _FIRST_KEY = b'{"abstract":'
-_GET_ABSTRACT = methodcaller("get", "abstract", "")
 _TABLE_START = b'"' + TABLE.encode() + b'":{'
 
 
@@ -116,7 +110,8 @@ _SUMMARY_KEY = len(b'"ai_summary":')
 @dataclass(slots=True)
 class DecodedTexts:
     """A decoded texts shard: its schema record, and per paper in file order its key, its
-    abstract (a `TextRef` or a `str`, as `deferred_abstracts` gives them) and AI summary."""
+    abstract (a `TextRef`, or the `str` where the file does not hold it as orjson writes it)
+    and AI summary."""
 
     meta: dict[str, Any]
     keys: list[str]
@@ -191,52 +186,3 @@ def _refs(
         else:
             refs.append(text)
     return refs
-
-
-def deferred_abstracts(
-    path: Path, table: Mapping[str, Mapping[str, Any]], buffer: bytearray
-) -> list[Any]:
-    """Per document of `table` (the texts table just parsed from the shard at `path`, in its
-    order): a `TextRef` to its abstract in the file, or the abstract itself (a `str`, "" when
-    it has none) where the file does not hold it as orjson writes it. `buffer` is reused for
-    the file's bytes from one shard to the next (fresh memory for each costs more)."""
-    docs = list(table.values())
-    abstracts: list[Any] = list(map(_GET_ABSTRACT, docs))
-    if not docs:
-        return abstracts
-    try:
-        fd = open_regular(path)
-    except OSError:
-        return abstracts
-    shard = ShardTexts(fd)  # closes the descriptor when dropped
-    try:
-        size = os.fstat(fd).st_size
-        if len(buffer) < size:
-            buffer.extend(bytes(size - len(buffer)))
-        with memoryview(buffer) as view:  # what lies past `size` is the last shard's: unused
-            if os.preadv(fd, [view[:size]], 0) != size:
-                return abstracts
-        keys = list(map(len, map(orjson.dumps, table)))
-        # Encoded twice, dropped at once each time (holding them all costs more: fresh memory).
-        lengths = list(map(len, map(orjson.dumps, abstracts)))
-        at = buffer.find(_TABLE_START, 0, size)
-        if at < 0 or max(lengths) > _SPAN_MASK:
-            return abstracts
-        if all(abstracts) and all(map(eq, map(len, docs), repeat(1))):
-            # Only an abstract in each document: '{"abstract":' + it + '}'.
-            docs_lengths = list(map(add, lengths, repeat(len(_FIRST_KEY) + 1)))
-        else:
-            docs_lengths = list(map(len, map(orjson.dumps, docs)))
-        places = _places(at + len(_TABLE_START), keys, docs_lengths)
-        encoded = map(orjson.dumps, abstracts)
-        there = list(map(buffer.startswith, encoded, places, repeat(size)))
-    except (OSError, orjson.JSONEncodeError):
-        return abstracts
-    spans = map(or_, map(lshift, places, repeat(_SPAN_BITS)), lengths)
-    refs: list[Any] = list(map(TextRef, zip(repeat(shard), spans)))
-    if all(there) and all(abstracts):
-        return refs  # the usual case: every abstract where the store wrote it
-    return [
-        ref if text and found else text
-        for ref, text, found in zip(refs, abstracts, there, strict=True)
-    ]
