@@ -135,6 +135,17 @@ def _expected_abstract_lines(screen: TriageScreen) -> list[str]:
     return [strip.text for strip in _abstract_strips(screen)]
 
 
+def _spies(screen: TriageScreen, *names: str) -> dict[str, PaintSpy]:
+    """A paint spy on each named pane ("list" is the paper list)."""
+    panes = {
+        "list": screen.paper_list,
+        "abstract": screen.abstract,
+        "sidebar": screen.sidebar,
+        "header": screen.header,
+    }
+    return {name: PaintSpy(panes[name]) for name in names}
+
+
 def _lines_differing(before: list[Strip], after: list[Strip]) -> int:
     return sum(1 for old, new in zip(before, after, strict=True) if old != new)
 
@@ -153,15 +164,7 @@ async def test_cursor_move_repaints_two_rows_and_only_the_abstract_lines_that_di
     app = make_app(library_home)
     async with app.run_test(size=WIDE) as pilot:
         screen = await _ready(pilot)
-        spies = {
-            name: PaintSpy(widget)
-            for name, widget in (
-                ("list", screen.paper_list),
-                ("abstract", screen.abstract),
-                ("sidebar", screen.sidebar),
-                ("header", screen.header),
-            )
-        }
+        spies = _spies(screen, "list", "abstract", "sidebar", "header")
         terminal = Terminal(app)
         spies["abstract"].check = lambda: terminal.painting
         before = _abstract_strips(screen)
@@ -241,14 +244,7 @@ async def test_the_stores_answer_to_a_star_repaints_nothing_already_shown(
     app = make_app(library_home)
     async with app.run_test(size=WIDE) as pilot:
         screen = await _ready(pilot)
-        spies = {
-            name: PaintSpy(widget)
-            for name, widget in (
-                ("abstract", screen.abstract),
-                ("sidebar", screen.sidebar),
-                ("header", screen.header),
-            )
-        }
+        spies = _spies(screen, "abstract", "sidebar", "header")
         await pilot.press("s")
         await _painted(pilot)  # the key's own frame: the row, the counts, the status line
         assert spies["header"].drawn == 1
