@@ -7,7 +7,7 @@ changed) live with their widgets.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -66,7 +66,7 @@ class SearchFinished(Message):
 class RowsCompleted(Message):
     """Every row of the search that `request` asked for, in order (follows its SearchFinished)."""
 
-    rows: list[str]
+    rows: Sequence[str]
     request: SearchRequest
 
 

@@ -82,7 +82,7 @@ class MoreRows:
     """Every row of the search `request` asked for, in order (after its answer, and a pause)."""
 
     request: SearchRequest
-    rows: list[str]
+    rows: Sequence[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +184,7 @@ class SearchSession:
         # Both wait for a pause in the typing: each keystroke's paint must not share the GIL.
         if not (more_rows or unlit) or paused(self.rest_delay, stopped):
             return
-        rows = list(result.rows)
+        rows: Sequence[str] = result.rows
         if more_rows:
             rows = result.all_rows()
             if stopped():

@@ -83,6 +83,9 @@ class Corpus:
         self.lock = threading.RLock()
         self.papers: list[Paper | None] = []
         self.numbers: dict[str, int] = {}
+        self.ids: list[str] = []
+        """Paper number -> id, removed papers included (append-only: numbers are never reused),
+        so ids held as numbers (`tui.query.results.PaperIds`) keep meaning what they meant."""
         self.alive = 0
         self.index: WordIndex | None = None
         self.columns = Columns(self.papers)
@@ -96,6 +99,7 @@ class Corpus:
         if len(numbers) == len(items):
             # Distinct ids (the usual case): no per-paper Python work.
             self.numbers = numbers
+            self.ids = list(numbers)
             self.papers = items
             self.alive = (1 << len(items)) - 1
             self.columns = Columns(self.papers, self.alive)
@@ -119,6 +123,7 @@ class Corpus:
                 if number is None:
                     number = len(self.papers)
                     self.papers.append(paper)
+                    self.ids.append(paper.id)
                     self.numbers[paper.id] = number
                     added.append(number)
                     before[number] = None

@@ -59,7 +59,7 @@ class ViewResult:
     total: int
     title_spans: TitleSpans
     """The spans of the first HIGHLIGHT_FIRST rows (empty when the query highlights nothing)."""
-    all_rows: Callable[[], list[str]]
+    all_rows: Callable[[], Sequence[str]]
     highlight: Callable[[Sequence[str]], TitleSpans] | None
     """The title spans of other rows (None: the query highlights nothing)."""
 

@@ -29,13 +29,23 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import partial
 
+from tui.memory import paused_gc
 from tui.models import Paper
 from tui.query.build import StagedBuild
 from tui.query.corpus import Corpus
 from tui.query.evaluate import Evaluation, Highlighter
 from tui.query.nodes import Query
 from tui.query.parser import parse
-from tui.query.results import SPAN_FIELDS, Hit, LazySpans, QueryContext, SearchResult, SpanMap
+from tui.query.results import (
+    SPAN_FIELDS,
+    Hit,
+    LazySpans,
+    PaperIds,
+    QueryContext,
+    SearchResult,
+    SpanMap,
+    paper_ids,
+)
 
 __all__ = ["SPAN_FIELDS", "Hit", "LazySpans", "QueryContext", "SearchResult", "Searcher", "SpanMap"]
 
@@ -172,14 +182,16 @@ class Searcher:
         if limit is None:
             return SearchResult(hits, total, title_spans=title_spans)
 
-        def all_ids() -> list[str]:
+        def all_ids() -> PaperIds:
             """Every match in order: the same matches as the first hits (no second evaluation
-            of the query), ordered in full."""
+            of the query), ordered in full. The collector is paused meanwhile: the lists of
+            numbers it sorts (100k at most) are gone before it resumes, so no collection walks
+            them (`PaperIds`)."""
             corpus.prepare_scans(parsed)
-            with corpus.lock:
+            with corpus.lock, paused_gc():
                 run = Evaluation(corpus, context)
                 everything, _scores, _total = run.execute(parsed, None, matched)
-                return [corpus.papers[n].id for n in everything]  # type: ignore[union-attr]
+                return paper_ids(everything, corpus.ids, corpus.numbers)
 
         return SearchResult(hits, total, all_ids, title_spans)
 
@@ -191,28 +203,28 @@ class Searcher:
         plain = replace(query, rank=None)
         corpus = self._corpus
         corpus.prepare_scans(plain)
-        with corpus.lock:
-            run = Evaluation(corpus, context)
-            numbers, scores, total = run.execute(plain, None)
-            highlighter = run.highlighter(plain)
-            papers: list[Paper] = [corpus.papers[n] for n in numbers]  # type: ignore[misc]
-        ids = [paper.id for paper in papers]
-        ranked = context.ranker.order(query.rank, ids, context.states, context.states_version)
-        if ranked is not None:
-            positions, scores = ranked
-        else:
-            positions = list(range(len(ids)))
-        shown = positions if limit is None else positions[:limit]
-        hits = [
-            Hit(ids[i], scores[k], LazySpans(partial(highlighter, papers[i])))
-            for k, i in enumerate(shown)
-        ]
-        return SearchResult(
-            hits,
-            total,
-            lambda: [ids[i] for i in positions],
-            partial(_title_spans, corpus, highlighter),
-        )
+        # Every match is listed and scored (100k at most): the collector waits, and only the
+        # hits and the order as `PaperIds` outlive the pause (see `all_ids` above).
+        with paused_gc():
+            with corpus.lock:
+                run = Evaluation(corpus, context)
+                numbers, scores, total = run.execute(plain, None)
+                highlighter = run.highlighter(plain)
+                papers: list[Paper] = [corpus.papers[n] for n in numbers]  # type: ignore[misc]
+            ids = [paper.id for paper in papers]
+            ranked = context.ranker.order(query.rank, ids, context.states, context.states_version)
+            if ranked is not None:
+                positions, scores = ranked
+            else:
+                positions = list(range(len(ids)))
+            shown = positions if limit is None else positions[:limit]
+            hits = [
+                Hit(ids[i], scores[k], LazySpans(partial(highlighter, papers[i])))
+                for k, i in enumerate(shown)
+            ]
+            order = paper_ids(map(numbers.__getitem__, positions), corpus.ids, corpus.numbers)
+            del numbers, scores, papers, ids, positions, shown
+        return SearchResult(hits, total, lambda: order, partial(_title_spans, corpus, highlighter))
 
     def spans(
         self, paper_id: str, query: Query | str, ctx: QueryContext | None = None

@@ -129,7 +129,7 @@ class PaperList(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.empty_message = empty_message
-        self._rows: tuple[str, ...] = ()
+        self._rows: Sequence[str] = ()
         # A tuple of strings: the collector stops tracking it at its first pass; a list of 100k
         # ids would be walked by every full collection.
         self._total = 0
@@ -192,7 +192,7 @@ class PaperList(ScrollView, can_focus=True):
         """Show `rows` (the first `total` rows, when more are coming: see `complete_rows`),
         titles highlighted by `title_spans` (more may follow: `add_title_spans`); keep the
         cursor on `keep` (an id) when it is still there, else on row 0."""
-        self._rows = tuple(rows)
+        self._rows = _kept(rows)
         self._total = len(self._rows) if total is None else total
         if title_spans or self._title_spans:
             self._spans_generation += 1  # highlights changed: cached lines are stale
@@ -211,7 +211,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def complete_rows(self, rows: Sequence[str]) -> None:
         """The full list whose first rows `set_rows` showed (same order, so the cursor stays)."""
-        self._rows = tuple(rows)
+        self._rows = _kept(rows)
         self._total = len(self._rows)
         set_scroll_height(self, self.size.width, self._total)
         self._refresh_changed()  # only lines that said "…" change
@@ -480,6 +480,14 @@ class PaperList(ScrollView, can_focus=True):
         if used < width:
             segments.append(Segment(" " * (width - used), style))
         return segments
+
+
+def _kept(rows: Sequence[str]) -> Sequence[str]:
+    """Rows as the list keeps them: a list copied to a tuple (its owner may change it), any other
+    sequence as it is. A search's every row comes as `tui.query.results.PaperIds` (numbers in an
+    array, which no garbage collection walks); a tuple of 100k ids would cost every young
+    collection it is in 10-20 ms."""
+    return tuple(rows) if isinstance(rows, list) else rows
 
 
 def _cells(text: str, width: int) -> str:
