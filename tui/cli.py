@@ -4,6 +4,10 @@ Plain `paperdeck` opens the app (filling an empty library with the demo papers f
 other command is headless and never imports Textual: they start fast and run from cron. Errors
 are one line on stderr (`paperdeck: …`) with exit code 2 for usage mistakes and 1 for failures;
 no traceback reaches the user.
+
+The parser declares every command, but a command's module is imported only when it runs
+(`COMMANDS` names them): a triage write (`paperdeck star ID`) imports the library, the actions
+and little else, not the catalog's decoders, export or the query engine (a test keeps it so).
 """
 
 from __future__ import annotations
@@ -12,28 +16,14 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib import import_module
 from pathlib import Path
 
-from tui.cli_args import CommandParser, LazyVersion, add_command, split_argv
-from tui.cli_commands.importing import cmd_import
+from tui.cli_args import EXPORT_FORMATS, CommandParser, LazyVersion, add_command, split_argv
 from tui.cli_commands.output import complain
-from tui.cli_commands.reading import cmd_export, cmd_list, cmd_show, cmd_similar, cmd_stats
-from tui.cli_commands.repair import cmd_doctor, cmd_recover
-from tui.cli_commands.syncing import cmd_sync
-from tui.cli_commands.triage import (
-    cmd_note,
-    cmd_rename_tag,
-    cmd_star,
-    cmd_status,
-    cmd_tag,
-    cmd_undo,
-)
 from tui.errors import PaperdeckError, UsageError
-from tui.export import FORMATS as EXPORT_FORMATS
 from tui.models import STATUSES
 from tui.paths import config_file, data_home
-from tui.store import Library
-from tui.store.recovery import warning_line
 
 
 def build_parser() -> CommandParser:
@@ -153,28 +143,41 @@ def _fill_demo_if_empty(home: Path) -> str | None:
     except FileNotFoundError:
         pass
     from tui.demo import fill_demo_if_empty
+    from tui.store.library import Library
 
     with Library.open(home) as lib:
         return fill_demo_if_empty(lib)
 
 
-COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
-    "import": cmd_import,
-    "list": cmd_list,
-    "show": cmd_show,
-    "star": cmd_star,
-    "unstar": cmd_star,
-    "tag": cmd_tag,
-    "rename-tag": cmd_rename_tag,
-    "status": cmd_status,
-    "note": cmd_note,
-    "undo": cmd_undo,
-    "redo": cmd_undo,
-    "export": cmd_export,
-    "stats": cmd_stats,
-    "similar": cmd_similar,
-    "sync": cmd_sync,
+COMMANDS: dict[str, tuple[str, str]] = {
+    "import": ("importing", "cmd_import"),
+    "list": ("reading", "cmd_list"),
+    "show": ("reading", "cmd_show"),
+    "star": ("triage", "cmd_star"),
+    "unstar": ("triage", "cmd_star"),
+    "tag": ("triage", "cmd_tag"),
+    "rename-tag": ("triage", "cmd_rename_tag"),
+    "status": ("triage", "cmd_status"),
+    "note": ("triage", "cmd_note"),
+    "undo": ("triage", "cmd_undo"),
+    "redo": ("triage", "cmd_undo"),
+    "export": ("reading", "cmd_export"),
+    "stats": ("reading", "cmd_stats"),
+    "similar": ("reading", "cmd_similar"),
+    "sync": ("syncing", "cmd_sync"),
+    "doctor": ("repair", "cmd_doctor"),
+    "recover": ("repair", "cmd_recover"),
 }
+"""Command -> (module in `tui.cli_commands`, function): imported only when the command runs.
+A function takes the open library and the arguments; `doctor` and `recover` take the home
+folder instead (they work without opening the library's files)."""
+
+
+def command_function(name: str) -> Callable[..., int]:
+    """The function that runs command `name`, its module imported now."""
+    module, function = COMMANDS[name]
+    run: Callable[..., int] = getattr(import_module(f"tui.cli_commands.{module}"), function)
+    return run
 
 
 CREATES_LIBRARY = frozenset({"import", "sync"})
@@ -196,13 +199,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"no library at {home} (`paperdeck --home {home} import FILE` starts one; "
                 "plain `paperdeck` starts one with the demo papers)"
             )
+        run = command_function(args.command)
         if args.command in ("doctor", "recover"):  # without opening the library's files
-            return (cmd_doctor if args.command == "doctor" else cmd_recover)(home, args)
+            return run(home, args)
+        from tui.store.library import Library
+        from tui.store.recovery import warning_line
+
         damaged = warning_line(home)
         if damaged:
             complain(damaged)
         with Library.open(home) as lib:
-            return COMMANDS[args.command](lib, args)
+            return run(lib, args)
     except PaperdeckError as exc:
         complain(exc)
         return exc.exit_code

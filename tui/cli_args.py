@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from tui.errors import UsageError
-from tui.export import FORMATS as EXPORT_FORMATS
+
+EXPORT_FORMATS: tuple[str, ...] = ("json", "md", "csv", "bibtex", "ris")
+"""The formats `tui.export` writes (`tui.export.FORMATS`; a test checks they agree), named here
+so that declaring the commands does not import export: every command would pay for it."""
 
 
 class CommandParser(argparse.ArgumentParser):

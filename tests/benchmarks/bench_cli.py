@@ -11,6 +11,7 @@ PYTHONDONTWRITEBYTECODE=1, and without bytecode every figure reads slow). Run:
     python tests/benchmarks/bench_cli.py --home DIR [--home DIR ...]   # libraries built before
                                                                # (bench_tui.py --build DIR N)
     python tests/benchmarks/bench_cli.py --runs 3 ...          # fewer samples (default 9)
+    python tests/benchmarks/bench_cli.py --triage-only ...     # the writes only: no list, no app
 
 The libraries are used in place: every write is undone by the next sample (star then unstar,
 `+tag` then `-tag`, ...), so they end as they began. The code measured is whatever `python -m
@@ -52,6 +53,7 @@ would measure that checkout's code whatever PYTHONPATH says."""
 RUNS = 9
 LIST_RUNS = 5
 APP_RUNS = 3
+TRIAGE_ONLY = False
 
 
 def run_once(args: Sequence[str]) -> tuple[float, float]:
@@ -80,6 +82,13 @@ class Anchors:
     def sample(self) -> None:
         self.samples["python -c pass"].append(run_once(["-c", "pass"])[0])
         self.samples["python -m tui --version"].append(run_once(["-m", "tui", "--version"])[0])
+
+    def ratios(self, seconds: float) -> str:
+        """`seconds` over each anchor's median so far (the samples taken around it)."""
+        return ", ".join(
+            f"{seconds / statistics.median(samples):.2f}x {name.split()[-1]}"
+            for name, samples in self.samples.items()
+        )
 
 
 def ms(samples: list[float]) -> str:
@@ -125,7 +134,12 @@ def bench_commands(home: Path, anchors: Anchors) -> None:
             anchors.sample()
         if RUNS % 2 == 1:
             run_once(argv(RUNS))  # the last sample's write, undone
-        print(f"  {name:<28}{ms(times)}, peak {statistics.median(peaks):.0f} MB")
+        print(
+            f"  {name:<28}{ms(times)}, peak {statistics.median(peaks):.0f} MB, "
+            f"{anchors.ratios(statistics.median(times))}"
+        )
+    if TRIAGE_ONLY:
+        return
     times, peaks = [], []
     for _ in range(LIST_RUNS):
         elapsed, peak = run_once(
@@ -183,13 +197,15 @@ def main(argv: list[str]) -> int:
     homes: list[Path] = []
     sizes: list[int] = []
     args = iter(argv[1:])
-    global RUNS, LIST_RUNS, APP_RUNS
+    global RUNS, LIST_RUNS, APP_RUNS, TRIAGE_ONLY
     for arg in args:
         if arg == "--home":
             homes.append(Path(next(args)))
         elif arg == "--runs":  # fewer samples: a slow "before" at 1M papers
             RUNS = int(next(args))
             LIST_RUNS = APP_RUNS = max(1, RUNS // 3)
+        elif arg == "--triage-only":
+            TRIAGE_ONLY = True
         else:
             sizes.append(int(arg))
     if not homes and not sizes:
@@ -207,7 +223,7 @@ def main(argv: list[str]) -> int:
             for home in homes:
                 print(f"{home} ({papers_in(home)} papers)")
                 bench_commands(home, anchors)
-                if tmux is not None:
+                if tmux is not None and not TRIAGE_ONLY:
                     bench_app(home, tmux)
                 sys.stdout.flush()
     finally:
