@@ -12,6 +12,8 @@ Plain argparse and no Textual: headless commands start fast.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -23,12 +25,43 @@ EXPORT_FORMATS: tuple[str, ...] = ("json", "md", "csv", "bibtex", "ris")
 so that declaring the commands does not import export: every command would pay for it."""
 
 
+def terminal_columns() -> int:
+    """The terminal's width as `shutil.get_terminal_size` finds it ($COLUMNS, else the
+    terminal on stdout, else 80), without importing shutil (and with it bz2 and lzma)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, given the width it would look up itself: argparse makes one per
+    option declared and imports shutil for the width each time it is not given."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        width = terminal_columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 class CommandParser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line and exit code 2, and every option is recorded
     (`option_arity`: option string -> takes a value) so `split_argv` can tell options apart
     from query terms and tag edits that start with `-`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
         self.option_arity: dict[str, bool] = {"-h": False, "--help": False}
         self.commands: dict[str, CommandParser] = {}
