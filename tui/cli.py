@@ -4,6 +4,10 @@ Plain `paperdeck` opens the app (filling an empty library with the demo papers f
 other command is headless and never imports Textual: they start fast and run from cron. Errors
 are one line on stderr (`paperdeck: …`) with exit code 2 for usage mistakes and 1 for failures;
 no traceback reaches the user.
+
+The parser declares every command, but a command's module is imported only when it runs
+(`COMMANDS` names them): a triage write (`paperdeck star ID`) imports the library, the actions
+and little else, not the catalog's decoders, export or the query engine (a test keeps it so).
 """
 
 from __future__ import annotations
@@ -12,32 +16,21 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib import import_module
 from pathlib import Path
 
-from tui.cli_args import CommandParser, LazyVersion, add_command, split_argv
-from tui.cli_commands.importing import cmd_import
+from tui.cli_args import EXPORT_FORMATS, CommandParser, LazyVersion, add_command, split_argv
 from tui.cli_commands.output import complain
-from tui.cli_commands.reading import cmd_export, cmd_list, cmd_show, cmd_similar, cmd_stats
-from tui.cli_commands.repair import cmd_doctor, cmd_recover
-from tui.cli_commands.syncing import cmd_sync
-from tui.cli_commands.triage import (
-    cmd_note,
-    cmd_rename_tag,
-    cmd_star,
-    cmd_status,
-    cmd_tag,
-    cmd_undo,
-)
 from tui.errors import PaperdeckError, UsageError
-from tui.export import FORMATS as EXPORT_FORMATS
 from tui.models import STATUSES
 from tui.paths import config_file, data_home
-from tui.store import Library
-from tui.store.recovery import warning_line
 
 
-def build_parser() -> CommandParser:
-    """The argument parser for every command (run argv through `split_argv` first)."""
+def build_parser(only: str | None = None) -> CommandParser:
+    """The argument parser for every command (run argv through `split_argv` first), or with
+    `only`, for that command alone (see `command_word`): every subcommand declared costs a
+    triage command's start-up about half a millisecond, most of it argparse looking up
+    translations of its messages."""
     parser = CommandParser(
         prog="paperdeck",
         description="A keyboard-first terminal reader for research papers.",
@@ -51,68 +44,91 @@ def build_parser() -> CommandParser:
     parser.option("--version", action=LazyVersion, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
 
-    p = add_command(sub, "import", help="import saved pages, HF JSON, arXiv Atom or RSS files")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.option("--dry-run", action="store_true", help="report what would change, write nothing")
+    if only in (None, "import"):
+        p = add_command(sub, "import", help="import saved pages, HF JSON, arXiv Atom or RSS files")
+        p.add_argument("files", nargs="+", metavar="FILE")
+        p.option("--dry-run", action="store_true", help="report what would change, write nothing")
 
-    p = add_command(sub, "list", help="list papers matching a query")
-    p.add_argument("query", nargs="*", help="query (see README: fuzzy words, tag:, is:, ...)")
-    p.option("--json", action="store_true", help="print JSON (papers with their state)")
-    p.option("--limit", type=int, metavar="N", help="at most N papers")
+    if only in (None, "list"):
+        p = add_command(sub, "list", help="list papers matching a query")
+        p.add_argument("query", nargs="*", help="query (see README: fuzzy words, tag:, is:, ...)")
+        p.option("--json", action="store_true", help="print JSON (papers with their state)")
+        p.option("--limit", type=int, metavar="N", help="at most N papers")
 
-    p = add_command(sub, "show", help="show one paper in full")
-    p.add_argument("id")
-    p.option("--json", action="store_true")
+    if only in (None, "show"):
+        p = add_command(sub, "show", help="show one paper in full")
+        p.add_argument("id")
+        p.option("--json", action="store_true")
 
-    for name, text in (("star", "star papers"), ("unstar", "unstar papers")):
-        p = add_command(sub, name, help=text)
+    if only in (None, "star", "unstar"):
+        for name, text in (("star", "star papers"), ("unstar", "unstar papers")):
+            if only in (None, name):
+                p = add_command(sub, name, help=text)
+                p.add_argument("ids", nargs="+", metavar="ID")
+
+    if only in (None, "tag"):
+        p = add_command(sub, "tag", help="add (+name) and remove (-name) tags: tag ID... +a -b")
+        p.add_argument("args", nargs="+", metavar="ID|+TAG|-TAG")
+
+    if only in (None, "rename-tag"):
+        p = add_command(
+            sub, "rename-tag", help="rename a tag everywhere (merges into an existing one)"
+        )
+        p.add_argument("old")
+        p.add_argument("new")
+
+    if only in (None, "status"):
+        p = add_command(sub, "status", help=f"set status: {', '.join(STATUSES)}")
+        p.add_argument("status")
         p.add_argument("ids", nargs="+", metavar="ID")
 
-    p = add_command(sub, "tag", help="add (+name) and remove (-name) tags: tag ID... +a -b")
-    p.add_argument("args", nargs="+", metavar="ID|+TAG|-TAG")
+    if only in (None, "note"):
+        p = add_command(sub, "note", help="set the note of a paper ('' clears it)")
+        p.add_argument("id")
+        p.add_argument("text")
 
-    p = add_command(sub, "rename-tag", help="rename a tag everywhere (merges into an existing one)")
-    p.add_argument("old")
-    p.add_argument("new")
+    if only in (None, "undo"):
+        add_command(sub, "undo", help="undo the last action")
+    if only in (None, "redo"):
+        add_command(sub, "redo", help="redo the last undone action")
 
-    p = add_command(sub, "status", help=f"set status: {', '.join(STATUSES)}")
-    p.add_argument("status")
-    p.add_argument("ids", nargs="+", metavar="ID")
+    if only in (None, "export"):
+        p = add_command(sub, "export", help="export papers matching a query")
+        p.option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help=f"{'|'.join(EXPORT_FORMATS)} (bib = bibtex); default: from the -o file's extension",
+        )
+        p.add_argument("query", nargs="*")
+        p.option("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
-    p = add_command(sub, "note", help="set the note of a paper ('' clears it)")
-    p.add_argument("id")
-    p.add_argument("text")
+    if only in (None, "stats"):
+        add_command(sub, "stats", help="library summary")
 
-    add_command(sub, "undo", help="undo the last action")
-    add_command(sub, "redo", help="redo the last undone action")
+    if only in (None, "doctor"):
+        add_command(sub, "doctor", help="list store files set aside as damaged and what they hold")
+    if only in (None, "recover"):
+        p = add_command(
+            sub, "recover", help="restore what can be read of files set aside as damaged"
+        )
+        p.option("--dry-run", action="store_true", help="say what would be restored, write nothing")
 
-    p = add_command(sub, "export", help="export papers matching a query")
-    p.option(
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        help=f"{'|'.join(EXPORT_FORMATS)} (bib = bibtex); default: from the -o file's extension",
-    )
-    p.add_argument("query", nargs="*")
-    p.option("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    if only in (None, "similar"):
+        p = add_command(sub, "similar", help="papers most like a paper (by title and abstract)")
+        p.add_argument("id")
+        p.option("--limit", type=int, default=20, metavar="N", help="at most N papers (20)")
+        p.option("--json", action="store_true", help="print JSON (papers with their state)")
 
-    add_command(sub, "stats", help="library summary")
-
-    add_command(sub, "doctor", help="list store files set aside as damaged and what they hold")
-    p = add_command(sub, "recover", help="restore what can be read of files set aside as damaged")
-    p.option("--dry-run", action="store_true", help="say what would be restored, write nothing")
-
-    p = add_command(sub, "similar", help="papers most like a paper (by title and abstract)")
-    p.add_argument("id")
-    p.option("--limit", type=int, default=20, metavar="N", help="at most N papers (20)")
-    p.option("--json", action="store_true", help="print JSON (papers with their state)")
-
-    p = add_command(sub, "sync", help="pull new papers from the configured feeds")
-    p.option("--dry-run", action="store_true", help="show what would change")
-    p.option(
-        "--list", metavar="PATH", help="merge the reading list PATH (alone, unless --feed is given)"
-    )
-    p.option("--feed", action="append", metavar="NAME", help="only this feed (repeatable)")
+    if only in (None, "sync"):
+        p = add_command(sub, "sync", help="pull new papers from the configured feeds")
+        p.option("--dry-run", action="store_true", help="show what would change")
+        p.option(
+            "--list",
+            metavar="PATH",
+            help="merge the reading list PATH (alone, unless --feed is given)",
+        )
+        p.option("--feed", action="append", metavar="NAME", help="only this feed (repeatable)")
     for name, command in sub.choices.items():
         parser.commands[name] = command
         # `paperdeck stats --home X` as well as `paperdeck --home X stats`; SUPPRESS keeps the
@@ -153,28 +169,54 @@ def _fill_demo_if_empty(home: Path) -> str | None:
     except FileNotFoundError:
         pass
     from tui.demo import fill_demo_if_empty
+    from tui.store.library import Library
 
     with Library.open(home) as lib:
         return fill_demo_if_empty(lib)
 
 
-COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
-    "import": cmd_import,
-    "list": cmd_list,
-    "show": cmd_show,
-    "star": cmd_star,
-    "unstar": cmd_star,
-    "tag": cmd_tag,
-    "rename-tag": cmd_rename_tag,
-    "status": cmd_status,
-    "note": cmd_note,
-    "undo": cmd_undo,
-    "redo": cmd_undo,
-    "export": cmd_export,
-    "stats": cmd_stats,
-    "similar": cmd_similar,
-    "sync": cmd_sync,
+COMMANDS: dict[str, tuple[str, str]] = {
+    "import": ("importing", "cmd_import"),
+    "list": ("reading", "cmd_list"),
+    "show": ("reading", "cmd_show"),
+    "star": ("triage", "cmd_star"),
+    "unstar": ("triage", "cmd_star"),
+    "tag": ("triage", "cmd_tag"),
+    "rename-tag": ("triage", "cmd_rename_tag"),
+    "status": ("triage", "cmd_status"),
+    "note": ("triage", "cmd_note"),
+    "undo": ("triage", "cmd_undo"),
+    "redo": ("triage", "cmd_undo"),
+    "export": ("reading", "cmd_export"),
+    "stats": ("reading", "cmd_stats"),
+    "similar": ("reading", "cmd_similar"),
+    "sync": ("syncing", "cmd_sync"),
+    "doctor": ("repair", "cmd_doctor"),
+    "recover": ("repair", "cmd_recover"),
 }
+"""Command -> (module in `tui.cli_commands`, function): imported only when the command runs.
+A function takes the open library and the arguments; `doctor` and `recover` take the home
+folder instead (they work without opening the library's files)."""
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command `argv` runs when the parser for it alone reads `argv` as the whole one
+    would: a known command, with only `--home` before it. None otherwise (no command: the
+    app; an unknown one; `--help` or `--version` before it), for the whole parser."""
+    words = iter(argv)
+    for word in words:
+        if word == "--home":
+            next(words, None)
+        elif not word.startswith("--home="):
+            return word if word in COMMANDS else None
+    return None
+
+
+def command_function(name: str) -> Callable[..., int]:
+    """The function that runs command `name`, its module imported now."""
+    module, function = COMMANDS[name]
+    run: Callable[..., int] = getattr(import_module(f"tui.cli_commands.{module}"), function)
+    return run
 
 
 CREATES_LIBRARY = frozenset({"import", "sync"})
@@ -185,8 +227,9 @@ mistyped `--home` must not leave empty libraries about, nor look like an empty o
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `paperdeck` command; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(split_argv(parser, sys.argv[1:] if argv is None else argv))
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(only=command_word(words))
+    args = parser.parse_args(split_argv(parser, words))
     try:
         home = data_home(args.home)
         if args.command is None:
@@ -196,13 +239,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"no library at {home} (`paperdeck --home {home} import FILE` starts one; "
                 "plain `paperdeck` starts one with the demo papers)"
             )
+        run = command_function(args.command)
         if args.command in ("doctor", "recover"):  # without opening the library's files
-            return (cmd_doctor if args.command == "doctor" else cmd_recover)(home, args)
+            return run(home, args)
+        from tui.store.library import Library
+        from tui.store.recovery import warning_line
+
         damaged = warning_line(home)
         if damaged:
             complain(damaged)
         with Library.open(home) as lib:
-            return COMMANDS[args.command](lib, args)
+            return run(lib, args)
     except PaperdeckError as exc:
         complain(exc)
         return exc.exit_code

@@ -12,12 +12,47 @@ Plain argparse and no Textual: headless commands start fast.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from tui.errors import UsageError
-from tui.export import FORMATS as EXPORT_FORMATS
+
+EXPORT_FORMATS: tuple[str, ...] = ("json", "md", "csv", "bibtex", "ris")
+"""The formats `tui.export` writes (`tui.export.FORMATS`; a test checks they agree), named here
+so that declaring the commands does not import export: every command would pay for it."""
+
+
+def terminal_columns() -> int:
+    """The terminal's width as `shutil.get_terminal_size` finds it ($COLUMNS, else the
+    terminal on stdout, else 80), without importing shutil (and with it bz2 and lzma)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, given the width it would look up itself: argparse makes one per
+    option declared and imports shutil for the width each time it is not given."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        width = terminal_columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width)
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -26,6 +61,7 @@ class CommandParser(argparse.ArgumentParser):
     from query terms and tag edits that start with `-`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
         self.option_arity: dict[str, bool] = {"-h": False, "--help": False}
         self.commands: dict[str, CommandParser] = {}

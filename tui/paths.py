@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 from tui.errors import UsageError
 
 APP_NAME = "paperdeck"
@@ -25,6 +23,8 @@ def data_home(override: str | os.PathLike[str] | None = None) -> Path:
     elif os.environ.get("PAPERDECK_HOME"):
         home, where = Path(os.environ["PAPERDECK_HOME"]).expanduser(), "PAPERDECK_HOME"
     else:
+        import platformdirs  # here: a command given --home or $PAPERDECK_HOME never needs it
+
         home, where = Path(platformdirs.user_data_dir(APP_NAME)), "the library folder"
     if home.exists() and not home.is_dir():
         raise UsageError(f"{where} {home} is not a folder")
@@ -35,4 +35,6 @@ def config_file(home_override: str | os.PathLike[str] | None = None) -> Path:
     """`config.toml`: inside the home when one is given explicitly, else the user config dir."""
     if home_override or os.environ.get("PAPERDECK_HOME"):
         return data_home(home_override) / "config.toml"
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"

@@ -11,6 +11,7 @@ PYTHONDONTWRITEBYTECODE=1, and without bytecode every figure reads slow). Run:
     python tests/benchmarks/bench_cli.py --home DIR [--home DIR ...]   # libraries built before
                                                                # (bench_tui.py --build DIR N)
     python tests/benchmarks/bench_cli.py --runs 3 ...          # fewer samples (default 9)
+    python tests/benchmarks/bench_cli.py --triage-only ...     # the writes only: no list, no app
 
 The libraries are used in place: every write is undone by the next sample (star then unstar,
 `+tag` then `-tag`, ...), so they end as they began. The code measured is whatever `python -m
@@ -18,8 +19,11 @@ tui` imports: run it with `PYTHONPATH=/path/to/an/older/checkout` for a before/a
 
 Per library:
 * `star ID`/`unstar ID`, `tag ID +x`/`-x`, `status later`/`inbox`, `note ID`, `undo`: whole
-  process, median, and the median of peak memory (each child's own maxrss, from wait4); one
-  untimed `star` first, so an id lookup that has to be rebuilt is not counted;
+  process, median, and the median of peak memory (each child's own maxrss, from wait4), with
+  the ratio to each anchor; one untimed `star` first, so an id lookup that has to be rebuilt
+  is not counted. Whether the start-up cache is current is printed before, after star/unstar
+  and at the end; `star` is timed again with the cache file moved aside (a write that keeps
+  the cache current reads and rewrites it), which leaves the cache stale afterwards;
 * `list diffusion --limit 20`;
 * in tmux (private server, `-L paperdeck-cli-...`), `exec python -m tui --home DIR`: start ->
   first frame (anything on screen), `q` right then -> process gone ("during load"), and start
@@ -52,6 +56,7 @@ would measure that checkout's code whatever PYTHONPATH says."""
 RUNS = 9
 LIST_RUNS = 5
 APP_RUNS = 3
+TRIAGE_ONLY = False
 
 
 def run_once(args: Sequence[str]) -> tuple[float, float]:
@@ -80,6 +85,13 @@ class Anchors:
     def sample(self) -> None:
         self.samples["python -c pass"].append(run_once(["-c", "pass"])[0])
         self.samples["python -m tui --version"].append(run_once(["-m", "tui", "--version"])[0])
+
+    def ratios(self, seconds: float) -> str:
+        """`seconds` over each anchor's median so far (the samples taken around it)."""
+        return ", ".join(
+            f"{seconds / statistics.median(samples):.2f}x {name.split()[-1]}"
+            for name, samples in self.samples.items()
+        )
 
 
 def ms(samples: list[float]) -> str:
@@ -112,20 +124,68 @@ def commands(home: Path) -> dict[str, Callable[[int], list[str]]]:
     }
 
 
+def time_command(name: str, argv: Callable[[int], list[str]], anchors: Anchors) -> None:
+    """Time RUNS samples of a command (each write undone by the next) and print the median."""
+    times, peaks = [], []
+    for n in range(RUNS):
+        elapsed, peak = run_once(argv(n))
+        times.append(elapsed)
+        peaks.append(peak)
+        anchors.sample()
+    if RUNS % 2 == 1:
+        run_once(argv(RUNS))  # the last sample's write, undone
+    print(
+        f"  {name:<28}{ms(times)}, peak {statistics.median(peaks):.0f} MB, "
+        f"{anchors.ratios(statistics.median(times))}"
+    )
+
+
+CACHE_CURRENT = """
+import sys
+from tui.store import Library
+from tui.store.startup_cache import load_startup_page
+with Library.open(sys.argv[1]) as lib:
+    page = load_startup_page(lib, "is:inbox", new_since=lib.get_meta("new_since"))
+print("current" if page is not None else "not current")
+"""
+
+
+def cache_state(home: Path) -> str:
+    """Whether the library's start-up cache (the Inbox page) matches its files now."""
+    cache = home / "cache" / "first-screen.json"
+    if not cache.exists():
+        return "none"
+    out = subprocess.run(
+        [sys.executable, "-c", CACHE_CURRENT, str(home)],
+        capture_output=True,
+        text=True,
+        cwd=NEUTRAL,
+    )
+    return out.stdout.strip() or out.stderr.strip()[-200:]
+
+
 def bench_commands(home: Path, anchors: Anchors) -> None:
     star = commands(home)["star ID"]
     run_once(star(0))  # once untimed: a missing or stale id lookup is rebuilt here, not timed
     run_once(star(1))
+    # The start-up cache: a write that keeps it current reads and rewrites it (a few hundred
+    # KB); timed with it (when it is current) and without it, then the other commands.
+    print(f"  start-up cache before the writes: {cache_state(home)}")
+    cache = home / "cache" / "first-screen.json"
     for name, argv in commands(home).items():
-        times, peaks = [], []
-        for n in range(RUNS):
-            elapsed, peak = run_once(argv(n))
-            times.append(elapsed)
-            peaks.append(peak)
-            anchors.sample()
-        if RUNS % 2 == 1:
-            run_once(argv(RUNS))  # the last sample's write, undone
-        print(f"  {name:<28}{ms(times)}, peak {statistics.median(peaks):.0f} MB")
+        time_command(name, argv, anchors)
+        if name == "star ID":
+            print(f"  start-up cache after star/unstar: {cache_state(home)}")
+            if cache.exists():
+                aside = cache.with_name("first-screen.json.bench")
+                cache.rename(aside)
+                try:
+                    time_command("star ID (no start-up cache)", star, anchors)
+                finally:
+                    aside.rename(cache)
+    print(f"  start-up cache after the writes: {cache_state(home)}")
+    if TRIAGE_ONLY:
+        return
     times, peaks = [], []
     for _ in range(LIST_RUNS):
         elapsed, peak = run_once(
@@ -183,13 +243,15 @@ def main(argv: list[str]) -> int:
     homes: list[Path] = []
     sizes: list[int] = []
     args = iter(argv[1:])
-    global RUNS, LIST_RUNS, APP_RUNS
+    global RUNS, LIST_RUNS, APP_RUNS, TRIAGE_ONLY
     for arg in args:
         if arg == "--home":
             homes.append(Path(next(args)))
         elif arg == "--runs":  # fewer samples: a slow "before" at 1M papers
             RUNS = int(next(args))
             LIST_RUNS = APP_RUNS = max(1, RUNS // 3)
+        elif arg == "--triage-only":
+            TRIAGE_ONLY = True
         else:
             sizes.append(int(arg))
     if not homes and not sizes:
@@ -207,7 +269,7 @@ def main(argv: list[str]) -> int:
             for home in homes:
                 print(f"{home} ({papers_in(home)} papers)")
                 bench_commands(home, anchors)
-                if tmux is not None:
+                if tmux is not None and not TRIAGE_ONLY:
                     bench_app(home, tmux)
                 sys.stdout.flush()
     finally:

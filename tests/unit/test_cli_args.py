@@ -240,3 +240,55 @@ def test_home_after_the_command_needs_a_value(
 ) -> None:
     code, out, err = run(capsys, "list", "diffusion", "--home")
     assert code == 2 and "--home" in one_line_error(err) and out == ""
+
+
+ARGVS = [
+    ["star", "2206.00927v2"],
+    ["--home", "/x", "unstar", "a", "b"],
+    ["--home=/x", "tag", "a", "+b", "-c"],
+    ["tag", "a", "-c", "--home", "/y"],
+    ["status", "later", "a"],
+    ["note", "a", ""],
+    ["undo"],
+    ["redo", "--home", "/z"],
+    ["rename-tag", "old", "new"],
+    ["list", "-tag:old", "diffusion", "--limit", "5", "--json"],
+    ["export", "-f", "bib", "-o", "-", "is:starred"],
+    ["show", "a", "--json"],
+    ["similar", "a", "--limit", "3"],
+    ["sync", "--dry-run", "--feed", "hf", "--feed", "arxiv"],
+    ["import", "a.json", "--dry-run"],
+    ["stats"],
+    ["doctor"],
+    ["recover", "--dry-run"],
+]
+
+
+@pytest.mark.parametrize("argv", ARGVS, ids=" ".join)
+def test_the_parser_for_one_command_reads_it_as_the_whole_one(argv: list[str]) -> None:
+    from tui.cli import build_parser, command_word
+    from tui.cli_args import split_argv
+
+    only = command_word(argv)
+    assert only is not None
+    whole, alone = build_parser(), build_parser(only)
+    assert list(alone.commands) == [only]
+    assert alone.parse_args(split_argv(alone, argv)) == whole.parse_args(split_argv(whole, argv))
+
+
+@pytest.mark.parametrize(
+    "argv", [[], ["--help", "star"], ["--version", "star"], ["stra", "x"], ["--home", "/x"]]
+)
+def test_the_whole_parser_reads_anything_else(argv: list[str]) -> None:
+    from tui.cli import command_word
+
+    assert command_word(argv) is None
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.cli import COMMANDS
+
+    with pytest.raises(SystemExit):
+        main(["--help", "star"])
+    out = capsys.readouterr().out
+    assert all(name in out for name in COMMANDS)

@@ -1,6 +1,8 @@
 """The triage commands: `star`/`unstar`, `tag`, `rename-tag`, `status`, `note`, `undo`/`redo`.
 
-Each is one journalled, undoable step (`Library.run`), reported by its label.
+Each is one journalled, undoable step (`Library.run`), reported by its label. A write to
+named papers keeps the app's start-up cache current when it cannot change the cached page's
+rows (`tui.store.startup_patch`), so the next start still paints at once.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from tui.actions import EditTags, RenameTag, SetNote, SetStar, SetStatus
 from tui.cli_commands.output import say
 from tui.errors import UsageError
 from tui.store import JournalEntry, Library
+from tui.store.startup_patch import run_keeping_page
 
 
 def _resolve_all(lib: Library, ids: Sequence[str]) -> list[str]:
@@ -26,7 +29,7 @@ def _report(entry: JournalEntry | None, nothing: str = "nothing changed") -> Non
 
 
 def cmd_star(lib: Library, args: argparse.Namespace) -> int:
-    _report(lib.run(SetStar(args.command == "star"), _resolve_all(lib, args.ids)))
+    _report(run_keeping_page(lib, SetStar(args.command == "star"), _resolve_all(lib, args.ids)))
     return 0
 
 
@@ -36,7 +39,7 @@ def cmd_tag(lib: Library, args: argparse.Namespace) -> int:
     remove = [a[1:] for a in args.args if a.startswith("-")]
     if not ids or not (add or remove):
         raise UsageError("usage: paperdeck tag ID... +name -name (at least one id and one tag)")
-    _report(lib.run(EditTags(tuple(add), tuple(remove)), _resolve_all(lib, ids)))
+    _report(run_keeping_page(lib, EditTags(tuple(add), tuple(remove)), _resolve_all(lib, ids)))
     return 0
 
 
@@ -46,12 +49,12 @@ def cmd_rename_tag(lib: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_status(lib: Library, args: argparse.Namespace) -> int:
-    _report(lib.run(SetStatus(args.status), _resolve_all(lib, args.ids)))
+    _report(run_keeping_page(lib, SetStatus(args.status), _resolve_all(lib, args.ids)))
     return 0
 
 
 def cmd_note(lib: Library, args: argparse.Namespace) -> int:
-    _report(lib.run(SetNote(args.text), [lib.resolve(args.id)]))
+    _report(run_keeping_page(lib, SetNote(args.text), [lib.resolve(args.id)]))
     return 0
 
 

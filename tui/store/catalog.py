@@ -8,6 +8,10 @@ it parses, 0.6 s at 100k papers where parsing to dicts, checking them and buildi
 import stages its records against the papers in memory (`stage`, the rules in
 `tui.store.merge`) and writes them in one atomic write per file (`commit`). The indexes that
 find a record's paper (arXiv id, title) are built on first use and kept up to date by commits.
+
+The decoders and the merge rules are imported when a catalog is first read or staged: a
+library opened to triage (`paperdeck star ID`) reads neither file, and msgspec, which they
+need, costs a whole-process command tens of milliseconds to import.
 """
 
 from __future__ import annotations
@@ -16,16 +20,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter, methodcaller
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from tui.memory import paused_gc, release_free_memory
-from tui.models import Paper, fill_texts, normalise_title, paper_key
-from tui.store.catalog_file import decode_catalog
+from tui.models import normalise_title, paper_key
 from tui.store.db import KeyedDB, Signature
-from tui.store.merge import Layered, compact, differs, match, merge_paper, sanitised
 from tui.store.states import ReadTable, put_sharded
-from tui.store.texts import TABLE as TEXTS_TABLE
-from tui.store.texts import decode_texts
+
+if TYPE_CHECKING:
+    from tui.models import Paper
 
 DEFAULT_TEXT_SHARDS = 16
 """The texts shard count of a new library (and of every library made before counts were
@@ -97,6 +100,9 @@ class Catalog:
         return self._papers
 
     def _load(self, *, texts: bool) -> dict[str, Paper]:
+        from tui.models import Paper
+        from tui.store.catalog_file import decode_catalog
+
         with paused_gc(keep=True):
             decoded = self.db.file.read_typed(decode_catalog)
             if decoded is not None:
@@ -122,6 +128,10 @@ class Catalog:
         """Fill the papers' texts from the shards, each a slice at a time (`decode_texts`);
         abstracts stay in the files (`tui.store.texts`) and are read back when asked for,
         unless a shard's bytes cannot be matched."""
+        from tui.models import fill_texts
+        from tui.store.texts import TABLE as TEXTS_TABLE
+        from tui.store.texts import decode_texts
+
         for db in self.texts:
             with paused_gc(keep=True):
                 decoded = db.file.read_typed(decode_texts)
@@ -139,7 +149,7 @@ class Catalog:
                     found = [found[n] for n in kept]
                     abstracts = [abstracts[n] for n in kept]
                     summaries = [summaries[n] for n in kept]
-                fill_texts(cast(list[Paper], found), abstracts, summaries)
+                fill_texts(cast("list[Paper]", found), abstracts, summaries)
             db.file.forget()
         self._texts_loaded = True
 
@@ -180,6 +190,9 @@ class Catalog:
         values. A paper first known only by its title is re-keyed to `arxiv:<id>` when a record
         brings the id.
         """
+        from tui.models import Paper
+        from tui.store.merge import Layered, differs, match, merge_paper, sanitised
+
         papers = self.papers(texts=True)
         result = UpsertResult()
         staged: dict[str, Paper] = {}
@@ -230,6 +243,9 @@ class Catalog:
 
     def commit(self, staged: Staged) -> None:
         """Write staged records (under the library's write lock) and take them in memory."""
+        from tui.store.merge import compact
+        from tui.store.texts import TABLE as TEXTS_TABLE
+
         docs: dict[str, dict[str, Any]] = {}
         texts: dict[str, dict[str, Any]] = {}
         for pid, paper in staged.papers.items():

@@ -36,7 +36,6 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
 
-import msgspec
 import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -158,6 +157,9 @@ class AtomicJSONStorage(Storage):
         raises `msgspec.DecodeError` for a file it does not take, and must be at least as
         strict as `tui.store.validate`'s checks of the kind. Nothing decoded is kept here, only
         the signature of the file read."""
+        import msgspec  # here: only the large files are read this way, and a triage command
+        # reads none of them (msgspec costs it tens of milliseconds to import)
+
         try:
             fd = open_regular(self.path)
         except (OSError, UnsafeFileError):

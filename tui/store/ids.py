@@ -30,13 +30,16 @@ import struct
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.atomic import atomic_write_parts
 from tui.errors import PaperdeckError
-from tui.models import Paper
 from tui.safefile import open_regular
 from tui.store.catalog import Catalog
 from tui.store.db import Signature, file_signature
+
+if TYPE_CHECKING:
+    from tui.models import Paper
 
 MAGIC = b"paperdeck-ids\x00\x00\x01"
 """The file's first bytes; the last one is the format, bumped whenever the layout changes."""

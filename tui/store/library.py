@@ -29,7 +29,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.actions import (
     Action,
@@ -41,7 +41,7 @@ from tui.actions import (
     ToggleStar,
 )
 from tui.errors import LockTimeoutError, PaperdeckError, StoreError, UnknownPaperError
-from tui.models import Paper, State, split_arxiv_id
+from tui.models import State, split_arxiv_id
 from tui.paths import data_home
 from tui.store import counts
 from tui.store.catalog import DEFAULT_TEXT_SHARDS, Catalog, UpsertResult
@@ -55,12 +55,13 @@ from tui.store.db import (
 from tui.store.ids import CatalogIds
 from tui.store.journal import Journal, JournalEntry
 from tui.store.lock import LibraryLock, timeout_from_env
-from tui.store.merge import match
 from tui.store.meta import Meta
 from tui.store.states import DEFAULT_STATE_SHARDS, StateShards, shard_index
 from tui.store.steps import ActionStep, Batch, Step, StepOutcome, UndoStep
-from tui.store.upsert import upsert
 from tui.store.watch import any_changed, fingerprint, read_files, take_changes, view_files
+
+if TYPE_CHECKING:
+    from tui.models import Paper
 
 SCHEMA_VERSION = 1
 MIGRATIONS: dict[str, dict[int, Migration]] = {}
@@ -308,6 +309,8 @@ class Library:
                     return self.resolve(text)
                 except UnknownPaperError:
                     pass
+        from tui.store.merge import match  # here: msgspec, which a triage command does not need
+
         titles = self._catalog.titles() if by_title else {}
         return match(paper, self._catalog.arxiv_ids(), titles, papers)
 
@@ -357,6 +360,8 @@ class Library:
         its title is re-keyed to `arxiv:<id>` when an import brings the id; its state moves with
         it. User state is otherwise never touched. One atomic write per file.
         """
+        from tui.store.upsert import upsert  # here: msgspec, which a triage command does not need
+
         with self._write():
             result = upsert(
                 self._catalog, self._states, self._meta, incoming, source=source, dry_run=dry_run

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported when first needed: a triage command writes one file at a time
+    from concurrent.futures import ThreadPoolExecutor
 
 WORKERS = 8
 """Threads for side-by-side writes: more than a run of keys touches files, few enough to be
@@ -24,6 +27,8 @@ _pool_lock = threading.Lock()
 
 def _executor() -> ThreadPoolExecutor:
     global _pool
+    from concurrent.futures import ThreadPoolExecutor
+
     with _pool_lock:
         if _pool is None:
             _pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="paperdeck-write")

@@ -6,7 +6,9 @@ hundred kilobytes. The cache (`<home>/cache/first-screen.json`) holds that page 
 their abstracts and their states), the view's total and the sidebar counts, and the fingerprint of every
 catalog, text and state file it was computed from. It is used only while that fingerprint
 still matches the files on disk, so it can never show something the store does not hold: any
-import, sync or triage — by this process or another — changes a file and retires it. An
+import, sync or triage — by this process or another — changes a file and retires it, except
+a command-line triage write that cannot change the page's rows, which patches it in place
+(`tui.store.startup_patch`). An
 import or a sync from the command line saves it anew as it ends (`renew_startup_page`), so the
 app's next start after a cron sync paints at once too. The page's
 states are in the cache so that a start from it reads no state shard at all (at 100k papers the
@@ -24,14 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from tui import __version__
+import tui
 from tui.atomic import atomic_write_bytes
 from tui.errors import PaperdeckError
-from tui.models import Paper, State
-from tui.query.pages import run_query, view_query
+from tui.models import State
 from tui.store.validate import state_problem
 
 if TYPE_CHECKING:
+    from tui.models import Paper
     from tui.store import Library
 
 FORMAT = 2
@@ -69,6 +71,7 @@ def save_startup_page(library: Library, view_terms: str, *, new_since: str | Non
     a screen or a searcher that may not have caught up with it yet.
     """
     from tui.query import Searcher
+    from tui.query.pages import run_query, view_query
 
     try:
         with library.hold(LOCK_WAIT):
@@ -80,7 +83,7 @@ def save_startup_page(library: Library, view_terms: str, *, new_since: str | Non
             papers = [library.get(pid) for pid in result.rows]
             doc: dict[str, Any] = {
                 "format": FORMAT,
-                "version": __version__,
+                "version": tui.__version__,
                 "view": view_terms,
                 "new_since": new_since,
                 "fingerprint": library.fingerprint(),
@@ -129,7 +132,7 @@ def load_startup_page(
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         _discard(path)
         return None
-    if doc.get("version") != __version__ or doc.get("view") != view_terms:
+    if doc.get("version") != tui.__version__ or doc.get("view") != view_terms:
         return None
     if doc.get("new_since") != new_since or doc.get("fingerprint") != library.fingerprint():
         return None
@@ -152,6 +155,8 @@ def load_startup_page(
 
 
 def _paper(value: object) -> Paper:
+    from tui.models import Paper
+
     if not isinstance(value, dict):
         raise TypeError("a paper must be an object")
     paper = Paper.from_dict(value)
