@@ -162,12 +162,14 @@ def make_app(
 
 
 async def wait_ready(pilot: Pilot[object]) -> None:
-    """Wait until the library is loaded and the first results are painted."""
+    """Wait until the library is loaded and the first results are painted (not only the start-up
+    cache's page: its loader may have finished and its library not arrived yet)."""
     app = pilot.app
     assert isinstance(app, PaperdeckApp)
     for _ in range(400):
         await pilot.pause()
-        if app.triage.results_ready and not app.triage.workers_busy:
+        screen = app.triage
+        if screen.results_ready and not screen.workers_busy and not screen.preview:
             return
         await pilot.pause(0.01)
     raise AssertionError("the app did not finish loading")

@@ -10,12 +10,11 @@ list focuses it for scrolling; the screen sends focus back on `esc`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar, TypeVar
+from typing import ClassVar
 
 from textual import events
 from textual._styles_cache import StylesCache
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
 from textual.content import Content
 from textual.filter import LineFilter
 from textual.geometry import Region
@@ -26,11 +25,9 @@ from textual.widget import Widget
 
 from tui.facts import paper_facts
 from tui.models import Paper, State
+from tui.widgets.kept import Kept
 from tui.widgets.scrolling import set_scroll_height
 from tui.widgets.text import safe_text
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 
 def describe_paper(paper: Paper | None, state: State | None, why: str | None = None) -> Content:
@@ -116,12 +113,12 @@ class AbstractPane(ScrollView, can_focus=True):
         self._strips: list[Strip] = []
         self._blank = Strip.blank(0)
         self._wrapped_at = -1
-        self._wrapped: LRUCache[tuple[str | None, int, str], tuple[Content, list[Strip]]] = (
-            LRUCache(self.WRAPPED_KEPT)
+        self._wrapped: Kept[tuple[str | None, int, str], tuple[Content, list[Strip]]] = Kept(
+            self.WRAPPED_KEPT
         )
         """(paper id, width, plain text) -> (the content, its wrapped lines): a paper starred
         and unstarred again finds both versions."""
-        self._finished: LRUCache[int, tuple[list[Strip], Region, list[Strip]]] = LRUCache(
+        self._finished: Kept[int, tuple[list[Strip], Region, list[Strip]]] = Kept(
             self.FINISHED_KEPT
         )
         """id(wrapped lines) -> (those lines, the pane's region size, the pane's finished lines
@@ -143,7 +140,7 @@ class AbstractPane(ScrollView, can_focus=True):
         kept = self._wrapped.get(key)
         if width > 0 and (kept is None or not kept[0].is_same(content)):
             kept = (content, self._wrapped_lines(content, width))
-            _replace(self._wrapped, key, kept)
+            self._wrapped[key] = kept
         if kept is not None:
             self._finish(kept[1])
 
@@ -197,7 +194,7 @@ class AbstractPane(ScrollView, can_focus=True):
             self._strips = kept[1]
         else:
             self._strips = self._wrapped_lines(self.content, width)
-            _replace(self._wrapped, key, (self.content, self._strips))
+            self._wrapped[key] = (self.content, self._strips)
         if self._blank.cell_length != width:  # the style's blank line (reset on a restyle)
             self._blank = Strip.blank(width, self.rich_style)
         self._wrapped_at = width
@@ -235,7 +232,7 @@ class AbstractPane(ScrollView, can_focus=True):
             lines = Widget.render_lines(self, region)
         finally:
             self._strips, self._styles_cache, self._finishing = shown, cache, False
-        _replace(self._finished, id(strips), (strips, region, lines))
+        self._finished[id(strips)] = (strips, region, lines)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         # Finished lines are kept before the app's filters, which can change (dimming when the
@@ -266,10 +263,3 @@ class AbstractPane(ScrollView, can_focus=True):
         if 0 <= index < len(self._strips):
             return self._strips[index]
         return self._blank
-
-
-def _replace(cache: LRUCache[K, V], key: K, value: V) -> None:
-    """`cache[key] = value`, also when `key` is there already (Textual's LRUCache keeps the
-    old value then: a paper prepared before its abstract arrived was wrapped again when shown)."""
-    cache.discard(key)
-    cache[key] = value

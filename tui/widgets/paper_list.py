@@ -25,7 +25,6 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -34,6 +33,7 @@ from textual.strip import Strip
 
 from tui.facts import first_authors
 from tui.models import DEFAULT_STATE, Paper, State
+from tui.widgets.kept import Kept
 from tui.widgets.scrolling import set_scroll_height
 from tui.widgets.text import safe_text
 
@@ -139,7 +139,7 @@ class PaperList(ScrollView, can_focus=True):
         self._title_spans: dict[str, Sequence[tuple[int, int]]] = {}
         self._marked: set[str] = set()
         self._revisions: dict[str, int] = {}
-        self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._line_cache: Kept[tuple[object, ...], Strip] = Kept(1024)
         self._drawn: dict[int, tuple[object, ...]] = {}
         """line y -> the key of what it last drew (with the scroll offset then)."""
         self._styles: dict[str, Style] = {}
