@@ -19,18 +19,18 @@ from pathlib import Path
 from typing import Any, cast
 
 from tui.memory import paused_gc, release_free_memory
-from tui.models import Paper, fill_texts, normalise_title, paper_key
+from tui.models import Paper, fill_texts, normalise_title, normalise_titles, paper_key
 from tui.store.catalog_file import decode_catalog
+from tui.store.catalog_splice import TEXT_FIELDS, texts_of, write_catalog, write_texts
 from tui.store.db import KeyedDB, Signature
 from tui.store.merge import Layered, compact, differs, match, merge_paper, sanitised
-from tui.store.states import ReadTable, put_sharded
+from tui.store.states import ReadTable
 from tui.store.texts import TABLE as TEXTS_TABLE
 from tui.store.texts import decode_texts
 
 DEFAULT_TEXT_SHARDS = 16
 """The texts shard count of a new library (and of every library made before counts were
 recorded)."""
-TEXT_FIELDS = ("abstract", "ai_summary")
 _GET_ABSTRACT = methodcaller("get", "abstract", "")
 _GET_SUMMARY = methodcaller("get", "ai_summary")
 _ID = attrgetter("id")
@@ -68,10 +68,20 @@ class Catalog:
         # Built on first use (an import, an id to resolve), not at start-up: 50 ms at 100k.
         self._by_arxiv: dict[str, str] | None = None
         self._by_title: dict[str, str] | None = None
+        # The signature of the catalog.json the papers were decoded from byte for byte (None:
+        # read the ordinary way, or not yet): what a commit may splice (`write_catalog`).
+        self._decoded: Signature | None = None
+        self._texts_filled: set[str] = set()
+        """Papers whose texts were read alone (`fill_texts_of`) while the rest are not loaded."""
 
     @property
     def files(self) -> list[KeyedDB]:
         return [self.db, *self.texts]
+
+    @property
+    def texts_read(self) -> list[KeyedDB]:
+        """The texts shards this process has read or written (as their signatures say)."""
+        return [db for db in self.texts if db.file.signature is not None]
 
     @property
     def signature(self) -> Signature | None:
@@ -99,8 +109,10 @@ class Catalog:
     def _load(self, *, texts: bool) -> dict[str, Paper]:
         with paused_gc(keep=True):
             decoded = self.db.file.read_typed(decode_catalog)
+            self._decoded = None
             if decoded is not None:
                 keys, loaded = decoded.keys, decoded.papers
+                self._decoded = self.db.file.signature
             else:  # an older schema, or a record of the wrong type: migrated or named there
                 table = self._read(self.db, "papers")
                 keys, loaded = list(table), list(map(Paper.from_dict, table.values()))
@@ -114,6 +126,7 @@ class Catalog:
         self._by_arxiv = None
         self._by_title = None
         self._texts_loaded = False
+        self._texts_filled = set()
         if texts:
             self._fill_texts(papers)
         return papers
@@ -143,6 +156,27 @@ class Catalog:
             db.file.forget()
         self._texts_loaded = True
 
+    def fill_texts_of(self, ids: Iterable[str]) -> None:
+        """Fill the texts of these papers (those not filled yet) from their shards alone, the
+        other papers' left on disk; every paper's the ordinary way when a shard is not laid out
+        as the store writes it."""
+        if self._texts_loaded:
+            return
+        papers = self.papers(texts=False)
+        wanted = [p for p in dict.fromkeys(ids) if p in papers and p not in self._texts_filled]
+        if not wanted:
+            return
+        found = texts_of(self.texts, TEXTS_TABLE, wanted)
+        if found is None:
+            self.papers(texts=True)
+            return
+        fill_texts(
+            [papers[pid] for pid in wanted],
+            [found[pid][0] for pid in wanted],
+            [found[pid][1] for pid in wanted],
+        )
+        self._texts_filled.update(wanted)
+
     def is_empty(self, path: Path) -> bool:
         """True when the catalog (at `path`) holds no paper."""
         if self._papers is not None:
@@ -168,9 +202,9 @@ class Catalog:
     def titles(self) -> dict[str, str]:
         """Normalised title -> paper id."""
         if self._by_title is None:
-            self._by_title = {
-                normalise_title(p.title): pid for pid, p in self.papers(texts=False).items()
-            }
+            papers = self.papers(texts=False)
+            titles = normalise_titles([p.title for p in papers.values()])
+            self._by_title = dict(zip(titles, papers, strict=True))
         return self._by_title
 
     def stage(self, incoming: Iterable[Paper], source: str, now: str) -> Staged:
@@ -180,7 +214,15 @@ class Catalog:
         values. A paper first known only by its title is re-keyed to `arxiv:<id>` when a record
         brings the id.
         """
-        papers = self.papers(texts=True)
+        papers = self.papers(texts=False)
+        records = list(map(sanitised, incoming))
+        # The texts of the papers the records are (to merge with) are read from their shards
+        # alone; the other papers' stay on disk.
+        self.fill_texts_of(
+            pid
+            for pid in (match(p, self.arxiv_ids(), self.titles(), papers) for p in records)
+            if pid is not None
+        )
         result = UpsertResult()
         staged: dict[str, Paper] = {}
         rekeyed: dict[str, str] = {}
@@ -189,8 +231,7 @@ class Catalog:
         added: set[str] = set()
         by_arxiv = Layered(staged_arxiv, self.arxiv_ids())
         by_title = Layered(staged_title, self.titles())
-        for raw in incoming:
-            paper = sanitised(raw)
+        for paper in records:
             target = match(paper, by_arxiv, by_title, papers)
             if target is None:
                 fresh = Paper.from_dict(paper.to_dict())
@@ -206,6 +247,8 @@ class Catalog:
                     staged_arxiv[fresh.arxiv_id] = fresh.id
                 staged_title[normalise_title(fresh.title)] = fresh.id
                 continue
+            if target not in staged:
+                self.fill_texts_of([target])
             current = staged.get(target) or papers[target]
             merged = merge_paper(current, paper, source)
             if merged.arxiv_id and target.startswith("title:"):
@@ -236,10 +279,16 @@ class Catalog:
             doc = paper.to_dict()
             texts[pid] = {k: doc.pop(k) for k in TEXT_FIELDS if doc.get(k)}
             docs[pid] = compact(doc)
-        # Texts first: a crash between the two writes leaves only unused texts behind.
-        put_sharded(self.texts, TEXTS_TABLE, texts, staged.rekeyed)
-        self.db.keyed("papers").put_many(docs, delete=staged.rekeyed)
         papers = self.papers(texts=False)
+        gone = list(staged.rekeyed)
+        # Texts first: a crash between the two writes leaves only unused texts behind.
+        write_texts(self.texts, TEXTS_TABLE, texts, gone, papers)
+        if not write_catalog(self.db, papers, self._decoded, docs, gone):
+            self.db.keyed("papers").put_many(docs, delete=gone)
+            self._decoded = None  # TinyDB's bytes now, and its parsed copy is cached
+        else:
+            self._decoded = self.db.file.signature
+        self._texts_filled.update(staged.papers)
         for old in staged.rekeyed:
             papers.pop(old, None)
         papers.update(staged.papers)

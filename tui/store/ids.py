@@ -120,11 +120,12 @@ def write_ids(path: Path, signature: Signature | None, papers: Mapping[str, Pape
     if signature is None:
         return False
     pairs: list[tuple[bytes, bytes]] = []
+    arxiv_ids = [paper.arxiv_id or "" for paper in papers.values()]
+    every_key = "\x00".join([*papers, *arxiv_ids])  # one C-level search, not one per key
+    if any(c in every_key for c in _FORBIDDEN):
+        return False  # the file could not say it: every lookup goes to the catalog
     try:
         for pid, paper in papers.items():
-            keys = (pid, paper.arxiv_id) if paper.arxiv_id else (pid,)
-            if any(c in k for k in keys for c in _FORBIDDEN):
-                return False  # the file could not say it: every lookup goes to the catalog
             raw = pid.encode("utf-8")
             pairs.append((raw, b""))
             if paper.arxiv_id:
