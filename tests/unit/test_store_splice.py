@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from tui.models import Paper
 from tui.store import Library
-from tui.store.splice import Unspliceable, splice, table_span
+from tui.store.splice import Unspliceable, find_entries, find_entry, splice, table_span
 
 META = {"schema": {"kind": "catalog", "version": 1}}
 
@@ -59,6 +59,20 @@ def test_splice_writes_what_tinydb_would(
     encoded = {key: orjson.dumps(doc) for key, doc in put.items()}
     parts = splice(raw, table_span(raw, "papers", META), encoded, delete, present=before)
     assert b"".join(parts) == _file(expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(_KEY, _DOC, max_size=12), st.lists(_KEY, min_size=3, max_size=8, unique=True)
+)
+def test_finding_many_entries_at_once_finds_what_one_at_a_time_does(
+    table: dict[str, object], keys: list[str]
+) -> None:
+    raw = _file(table)
+    span = table_span(raw, "papers", META)
+    one_by_one = {key: find_entry(raw, span, key) for key in keys}
+    assert find_entries(raw, span, keys) == one_by_one
+    assert {k for k, where in one_by_one.items() if where} == set(keys) & set(table)
 
 
 def test_a_file_laid_out_another_way_is_not_spliced() -> None:

@@ -20,7 +20,7 @@ from tui.models import Paper
 from tui.store.db import SCHEMA_DOC, KeyedDB, Signature
 from tui.store.merge import compact
 from tui.store.parallel import write_all
-from tui.store.splice import Unspliceable, find_entry, splice, table_span
+from tui.store.splice import Unspliceable, find_entries, splice, table_span
 from tui.store.states import shard_index
 
 TEXT_FIELDS = ("abstract", "ai_summary")
@@ -54,12 +54,11 @@ def write_catalog(
     raw, signature = got
     try:
         span = table_span(raw, "papers", _schema(db))
-        found = {}
-        for key in (k for k in {**docs, **dict.fromkeys(delete)} if k in papers):
-            where = find_entry(raw, span, key)
+        touched = [key for key in {**docs, **dict.fromkeys(delete)} if key in papers]
+        found = find_entries(raw, span, touched)
+        for key, where in found.items():
             if where is None or where[2] != catalog_doc(papers[key]):
                 raise Unspliceable(f"{key!r} in the file is not the paper in memory")
-            found[key] = where
         encoded = {key: orjson.dumps(doc) for key, doc in docs.items()}
         parts = splice(raw, span, encoded, delete, present=papers, found=found)
     except Unspliceable:
@@ -83,7 +82,7 @@ def _write_shard(
         raw, signature = got
         try:
             span = table_span(raw, table, _schema(db))
-            found = {key: find_entry(raw, span, key) for key in {**docs, **dict.fromkeys(gone)}}
+            found = find_entries(raw, span, list({**docs, **dict.fromkeys(gone)}))
             if any(where is None and key in known for key, where in found.items()):
                 raise Unspliceable("an entry of a paper in the catalog was not found")
             encoded = {key: orjson.dumps(doc) for key, doc in docs.items()}
@@ -140,8 +139,7 @@ def texts_of(
         raw = got[0]
         try:
             span = table_span(raw, table, _schema(dbs[n]))
-            for key in wanted:
-                where = find_entry(raw, span, key)
+            for key, where in find_entries(raw, span, wanted).items():
                 doc = where[2] if where is not None else {}
                 abstract, summary = doc.get("abstract", ""), doc.get("ai_summary")
                 if not isinstance(abstract, str) or not isinstance(summary, str | None):

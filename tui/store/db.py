@@ -8,6 +8,9 @@ This is the only module that imports tinydb. It gives the rest of the store:
   inode) signature changed, which is how a process notices another process's writes.
 - `KeyedTable`, a TinyDB table whose document ids are our string paper ids, with a batch
   `put_many` that inserts, replaces and deletes in one read-modify-write.
+- `AtomicJSONStorage.read_raw` / `write_parts`, a file's bytes and a write of bytes already
+  encoded (an import's splice, `tui.store.catalog_splice`) with the same checks and atomic
+  replace as every other write;
 - `AtomicJSONStorage.read_typed`, the fast read of a large file: decoded straight into typed
   records (msgspec), each field's type checked as it parses, no dict tree built; a file it
   does not accept is read the ordinary way, which migrates it or names what is wrong.

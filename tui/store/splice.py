@@ -24,7 +24,8 @@ way) is the caller's to know: the catalog has the ids it decoded from these very
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 import msgspec
@@ -34,6 +35,10 @@ from tui.store.db import META_TABLE
 
 _CUT = re.compile(rb'\},"(?:arxiv|title):')
 """Where an entry ends and the next one begins (`tui.store.slices`)."""
+_CUT_IDS = ("arxiv:", "title:")
+_LOOSE = re.compile(rb'\}\s+,\s*"(?:arxiv|title):|\},\s+"(?:arxiv|title):')
+"""Entries with spaces between them (not as orjson writes them): the quote cannot be in a
+string, where it would be escaped."""
 
 
 class Unspliceable(Exception):
@@ -64,6 +69,44 @@ def find_entry(raw: bytes, span: tuple[int, int], key: str) -> tuple[int, int, A
         return None
     if raw.find(needle, at + 1, stop) >= 0:
         raise Unspliceable(f"{key!r} appears twice")
+    return _entry_at(raw, span, key, at)
+
+
+def find_entries(
+    raw: bytes, span: tuple[int, int], keys: Sequence[str]
+) -> dict[str, tuple[int, int, Any] | None]:
+    """`find_entry` of each key; for more than a few, one pass over the table's cuts instead
+    of two searches of the whole table per key."""
+    if len(keys) <= 2:
+        return {key: find_entry(raw, span, key) for key in keys}
+    start, stop = span
+    if stop - start <= 2:
+        return dict.fromkeys(keys)
+    # Each entry's key, as the bytes between its cut and its '":{', in C-level passes.
+    starts = [start + 1, *(cut.start() + 2 for cut in _CUT.finditer(raw, start, stop))]
+    ends = list(map(raw.find, repeat(b'":{'), starts))
+    names = list(map(raw.__getitem__, map(slice, starts, map((1).__add__, ends))))
+    index = dict(zip(names, starts, strict=True))
+    if len(index) != len(starts) or -1 in ends or _LOOSE.search(raw, start, stop):
+        # A key twice, a cut not as expected, or a layout with spaces between entries.
+        return {key: find_entry(raw, span, key) for key in keys}
+    out: dict[str, tuple[int, int, Any] | None] = {}
+    for key in keys:
+        name = orjson.dumps(key)
+        at = index.get(name)
+        if at is not None:
+            out[key] = _entry_at(raw, span, key, at)
+        elif key.startswith(_CUT_IDS):
+            out[key] = None  # every entry of such an id follows a cut (or starts the table)
+        else:
+            out[key] = find_entry(raw, span, key)
+    return out
+
+
+def _entry_at(raw: bytes, span: tuple[int, int], key: str, at: int) -> tuple[int, int, Any]:
+    """The entry of `key` whose key starts at `at`, checked to be one whole entry."""
+    start, stop = span
+    needle = orjson.dumps(key) + b":{"
     if at != start + 1 and raw[at - 2 : at] != b"},":
         raise Unspliceable(f"{key!r} is not where an entry starts")
     cut = _CUT.search(raw, at + len(needle), stop)
