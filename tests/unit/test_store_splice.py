@@ -71,8 +71,16 @@ def test_finding_many_entries_at_once_finds_what_one_at_a_time_does(
     raw = _file(table)
     span = table_span(raw, "papers", META)
     one_by_one = {key: find_entry(raw, span, key) for key in keys}
-    assert find_entries(raw, span, keys) == one_by_one
+    assert find_entries(raw, span, keys, few=0) == one_by_one  # in one pass over the cuts
     assert {k for k, where in one_by_one.items() if where} == set(keys) & set(table)
+
+
+def test_an_entry_after_a_space_is_never_taken_for_absent() -> None:
+    table = b'{"arxiv:1":{"id":"a"}, "arxiv:2":{"id":"b"}}'
+    raw = b'{"papers":' + table + b',"_meta":' + orjson.dumps(META) + b"}"
+    span = table_span(raw, "papers", META)
+    with pytest.raises(Unspliceable):
+        find_entries(raw, span, ["arxiv:1", "arxiv:2", "arxiv:3"], few=0)
 
 
 def test_a_file_laid_out_another_way_is_not_spliced() -> None:

@@ -35,6 +35,9 @@ from tui.store.db import META_TABLE
 
 _CUT = re.compile(rb'\},"(?:arxiv|title):')
 """Where an entry ends and the next one begins (`tui.store.slices`)."""
+FEW_KEYS = 16
+"""Up to this many keys are searched for one by one (two searches of the table each: 0.2 s at a
+million papers), more in one pass over its cuts (3 s there)."""
 _CUT_IDS = ("arxiv:", "title:")
 _LOOSE = re.compile(rb'\}\s+,\s*"(?:arxiv|title):|\},\s+"(?:arxiv|title):')
 """Entries with spaces between them (not as orjson writes them): the quote cannot be in a
@@ -73,17 +76,18 @@ def find_entry(raw: bytes, span: tuple[int, int], key: str) -> tuple[int, int, A
 
 
 def find_entries(
-    raw: bytes, span: tuple[int, int], keys: Sequence[str]
+    raw: bytes, span: tuple[int, int], keys: Sequence[str], *, few: int = FEW_KEYS
 ) -> dict[str, tuple[int, int, Any] | None]:
     """`find_entry` of each key; for more than a few, one pass over the table's cuts instead
     of two searches of the whole table per key."""
-    if len(keys) <= 2:
+    if len(keys) <= few:
         return {key: find_entry(raw, span, key) for key in keys}
     start, stop = span
     if stop - start <= 2:
         return dict.fromkeys(keys)
     # Each entry's key, as the bytes between its cut and its '":{', in C-level passes.
-    starts = [start + 1, *(cut.start() + 2 for cut in _CUT.finditer(raw, start, stop))]
+    cuts = map(re.Match.start, _CUT.finditer(raw, start, stop))
+    starts = [start + 1, *map((2).__add__, cuts)]
     ends = list(map(raw.find, repeat(b'":{'), starts))
     names = list(map(raw.__getitem__, map(slice, starts, map((1).__add__, ends))))
     index = dict(zip(names, starts, strict=True))
