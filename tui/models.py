@@ -7,6 +7,8 @@ only by triage (and reading-list sync). See DESIGN.md section 3.
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 import time
 import unicodedata
@@ -214,6 +216,28 @@ def normalise_title(title: str) -> str:
     folded = unicodedata.normalize("NFKD", title)
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
     return _NON_ALNUM.sub(" ", folded).strip()
+
+
+_TO_SPACE = {c: " " for c in range(128) if not chr(c).isdigit() and not "a" <= chr(c) <= "z"}
+_TO_SPACE[ord("\n")] = "\n"
+
+
+def normalise_titles(titles: list[str]) -> list[str]:
+    """`normalise_title` of each, the ASCII ones in C-level passes over all of them at once (an
+    import indexes every title of the catalog: 1 s at 100k papers one by one)."""
+    if not titles:
+        return []
+    joined = "\n".join(titles)
+    if joined.count("\n") != len(titles) - 1:
+        return list(map(normalise_title, titles))  # a title holds a newline: one by one
+    parts = joined.lower().translate(_TO_SPACE).split("\n")
+    folded = list(map(" ".join, map(str.split, parts)))  # runs of spaces as one, stripped
+    if not joined.isascii():  # those few folded one by one (NFKD)
+        for n in itertools.compress(
+            range(len(titles)), map(operator.not_, map(str.isascii, titles))
+        ):
+            folded[n] = normalise_title(titles[n])
+    return folded
 
 
 def title_key(title: str) -> str:

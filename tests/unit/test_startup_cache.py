@@ -65,13 +65,19 @@ def test_the_page_carries_the_states_of_its_papers(home: Path) -> None:
         assert state.to_dict() == lib.state(pid).to_dict()
 
 
-def test_not_saved_before_the_texts_are_read(home: Path) -> None:
+def test_saved_before_the_texts_are_read_with_the_pages_own_abstracts(home: Path) -> None:
+    # What an import does: the catalog in memory, the texts of the page read from the shards
+    # alone, never a page of empty abstracts.
     with Library.open(home) as lib:
         lib.upsert_papers(papers(), source="test")
     lib = Library.open(home)
     lib.papers(texts=False)
-    assert not save_startup_page(lib, INBOX)
-    assert not cache_path(home).exists()
+    assert save_startup_page(lib, INBOX)
+    assert not lib.texts_loaded
+    first = load_startup_page(Library.open(home), INBOX)
+    assert first is not None and len(first.rows) == 5
+    for pid, paper in first.papers.items():
+        assert paper.abstract == f"The abstract of paper {int(pid[-5:])}."
 
 
 def test_not_saved_when_another_process_changed_the_files(home: Path) -> None:

@@ -13,7 +13,8 @@ from cli_process import cli
 from tui.errors import UnknownPaperError
 from tui.models import Paper
 from tui.store import Library
-from tui.store.ids import HEADER, MAGIC, ids_path
+from tui.store.db import file_signature
+from tui.store.ids import HEADER, MAGIC, ids_path, write_ids
 
 
 def make_library(home: Path) -> None:
@@ -182,4 +183,42 @@ def test_every_id_of_a_library_of_many_buckets_is_found(home: Path) -> None:
         for missing in ("2403.05000", "title:0000000000000000", "arxiv:2403.99999", "x\ty"):
             with pytest.raises(UnknownPaperError):
                 lib.resolve(missing)
+        assert not lib.catalog_loaded
+
+
+def test_a_later_import_updates_the_buckets_it_touches_and_every_id_is_found(home: Path) -> None:
+    with Library.open(home) as lib:
+        lib.upsert_papers(
+            [Paper(id="", title=f"Paper {i}", arxiv_id=f"2403.{i:05d}") for i in range(3000)]
+            + [Paper(id="", title=f"Saved page {i}") for i in range(5)],
+            source="t",
+        )
+    before = ids_path(home).read_bytes()
+    with Library.open(home) as lib:
+        # Two new papers, one refreshed, and a saved page re-keyed by the arXiv id it gained.
+        lib.upsert_papers(
+            [
+                Paper(id="", title="New one", arxiv_id="2404.00001"),
+                Paper(id="", title="New two"),
+                Paper(id="", title="Paper 7", arxiv_id="2403.00007", upvotes=9),
+                Paper(id="", title="Saved page 3", arxiv_id="2404.00003"),
+            ],
+            source="t",
+        )
+        papers = lib.papers(texts=False)
+        ids = sorted(papers)
+        old_key = next(iter(lib.get_meta("aliases", {})))
+        rebuilt = home / "rebuilt.bin"
+        assert write_ids(rebuilt, file_signature(home / "catalog.json"), papers)
+    after = ids_path(home).read_bytes()
+    assert after != before
+    assert after == rebuilt.read_bytes()  # the patched buckets are what a rebuild writes
+    with Library.open(home) as lib:
+        for pid in ids:
+            assert lib.resolve(pid) == pid
+        for i in range(0, 3000, 11):
+            assert lib.resolve(f"2403.{i:05d}") == f"arxiv:2403.{i:05d}"
+        assert lib.resolve("2404.00001") == "arxiv:2404.00001"
+        assert lib.resolve("2404.00003") == "arxiv:2404.00003"
+        assert old_key not in ids
         assert not lib.catalog_loaded

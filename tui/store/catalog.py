@@ -6,26 +6,30 @@ catalog is decoded straight into `Paper` structs (`tui.store.catalog_file`: type
 it parses, 0.6 s at 100k papers where parsing to dicts, checking them and building papers took
 1.5 s); a file that decoder does not take is read the ordinary way, which names what is wrong. An
 import stages its records against the papers in memory (`stage`, the rules in
-`tui.store.merge`) and writes them in one atomic write per file (`commit`). The indexes that
-find a record's paper (arXiv id, title) are built on first use and kept up to date by commits.
+`tui.store.merge`), reading the texts of only the papers its records are (`fill_texts_of`),
+and writes them in one atomic write per file touched (`commit`): spliced into the files' bytes
+(`tui.store.catalog_splice`), so an import of eight papers into a million costs a read and a
+write of the catalog's bytes, not a parse and dump of every record; through TinyDB when a file
+is not laid out as the store writes it. The indexes that find a record's paper (arXiv id,
+title) are built on first use and kept up to date by commits.
 
-The decoders and the merge rules are imported when a catalog is first read or staged: a
-library opened to triage (`paperdeck star ID`) reads neither file, and msgspec, which they
-need, costs a whole-process command tens of milliseconds to import.
+The decoders, the merge rules and the splicing are imported when a catalog is first read,
+staged or written: a library opened to triage (`paperdeck star ID`) reads neither file, and
+msgspec, which they need, costs a whole-process command tens of milliseconds to import.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from tui.memory import paused_gc, release_free_memory
-from tui.models import normalise_title, paper_key
+from tui.models import normalise_title, normalise_titles, paper_key
 from tui.store.db import KeyedDB, Signature
-from tui.store.states import ReadTable, put_sharded
+from tui.store.states import ReadTable
 
 if TYPE_CHECKING:
     from tui.models import Paper
@@ -33,7 +37,6 @@ if TYPE_CHECKING:
 DEFAULT_TEXT_SHARDS = 16
 """The texts shard count of a new library (and of every library made before counts were
 recorded)."""
-TEXT_FIELDS = ("abstract", "ai_summary")
 _GET_ABSTRACT = methodcaller("get", "abstract", "")
 _GET_SUMMARY = methodcaller("get", "ai_summary")
 _ID = attrgetter("id")
@@ -58,6 +61,36 @@ class Staged:
     """Old id -> new id, for title-keyed papers that gained an arXiv id."""
 
 
+@dataclass(slots=True)
+class Committed:
+    """The last commit of this process: the catalog's signature before and after, and what it
+    wrote (for derived files updated rather than rebuilt: `tui.store.ids`)."""
+
+    before: Signature | None
+    after: Signature | None
+    staged: Staged
+
+
+class _Titles(Mapping[str, str]):
+    """The catalog's title index, built only if a record is looked up by title (a re-import
+    whose records all match by arXiv id never needs it: 0.3 s at 100k papers)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+
+    def __getitem__(self, key: str) -> str:
+        return self._catalog.titles()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._catalog.titles().get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._catalog.titles())
+
+    def __len__(self) -> int:
+        return len(self._catalog.titles())
+
+
 class Catalog:
     """The catalog and texts files, and the papers loaded from them. Not locked: the library
     calls it under its mutex (reads) or its write lock (writes)."""
@@ -71,10 +104,21 @@ class Catalog:
         # Built on first use (an import, an id to resolve), not at start-up: 50 ms at 100k.
         self._by_arxiv: dict[str, str] | None = None
         self._by_title: dict[str, str] | None = None
+        # The signature of the catalog.json the papers were decoded from byte for byte (None:
+        # read the ordinary way, or not yet): what a commit may splice (`write_catalog`).
+        self._decoded: Signature | None = None
+        self._texts_filled: set[str] = set()
+        self.last_commit: Committed | None = None
+        """Papers whose texts were read alone (`fill_texts_of`) while the rest are not loaded."""
 
     @property
     def files(self) -> list[KeyedDB]:
         return [self.db, *self.texts]
+
+    @property
+    def texts_read(self) -> list[KeyedDB]:
+        """The texts shards this process has read or written (as their signatures say)."""
+        return [db for db in self.texts if db.file.signature is not None]
 
     @property
     def signature(self) -> Signature | None:
@@ -105,8 +149,10 @@ class Catalog:
 
         with paused_gc(keep=True):
             decoded = self.db.file.read_typed(decode_catalog)
+            self._decoded = None
             if decoded is not None:
                 keys, loaded = decoded.keys, decoded.papers
+                self._decoded = self.db.file.signature
             else:  # an older schema, or a record of the wrong type: migrated or named there
                 table = self._read(self.db, "papers")
                 keys, loaded = list(table), list(map(Paper.from_dict, table.values()))
@@ -120,6 +166,7 @@ class Catalog:
         self._by_arxiv = None
         self._by_title = None
         self._texts_loaded = False
+        self._texts_filled = set()
         if texts:
             self._fill_texts(papers)
         return papers
@@ -153,6 +200,31 @@ class Catalog:
             db.file.forget()
         self._texts_loaded = True
 
+    def fill_texts_of(self, ids: Iterable[str]) -> None:
+        """Fill the texts of these papers (those not filled yet) from their shards alone, the
+        other papers' left on disk; every paper's the ordinary way when a shard is not laid out
+        as the store writes it."""
+        from tui.models import fill_texts
+        from tui.store.catalog_splice import texts_of
+        from tui.store.texts import TABLE as TEXTS_TABLE
+
+        if self._texts_loaded:
+            return
+        papers = self.papers(texts=False)
+        wanted = [p for p in dict.fromkeys(ids) if p in papers and p not in self._texts_filled]
+        if not wanted:
+            return
+        found = texts_of(self.texts, TEXTS_TABLE, wanted)
+        if found is None:
+            self.papers(texts=True)
+            return
+        fill_texts(
+            [papers[pid] for pid in wanted],
+            [found[pid][0] for pid in wanted],
+            [found[pid][1] for pid in wanted],
+        )
+        self._texts_filled.update(wanted)
+
     def is_empty(self, path: Path) -> bool:
         """True when the catalog (at `path`) holds no paper."""
         if self._papers is not None:
@@ -178,9 +250,9 @@ class Catalog:
     def titles(self) -> dict[str, str]:
         """Normalised title -> paper id."""
         if self._by_title is None:
-            self._by_title = {
-                normalise_title(p.title): pid for pid, p in self.papers(texts=False).items()
-            }
+            papers = self.papers(texts=False)
+            titles = normalise_titles([p.title for p in papers.values()])
+            self._by_title = dict(zip(titles, papers, strict=True))
         return self._by_title
 
     def stage(self, incoming: Iterable[Paper], source: str, now: str) -> Staged:
@@ -193,7 +265,15 @@ class Catalog:
         from tui.models import Paper
         from tui.store.merge import Layered, differs, match, merge_paper, sanitised
 
-        papers = self.papers(texts=True)
+        papers = self.papers(texts=False)
+        records = list(map(sanitised, incoming))
+        # The texts of the papers the records are (to merge with) are read from their shards
+        # alone; the other papers' stay on disk.
+        self.fill_texts_of(
+            pid
+            for pid in (match(p, self.arxiv_ids(), _Titles(self), papers) for p in records)
+            if pid is not None
+        )
         result = UpsertResult()
         staged: dict[str, Paper] = {}
         rekeyed: dict[str, str] = {}
@@ -201,9 +281,8 @@ class Catalog:
         staged_title: dict[str, str] = {}
         added: set[str] = set()
         by_arxiv = Layered(staged_arxiv, self.arxiv_ids())
-        by_title = Layered(staged_title, self.titles())
-        for raw in incoming:
-            paper = sanitised(raw)
+        by_title = Layered(staged_title, _Titles(self))
+        for paper in records:
             target = match(paper, by_arxiv, by_title, papers)
             if target is None:
                 fresh = Paper.from_dict(paper.to_dict())
@@ -219,6 +298,8 @@ class Catalog:
                     staged_arxiv[fresh.arxiv_id] = fresh.id
                 staged_title[normalise_title(fresh.title)] = fresh.id
                 continue
+            if target not in staged:
+                self.fill_texts_of([target])
             current = staged.get(target) or papers[target]
             merged = merge_paper(current, paper, source)
             if merged.arxiv_id and target.startswith("title:"):
@@ -243,6 +324,7 @@ class Catalog:
 
     def commit(self, staged: Staged) -> None:
         """Write staged records (under the library's write lock) and take them in memory."""
+        from tui.store.catalog_splice import TEXT_FIELDS, write_catalog, write_texts
         from tui.store.merge import compact
         from tui.store.texts import TABLE as TEXTS_TABLE
 
@@ -252,17 +334,26 @@ class Catalog:
             doc = paper.to_dict()
             texts[pid] = {k: doc.pop(k) for k in TEXT_FIELDS if doc.get(k)}
             docs[pid] = compact(doc)
-        # Texts first: a crash between the two writes leaves only unused texts behind.
-        put_sharded(self.texts, TEXTS_TABLE, texts, staged.rekeyed)
-        self.db.keyed("papers").put_many(docs, delete=staged.rekeyed)
         papers = self.papers(texts=False)
+        before = self.signature
+        gone = list(staged.rekeyed)
+        # Texts first: a crash between the two writes leaves only unused texts behind.
+        write_texts(self.texts, TEXTS_TABLE, texts, gone, papers)
+        if not write_catalog(self.db, papers, self._decoded, docs, gone):
+            self.db.keyed("papers").put_many(docs, delete=gone)
+            self._decoded = None  # TinyDB's bytes now, and its parsed copy is cached
+        else:
+            self._decoded = self.db.file.signature
+        self._texts_filled.update(staged.papers)
         for old in staged.rekeyed:
             papers.pop(old, None)
         papers.update(staged.papers)
         for pid, paper in staged.papers.items():
             if paper.arxiv_id:
                 self.arxiv_ids()[paper.arxiv_id] = pid
-            self.titles()[normalise_title(paper.title)] = pid
+            if self._by_title is not None:  # else built when first asked for, with these
+                self._by_title[normalise_title(paper.title)] = pid
+        self.last_commit = Committed(before, self.signature, staged)
 
     def close(self) -> None:
         for db in self.files:

@@ -8,6 +8,9 @@ This is the only module that imports tinydb. It gives the rest of the store:
   inode) signature changed, which is how a process notices another process's writes.
 - `KeyedTable`, a TinyDB table whose document ids are our string paper ids, with a batch
   `put_many` that inserts, replaces and deletes in one read-modify-write.
+- `AtomicJSONStorage.read_raw` / `write_parts`, a file's bytes and a write of bytes already
+  encoded (an import's splice, `tui.store.catalog_splice`) with the same checks and atomic
+  replace as every other write;
 - `AtomicJSONStorage.read_typed`, the fast read of a large file: decoded straight into typed
   records (msgspec), each field's type checked as it parses, no dict tree built; a file it
   does not accept is read the ordinary way, which migrates it or names what is wrong.
@@ -41,7 +44,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from tui.atomic import atomic_write_bytes
+from tui.atomic import atomic_write_bytes, atomic_write_parts
 from tui.errors import StoreError
 from tui.memory import paused_gc
 from tui.safefile import UnsafeFileError, open_regular, read_regular
@@ -179,6 +182,40 @@ class AtomicJSONStorage(Storage):
             return None
         self._data, self._sig = None, (info.st_mtime_ns, info.st_size, info.st_ino)
         return decoded
+
+    def read_raw(self) -> tuple[bytes, Signature] | None:
+        """The file's bytes and the signature of the very file they were read from (None when
+        it is missing or not a regular file), for a write that splices them (`write_parts`)."""
+        try:
+            fd = open_regular(self.path)
+        except (OSError, UnsafeFileError):
+            return None
+        try:
+            info = os.fstat(fd)
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                raw = handle.read()
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        return raw, (info.st_mtime_ns, info.st_size, info.st_ino)
+
+    def write_parts(self, parts: Iterable[bytes | memoryview], replacing: Signature) -> None:
+        """Write the file from bytes already encoded (in pieces): the checks and the atomic
+        replace of `write`, without TinyDB's dict round trip. `replacing` is the signature of
+        the file the bytes were made from (`read_raw`, under the write lock): that version is
+        kept as `NAME.good` when it is the one this process last read. The cached data is
+        dropped, not rebuilt."""
+        if self._guard is not None:
+            self._guard()
+        refuse_over_quarantine(self.path)
+        if file_signature(self.path) != replacing:
+            raise StoreError(f"internal error: {self.path} changed under the write lock")
+        if self._sig == replacing:
+            keep_good(self.path)
+        self._data, self._sig = None, None
+        atomic_write_parts(self.path, parts, mode=0o600)  # the user's notes: owner only
+        self._sig = file_signature(self.path)
 
     def _parse(self) -> dict[str, dict[str, Any]]:
         try:

@@ -28,7 +28,7 @@ import contextlib
 import os
 import struct
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -123,11 +123,12 @@ def write_ids(path: Path, signature: Signature | None, papers: Mapping[str, Pape
     if signature is None:
         return False
     pairs: list[tuple[bytes, bytes]] = []
+    arxiv_ids = [paper.arxiv_id or "" for paper in papers.values()]
+    every_key = "\x00".join([*papers, *arxiv_ids])  # one C-level search, not one per key
+    if any(c in every_key for c in _FORBIDDEN):
+        return False  # the file could not say it: every lookup goes to the catalog
     try:
         for pid, paper in papers.items():
-            keys = (pid, paper.arxiv_id) if paper.arxiv_id else (pid,)
-            if any(c in k for k in keys for c in _FORBIDDEN):
-                return False  # the file could not say it: every lookup goes to the catalog
             raw = pid.encode("utf-8")
             pairs.append((raw, b""))
             if paper.arxiv_id:
@@ -147,6 +148,76 @@ def write_ids(path: Path, signature: Signature | None, papers: Mapping[str, Pape
     head = MAGIC + HEADER.pack(*signature, count, zlib.crc32(table))
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
+        atomic_write_parts(path, (head, bytes(table), *bodies), what="id lookup", mode=0o600)
+    except (PaperdeckError, OSError):
+        return False
+    return True
+
+
+def update_ids(
+    path: Path, before: Signature, after: Signature, lines: Mapping[str, str], gone: Iterable[str]
+) -> bool:
+    """Bring the lookup at `path`, derived from the catalog with signature `before`, up to date
+    with a write that made it `after`: `lines` (key -> catalog id, "" for the id itself) set,
+    `gone` keys removed; only the buckets they fall in are rewritten, the others copied as they
+    are. False when the file is not that lookup (or a key cannot be held): then `write_ids`."""
+    try:
+        fd = open_regular(path)
+    except OSError:
+        return False
+    try:
+        raw = os.read(fd, os.fstat(fd).st_size)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    start = len(MAGIC) + HEADER.size
+    if len(raw) < start or raw[: len(MAGIC)] != MAGIC:
+        return False
+    mtime, size, inode, count, table_crc = HEADER.unpack_from(raw, len(MAGIC))
+    table_end = start + count * ENTRY.size
+    if (mtime, size, inode) != before or count < 1 or len(raw) < table_end:
+        return False
+    if zlib.crc32(raw[start:table_end]) != table_crc:
+        return False
+    if not all([*lines, *gone]):
+        return False
+    if any(c in key for key in [*lines, *gone, *lines.values()] for c in _FORBIDDEN):
+        return False
+    bodies: list[bytes] = []
+    crcs: list[int] = []  # an untouched bucket keeps its own: damage stays detectable
+    for n in range(count):
+        offset, length, crc = ENTRY.unpack_from(raw, start + n * ENTRY.size)
+        body = raw[table_end + offset : table_end + offset + length]
+        if len(body) != length:
+            return False
+        bodies.append(body)
+        crcs.append(crc)
+    touched: dict[int, dict[bytes, bytes]] = {}
+    for key in [*gone, *lines]:
+        raw_key = key.encode("utf-8")
+        n = _bucket(raw_key, count)
+        if n not in touched:
+            if zlib.crc32(bodies[n]) != crcs[n]:
+                return False
+            split = [line.split(b"\t", 1) for line in bodies[n].split(b"\n") if line]
+            if not all(len(pair) == 2 for pair in split):
+                return False
+            touched[n] = {k: v for k, v in split}
+        if key in lines:
+            touched[n][raw_key] = lines[key].encode("utf-8")
+        else:
+            touched[n].pop(raw_key, None)
+    for n, pairs in touched.items():
+        bodies[n] = b"".join(b"\n%s\t%s" % item for item in pairs.items()) + b"\n"
+        crcs[n] = zlib.crc32(bodies[n])
+    table = bytearray()
+    offset = 0
+    for body, crc in zip(bodies, crcs, strict=True):
+        table += ENTRY.pack(offset, len(body), crc)
+        offset += len(body)
+    head = MAGIC + HEADER.pack(*after, count, zlib.crc32(table))
+    try:
         atomic_write_parts(path, (head, bytes(table), *bodies), what="id lookup", mode=0o600)
     except (PaperdeckError, OSError):
         return False
@@ -189,6 +260,22 @@ class CatalogIds:
     def remember(self) -> None:
         """After this process wrote the catalog (papers loaded): write the lookup of it now, so
         the next command need not load the catalog to rebuild it."""
-        if self._catalog.loaded:
-            papers = self._catalog.papers(texts=False)
-            write_ids(self._path, self._catalog.signature, papers)
+        if not self._catalog.loaded:
+            return
+        done = self._catalog.last_commit
+        after = self._catalog.signature
+        if (
+            done is not None
+            and done.before is not None
+            and after is not None
+            and done.after == after
+        ):
+            lines: dict[str, str] = {}
+            for pid, paper in done.staged.papers.items():
+                lines[pid] = ""
+                if paper.arxiv_id:
+                    lines[paper.arxiv_id] = pid
+            if update_ids(self._path, done.before, after, lines, done.staged.rekeyed):
+                return
+        papers = self._catalog.papers(texts=False)
+        write_ids(self._path, self._catalog.signature, papers)

@@ -207,14 +207,22 @@ class Library:
         return view_files(self._catalog, self._states)
 
     def in_step_with_disk(self) -> bool:
-        """True when the papers, texts and states in memory are exactly what the files hold: all
-        loaded, and no other process changed a file since (stat calls only, once the state
-        shards are read: any not read yet are read now)."""
-        if not self.texts_loaded:
+        """True when the papers and states in memory are exactly what the files hold: the
+        catalog loaded, and no other process changed a file since (stat calls only, once the
+        state shards are read: any not read yet are read now). The texts count where they are
+        loaded, or where this process read or wrote a shard: papers whose texts were not read
+        hold none (`fill_texts_of` reads a few from the files as they are)."""
+        if not self.catalog_loaded:
             return False
         with self._mutex:
             self._states.load()
-        return not any_changed(self._view_files())
+        texts = self._catalog.texts if self.texts_loaded else self._catalog.texts_read
+        return not any_changed([self._catalog.db, *texts, *self._states.files])
+
+    def fill_texts_of(self, ids: Iterable[str]) -> None:
+        """Read the abstracts and AI summaries of these papers alone (no-op for those filled)."""
+        with self._mutex:
+            self._catalog.fill_texts_of(ids)
 
     def changes_from_others(self) -> tuple[bool, dict[str, State]]:
         """Take in what another process (a CLI command, a cron sync, an import) wrote since we

@@ -79,7 +79,9 @@ def save_startup_page(library: Library, view_terms: str, *, new_since: str | Non
                 return False
             states = library.states()
             query = view_query(view_terms, "")
-            result = run_query(Searcher(library.papers()), states, query, new_since=new_since)
+            searcher = Searcher(library.papers(texts=query.needs_texts))
+            result = run_query(searcher, states, query, new_since=new_since)
+            library.fill_texts_of(result.rows)  # the page's alone, from the files as they are
             papers = [library.get(pid) for pid in result.rows]
             doc: dict[str, Any] = {
                 "format": FORMAT,
