@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import partial
 
-from tui.memory import paused_gc
 from tui.models import Paper
 from tui.query.build import StagedBuild
 from tui.query.corpus import Corpus
@@ -184,11 +183,9 @@ class Searcher:
 
         def all_ids() -> PaperIds:
             """Every match in order: the same matches as the first hits (no second evaluation
-            of the query), ordered in full. The collector is paused meanwhile: the lists of
-            numbers it sorts (100k at most) are gone before it resumes, so no collection walks
-            them (`PaperIds`)."""
+            of the query), ordered in full, as `PaperIds` (numbers no collection walks)."""
             corpus.prepare_scans(parsed)
-            with corpus.lock, paused_gc():
+            with corpus.lock:
                 run = Evaluation(corpus, context)
                 everything, _scores, _total = run.execute(parsed, None, matched)
                 return paper_ids(everything, corpus.ids, corpus.numbers)
@@ -203,28 +200,28 @@ class Searcher:
         plain = replace(query, rank=None)
         corpus = self._corpus
         corpus.prepare_scans(plain)
-        # Every match is listed and scored (100k at most): the collector waits, and only the
-        # hits and the order as `PaperIds` outlive the pause (see `all_ids` above).
-        with paused_gc():
-            with corpus.lock:
-                run = Evaluation(corpus, context)
-                numbers, scores, total = run.execute(plain, None)
-                highlighter = run.highlighter(plain)
-                papers: list[Paper] = [corpus.papers[n] for n in numbers]  # type: ignore[misc]
-            ids = [paper.id for paper in papers]
-            ranked = context.ranker.order(query.rank, ids, context.states, context.states_version)
-            if ranked is not None:
-                positions, scores = ranked
-            else:
-                positions = list(range(len(ids)))
-            shown = positions if limit is None else positions[:limit]
-            hits = [
-                Hit(ids[i], scores[k], LazySpans(partial(highlighter, papers[i])))
-                for k, i in enumerate(shown)
-            ]
-            order = paper_ids(map(numbers.__getitem__, positions), corpus.ids, corpus.numbers)
-            del numbers, scores, papers, ids, positions, shown
-        return SearchResult(hits, total, lambda: order, partial(_title_spans, corpus, highlighter))
+        with corpus.lock:
+            run = Evaluation(corpus, context)
+            numbers, scores, total = run.execute(plain, None)
+            highlighter = run.highlighter(plain)
+            papers: list[Paper] = [corpus.papers[n] for n in numbers]  # type: ignore[misc]
+        ids = [paper.id for paper in papers]
+        ranked = context.ranker.order(query.rank, ids, context.states, context.states_version)
+        if ranked is not None:
+            positions, scores = ranked
+        else:
+            positions = list(range(len(ids)))
+        shown = positions if limit is None else positions[:limit]
+        hits = [
+            Hit(ids[i], scores[k], LazySpans(partial(highlighter, papers[i])))
+            for k, i in enumerate(shown)
+        ]
+        return SearchResult(
+            hits,
+            total,
+            lambda: paper_ids(map(numbers.__getitem__, positions), corpus.ids, corpus.numbers),
+            partial(_title_spans, corpus, highlighter),
+        )
 
     def spans(
         self, paper_id: str, query: Query | str, ctx: QueryContext | None = None

@@ -124,6 +124,10 @@ class AbstractPane(ScrollView, can_focus=True):
         """id(wrapped lines) -> (those lines, the pane's region size, the pane's finished lines
         showing them from the top, before the app's line filters)."""
         self._finishing = False
+        self._finishing_cache = StylesCache()
+        """The styles cache `_finish` renders through: one for the widget's life (Textual's
+        `StylesCache.get_inner_outer` is an `lru_cache` keyed by the instance, so a fresh one per
+        paper stayed alive there with all its lines: 1024 of them, tens of MB, after a while)."""
 
     def show(self, paper: Paper | None, state: State | None, why: str | None = None) -> None:
         """Show `paper` (scrolling back to the top when it is a different paper)."""
@@ -227,11 +231,14 @@ class AbstractPane(ScrollView, can_focus=True):
         if not region or (kept is not None and kept[0] is strips and kept[1] == region):
             return
         shown, cache = self._strips, self._styles_cache
-        self._strips, self._styles_cache, self._finishing = strips, StylesCache(), True
+        finishing = self._finishing_cache
+        finishing.clear()  # renders every line anew, as a fresh cache would
+        self._strips, self._styles_cache, self._finishing = strips, finishing, True
         try:
             lines = Widget.render_lines(self, region)
         finally:
             self._strips, self._styles_cache, self._finishing = shown, cache, False
+            finishing.clear()
         self._finished[id(strips)] = (strips, region, lines)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
