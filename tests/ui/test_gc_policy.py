@@ -77,8 +77,9 @@ async def test_full_collections_run_while_the_app_is_quiet(library_home: Path) -
 
 
 async def test_keys_the_footer_dropped_are_freed(library_home: Path) -> None:
-    """Each focus move makes new footer keys; the old ones must not stay alive (Textual's
-    Footer kept them through its `compact` binding: ~10 widgets per `/` or escape)."""
+    """No footer key is kept alive once the footer lets go of it (Textual's Footer kept them
+    through its `compact` binding: ~10 widgets per `/` or escape, before the footer kept its
+    keys across focus moves; `test_footer_pages` checks that)."""
     from textual.widgets._footer import FooterKey
 
     app = make_app(library_home)
