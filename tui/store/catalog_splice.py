@@ -11,7 +11,7 @@ atomically by the storage (`AtomicJSONStorage.write_parts`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -19,9 +19,8 @@ import orjson
 from tui.models import Paper
 from tui.store.db import SCHEMA_DOC, KeyedDB, Signature
 from tui.store.merge import compact
-from tui.store.parallel import write_all
 from tui.store.splice import Unspliceable, find_entries, splice, table_span
-from tui.store.states import shard_index
+from tui.store.states import shard_index, write_by_shard
 
 TEXT_FIELDS = ("abstract", "ai_summary")
 
@@ -104,18 +103,9 @@ def write_texts(
 ) -> None:
     """Write `docs` and delete `deleted` in the texts shards they belong to, only those, side
     by side (`tui.store.parallel`); raises after all of them were tried."""
-    count = len(dbs)
-    by_shard: dict[int, dict[str, dict[str, Any]]] = {}
-    gone: dict[int, list[str]] = {}
-    for pid, doc in docs.items():
-        by_shard.setdefault(shard_index(pid, count), {})[pid] = doc
-    for pid in deleted:
-        gone.setdefault(shard_index(pid, count), []).append(pid)
-
-    def write(n: int) -> Callable[[], None]:
-        return lambda: _write_shard(dbs[n], table, by_shard.get(n, {}), gone.get(n, []), known)
-
-    write_all([write(n) for n in sorted(set(by_shard) | set(gone))])
+    write_by_shard(
+        dbs, docs, deleted, lambda db, put, gone: _write_shard(db, table, put, gone, known)
+    )
 
 
 def texts_of(

@@ -163,14 +163,11 @@ class AtomicJSONStorage(Storage):
         import msgspec  # here: only the large files are read this way, and a triage command
         # reads none of them (msgspec costs it tens of milliseconds to import)
 
-        try:
-            fd = open_regular(self.path)
-        except (OSError, UnsafeFileError):
+        opened = self._open_read()
+        if opened is None:
             return None
+        fd, info, raw = opened
         try:
-            info = os.fstat(fd)
-            with os.fdopen(os.dup(fd), "rb") as handle:
-                raw = handle.read()
             with paused_gc():
                 decoded = decode(fd, raw)
         except (OSError, msgspec.DecodeError):
@@ -186,6 +183,16 @@ class AtomicJSONStorage(Storage):
     def read_raw(self) -> tuple[bytes, Signature] | None:
         """The file's bytes and the signature of the very file they were read from (None when
         it is missing or not a regular file), for a write that splices them (`write_parts`)."""
+        opened = self._open_read()
+        if opened is None:
+            return None
+        fd, info, raw = opened
+        os.close(fd)
+        return raw, (info.st_mtime_ns, info.st_size, info.st_ino)
+
+    def _open_read(self) -> tuple[int, os.stat_result, bytes] | None:
+        """A descriptor on the file (the caller closes it), its status and its bytes, all of
+        the very same file; None when it is missing, not a regular file, or unreadable."""
         try:
             fd = open_regular(self.path)
         except (OSError, UnsafeFileError):
@@ -195,10 +202,9 @@ class AtomicJSONStorage(Storage):
             with os.fdopen(os.dup(fd), "rb") as handle:
                 raw = handle.read()
         except OSError:
-            return None
-        finally:
             os.close(fd)
-        return raw, (info.st_mtime_ns, info.st_size, info.st_ino)
+            return None
+        return fd, info, raw
 
     def write_parts(self, parts: Iterable[bytes | memoryview], replacing: Signature) -> None:
         """Write the file from bytes already encoded (in pieces): the checks and the atomic

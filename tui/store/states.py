@@ -39,6 +39,20 @@ def put_sharded(
 ) -> None:
     """Write `docs` and delete `deleted` in the shards they belong to: one write per shard,
     the shards side by side (`tui.store.parallel`); raises after all of them were tried."""
+    write_by_shard(
+        dbs, docs, deleted, lambda db, put, gone: db.keyed(table).put_many(put, delete=gone)
+    )
+
+
+def write_by_shard(
+    dbs: list[KeyedDB],
+    docs: Mapping[str, dict[str, Any]],
+    deleted: Iterable[str],
+    write: Callable[[KeyedDB, dict[str, dict[str, Any]], list[str]], None],
+) -> None:
+    """`write(shard, its docs, its deleted ids)` for each shard of `dbs` that `docs` or
+    `deleted` touch, the shards side by side (`tui.store.parallel`); raises after all of them
+    were tried."""
     count = len(dbs)
     by_shard: dict[int, dict[str, dict[str, Any]]] = {}
     gone: dict[int, list[str]] = {}
@@ -47,10 +61,10 @@ def put_sharded(
     for pid in deleted:
         gone.setdefault(shard_index(pid, count), []).append(pid)
 
-    def write(n: int) -> Callable[[], None]:
-        return lambda: dbs[n].keyed(table).put_many(by_shard.get(n, {}), delete=gone.get(n, ()))
+    def one(n: int) -> Callable[[], None]:
+        return lambda: write(dbs[n], by_shard.get(n, {}), gone.get(n, []))
 
-    write_all([write(n) for n in sorted(set(by_shard) | set(gone))])
+    write_all([one(n) for n in sorted(set(by_shard) | set(gone))])
 
 
 class StateShards:
