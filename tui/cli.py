@@ -44,97 +44,94 @@ def build_parser(only: str | None = None) -> CommandParser:
     parser.option("--version", action=LazyVersion, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
 
-    if only in (None, "import"):
-        p = add_command(sub, "import", help="import saved pages, HF JSON, arXiv Atom or RSS files")
-        p.add_argument("files", nargs="+", metavar="FILE")
-        p.option("--dry-run", action="store_true", help="report what would change, write nothing")
-
-    if only in (None, "list"):
-        p = add_command(sub, "list", help="list papers matching a query")
-        p.add_argument("query", nargs="*", help="query (see README: fuzzy words, tag:, is:, ...)")
-        p.option("--json", action="store_true", help="print JSON (papers with their state)")
-        p.option("--limit", type=int, metavar="N", help="at most N papers")
-
-    if only in (None, "show"):
-        p = add_command(sub, "show", help="show one paper in full")
-        p.add_argument("id")
-        p.option("--json", action="store_true")
-
-    if only in (None, "star", "unstar"):
-        for name, text in (("star", "star papers"), ("unstar", "unstar papers")):
-            if only in (None, name):
-                p = add_command(sub, name, help=text)
-                p.add_argument("ids", nargs="+", metavar="ID")
-
-    if only in (None, "tag"):
-        p = add_command(sub, "tag", help="add (+name) and remove (-name) tags: tag ID... +a -b")
-        p.add_argument("args", nargs="+", metavar="ID|+TAG|-TAG")
-
-    if only in (None, "rename-tag"):
-        p = add_command(
-            sub, "rename-tag", help="rename a tag everywhere (merges into an existing one)"
-        )
-        p.add_argument("old")
-        p.add_argument("new")
-
-    if only in (None, "status"):
-        p = add_command(sub, "status", help=f"set status: {', '.join(STATUSES)}")
-        p.add_argument("status")
-        p.add_argument("ids", nargs="+", metavar="ID")
-
-    if only in (None, "note"):
-        p = add_command(sub, "note", help="set the note of a paper ('' clears it)")
-        p.add_argument("id")
-        p.add_argument("text")
-
-    if only in (None, "undo"):
-        add_command(sub, "undo", help="undo the last action")
-    if only in (None, "redo"):
-        add_command(sub, "redo", help="redo the last undone action")
-
-    if only in (None, "export"):
-        p = add_command(sub, "export", help="export papers matching a query")
-        p.option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help=f"{'|'.join(EXPORT_FORMATS)} (bib = bibtex); default: from the -o file's extension",
-        )
-        p.add_argument("query", nargs="*")
-        p.option("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-
-    if only in (None, "stats"):
-        add_command(sub, "stats", help="library summary")
-
-    if only in (None, "doctor"):
-        add_command(sub, "doctor", help="list store files set aside as damaged and what they hold")
-    if only in (None, "recover"):
-        p = add_command(
-            sub, "recover", help="restore what can be read of files set aside as damaged"
-        )
-        p.option("--dry-run", action="store_true", help="say what would be restored, write nothing")
-
-    if only in (None, "similar"):
-        p = add_command(sub, "similar", help="papers most like a paper (by title and abstract)")
-        p.add_argument("id")
-        p.option("--limit", type=int, default=20, metavar="N", help="at most N papers (20)")
-        p.option("--json", action="store_true", help="print JSON (papers with their state)")
-
-    if only in (None, "sync"):
-        p = add_command(sub, "sync", help="pull new papers from the configured feeds")
-        p.option("--dry-run", action="store_true", help="show what would change")
-        p.option(
-            "--list",
-            metavar="PATH",
-            help="merge the reading list PATH (alone, unless --feed is given)",
-        )
-        p.option("--feed", action="append", metavar="NAME", help="only this feed (repeatable)")
+    for name in COMMANDS if only is None else (only,):
+        _declare(add_command(sub, name, help=HELP[name]), name)
     for name, command in sub.choices.items():
         parser.commands[name] = command
         # `paperdeck stats --home X` as well as `paperdeck --home X stats`; SUPPRESS keeps the
         # command from resetting a --home given before it.
         command.option("--home", metavar="DIR", default=argparse.SUPPRESS, help="library folder")
     return parser
+
+
+HELP = {
+    "import": "import saved pages, HF JSON, arXiv Atom or RSS files",
+    "list": "list papers matching a query",
+    "show": "show one paper in full",
+    "star": "star papers",
+    "unstar": "unstar papers",
+    "tag": "add (+name) and remove (-name) tags: tag ID... +a -b",
+    "rename-tag": "rename a tag everywhere (merges into an existing one)",
+    "status": f"set status: {', '.join(STATUSES)}",
+    "note": "set the note of a paper ('' clears it)",
+    "undo": "undo the last action",
+    "redo": "redo the last undone action",
+    "export": "export papers matching a query",
+    "stats": "library summary",
+    "doctor": "list store files set aside as damaged and what they hold",
+    "recover": "restore what can be read of files set aside as damaged",
+    "similar": "papers most like a paper (by title and abstract)",
+    "sync": "pull new papers from the configured feeds",
+}
+"""Each command's line in `paperdeck --help`, in the order it lists them (`COMMANDS`' order)."""
+
+
+def _declare(p: CommandParser, name: str) -> None:
+    """The arguments and options of command `name`."""
+    match name:
+        case "import":
+            p.add_argument("files", nargs="+", metavar="FILE")
+            p.option(
+                "--dry-run", action="store_true", help="report what would change, write nothing"
+            )
+        case "list":
+            p.add_argument(
+                "query", nargs="*", help="query (see README: fuzzy words, tag:, is:, ...)"
+            )
+            p.option("--json", action="store_true", help="print JSON (papers with their state)")
+            p.option("--limit", type=int, metavar="N", help="at most N papers")
+        case "show":
+            p.add_argument("id")
+            p.option("--json", action="store_true")
+        case "star" | "unstar":
+            p.add_argument("ids", nargs="+", metavar="ID")
+        case "tag":
+            p.add_argument("args", nargs="+", metavar="ID|+TAG|-TAG")
+        case "rename-tag":
+            p.add_argument("old")
+            p.add_argument("new")
+        case "status":
+            p.add_argument("status")
+            p.add_argument("ids", nargs="+", metavar="ID")
+        case "note":
+            p.add_argument("id")
+            p.add_argument("text")
+        case "export":
+            p.option(
+                "--format",
+                "-f",
+                metavar="FORMAT",
+                help=f"{'|'.join(EXPORT_FORMATS)} (bib = bibtex); default: from the -o file's "
+                "extension",
+            )
+            p.add_argument("query", nargs="*")
+            p.option("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+        case "recover":
+            p.option(
+                "--dry-run", action="store_true", help="say what would be restored, write nothing"
+            )
+        case "similar":
+            p.add_argument("id")
+            p.option("--limit", type=int, default=20, metavar="N", help="at most N papers (20)")
+            p.option("--json", action="store_true", help="print JSON (papers with their state)")
+        case "sync":
+            p.option("--dry-run", action="store_true", help="show what would change")
+            p.option(
+                "--list",
+                metavar="PATH",
+                help="merge the reading list PATH (alone, unless --feed is given)",
+            )
+            p.option("--feed", action="append", metavar="NAME", help="only this feed (repeatable)")
 
 
 SMALL_CATALOG = 4096
@@ -189,10 +186,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "redo": ("triage", "cmd_undo"),
     "export": ("reading", "cmd_export"),
     "stats": ("reading", "cmd_stats"),
-    "similar": ("reading", "cmd_similar"),
-    "sync": ("syncing", "cmd_sync"),
     "doctor": ("repair", "cmd_doctor"),
     "recover": ("repair", "cmd_recover"),
+    "similar": ("reading", "cmd_similar"),
+    "sync": ("syncing", "cmd_sync"),
 }
 """Command -> (module in `tui.cli_commands`, function): imported only when the command runs.
 A function takes the open library and the arguments; `doctor` and `recover` take the home
