@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from tui.lazy import lazy_names
+
 if TYPE_CHECKING:
     from tui.paper import PAPER_FIELDS as PAPER_FIELDS
     from tui.paper import DeferredText as DeferredText
@@ -24,21 +26,16 @@ if TYPE_CHECKING:
     from tui.paper import abstract_deferred as abstract_deferred
     from tui.paper import fill_texts as fill_texts
 
-_PAPER_NAMES = frozenset(
-    {"Paper", "PAPER_FIELDS", "DeferredText", "fill_texts", "abstract_deferred"}
+__getattr__ = lazy_names(
+    __name__,
+    globals(),
+    dict.fromkeys(
+        ("Paper", "PAPER_FIELDS", "DeferredText", "fill_texts", "abstract_deferred"), "tui.paper"
+    ),
 )
-"""Names kept in `tui.paper` and handed out from here on first use: `Paper` is a msgspec
-struct, and importing msgspec costs tens of milliseconds a triage command does not need."""
-
-
-def __getattr__(name: str) -> Any:
-    if name in _PAPER_NAMES:
-        import tui.paper
-
-        value = getattr(tui.paper, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+"""`Paper` and its helpers live in `tui.paper` and are handed out from here on first use: `Paper`
+is a msgspec struct, and importing msgspec costs tens of milliseconds a triage command does not
+need."""
 
 
 STATUSES: tuple[str, ...] = ("inbox", "later", "done", "skipped")
