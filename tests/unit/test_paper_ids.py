@@ -15,7 +15,6 @@ from tui.query.pages import view_query
 from tui.query.results import paper_ids
 
 IDS = [f"arxiv:{n}" for n in range(40)]
-NUMBERS = {pid: n for n, pid in enumerate(IDS)}
 
 
 @given(
@@ -27,7 +26,7 @@ NUMBERS = {pid: n for n, pid in enumerate(IDS)}
 def test_it_is_the_list_of_ids_it_stands_for(
     order: list[int], start: int | None, stop: int | None, step: int | None
 ) -> None:
-    rows = paper_ids(order, IDS, NUMBERS)
+    rows = paper_ids(order, IDS)
     plain = [IDS[n] for n in order]
     assert len(rows) == len(plain) and list(rows) == plain and rows == plain
     assert [rows[i] for i in range(-len(plain), len(plain))] == plain + plain
@@ -49,12 +48,12 @@ def test_a_collection_walks_none_of_its_ids() -> None:
     searcher = Searcher(papers)
     rows = searcher.search(view_query("", "diffusion"), limit=10).all_ids()
     assert len(rows) == 5000
-    # What a collection visits of it: its array (whose numbers are no objects), the corpus's
-    # id table and number map (long-lived, frozen with the library in the app).
+    # What a collection visits of it: its array (whose numbers are no objects) and the corpus's
+    # id table (long-lived, frozen with the library in the app).
     referents = [r for r in gc.get_referents(rows) if not isinstance(r, type)]
-    assert len(referents) == 3
+    assert len(referents) == 2
     assert not any(isinstance(r, str) for r in referents)
-    (order,) = (r for r in referents if not isinstance(r, list | dict))
+    (order,) = (r for r in referents if not isinstance(r, list))
     assert all(isinstance(r, type) for r in gc.get_referents(order))
 
 

@@ -136,16 +136,15 @@ class PaperIds(Sequence[str]):
     holds no object references, so no collection ever looks inside it.
 
     `ids` is append-only (paper number -> id, removed papers included: numbers are never
-    reused), so the sequence stays what it was when computed; `numbers` maps ids to their
-    current number (for `index` and `in`).
+    reused), so the sequence stays what it was when computed. `index` and `in` look the value's
+    numbers up in it (a C-speed scan, as the scan of the order that follows).
     """
 
-    __slots__ = ("_ids", "_numbers", "_order")
+    __slots__ = ("_ids", "_order")
 
-    def __init__(self, order: array[int], ids: Sequence[str], numbers: Mapping[str, int]) -> None:
+    def __init__(self, order: array[int], ids: Sequence[str]) -> None:
         self._order = order
         self._ids = ids
-        self._numbers = numbers
 
     def __len__(self) -> int:
         return len(self._order)
@@ -156,7 +155,7 @@ class PaperIds(Sequence[str]):
     def __getitem__(self, index: slice) -> PaperIds: ...
     def __getitem__(self, index: int | slice) -> str | PaperIds:
         if isinstance(index, slice):
-            return PaperIds(self._order[index], self._ids, self._numbers)
+            return PaperIds(self._order[index], self._ids)
         return self._ids[self._order[index]]
 
     def __iter__(self) -> Iterator[str]:
@@ -180,21 +179,17 @@ class PaperIds(Sequence[str]):
         raise ValueError(f"{value!r} is not among these papers")
 
     def _numbers_of(self, value: object) -> Iterator[int]:
-        """The paper numbers `value` has had: its current one first, then (a C-speed scan of
-        the id table) any it had before it was removed and added again."""
+        """The paper numbers `value` has had (more than one when it was removed and added
+        again)."""
         if not isinstance(value, str):
             return
-        current = self._numbers.get(value)
-        if current is not None:
-            yield current
         ids, number = self._ids, -1
         while True:
             try:
                 number = ids.index(value, number + 1)
             except ValueError:
                 return
-            if number != current:
-                yield number
+            yield number
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, PaperIds) and other._ids is self._ids:
@@ -209,11 +204,9 @@ class PaperIds(Sequence[str]):
         return f"PaperIds({len(self)} papers)"
 
 
-def paper_ids(
-    numbers: Iterable[int], ids: Sequence[str], numbers_of: Mapping[str, int]
-) -> PaperIds:
-    """`PaperIds` of paper `numbers` in this order (see `Corpus.ids` and `Corpus.numbers`)."""
-    return PaperIds(array(NUMBER_TYPE, numbers), ids, numbers_of)
+def paper_ids(numbers: Iterable[int], ids: Sequence[str]) -> PaperIds:
+    """`PaperIds` of paper `numbers` in this order (`ids`: `Corpus.ids`)."""
+    return PaperIds(array(NUMBER_TYPE, numbers), ids)
 
 
 class SearchResult:

@@ -188,7 +188,7 @@ class Searcher:
             with corpus.lock:
                 run = Evaluation(corpus, context)
                 everything, _scores, _total = run.execute(parsed, None, matched)
-                return paper_ids(everything, corpus.ids, corpus.numbers)
+                return paper_ids(everything, corpus.ids)
 
         return SearchResult(hits, total, all_ids, title_spans)
 
@@ -219,7 +219,7 @@ class Searcher:
         return SearchResult(
             hits,
             total,
-            lambda: paper_ids(map(numbers.__getitem__, positions), corpus.ids, corpus.numbers),
+            lambda: paper_ids(map(numbers.__getitem__, positions), corpus.ids),
             partial(_title_spans, corpus, highlighter),
         )
 
