@@ -26,7 +26,7 @@ from textual.widget import Widget
 from tui.facts import paper_facts
 from tui.models import Paper, State
 from tui.widgets.kept import Kept
-from tui.widgets.scrolling import set_scroll_height
+from tui.widgets.scrolling import refresh_lines, set_scroll_height
 from tui.widgets.text import safe_text
 
 
@@ -180,12 +180,7 @@ class AbstractPane(ScrollView, can_focus=True):
             if (before[top + y] if top + y < len(before) else None)
             != (after[top + y] if top + y < len(after) else None)
         ]
-        if len(changed) == height:
-            self.refresh()  # one region, not a region per line
-            return
-        if changed:  # one call: each call works out the widget's geometry again
-            width = self.size.width
-            self.refresh(*[Region(0, y, width, 1) for y in changed])  # content coordinates
+        refresh_lines(self, changed, height)
 
     def _wrap(self) -> None:
         width = self.scrollable_content_region.width

@@ -25,7 +25,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -34,7 +34,7 @@ from textual.strip import Strip
 from tui.facts import first_authors
 from tui.models import DEFAULT_STATE, Paper, State
 from tui.widgets.kept import Kept
-from tui.widgets.scrolling import set_scroll_height
+from tui.widgets.scrolling import refresh_lines, set_scroll_height
 from tui.widgets.text import safe_text
 
 TitleSpans = Mapping[str, Sequence[tuple[int, int]]]
@@ -192,7 +192,7 @@ class PaperList(ScrollView, can_focus=True):
         """Show `rows` (the first `total` rows, when more are coming: see `complete_rows`),
         titles highlighted by `title_spans` (more may follow: `add_title_spans`); keep the
         cursor on `keep` (an id) when it is still there, else on row 0."""
-        self._rows = _kept(rows)
+        self._rows = _held(rows)
         self._total = len(self._rows) if total is None else total
         if title_spans or self._title_spans:
             self._spans_generation += 1  # highlights changed: cached lines are stale
@@ -211,7 +211,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def complete_rows(self, rows: Sequence[str]) -> None:
         """The full list whose first rows `set_rows` showed (same order, so the cursor stays)."""
-        self._rows = _kept(rows)
+        self._rows = _held(rows)
         self._total = len(self._rows)
         set_scroll_height(self, self.size.width, self._total)
         self._refresh_changed()  # only lines that said "…" change
@@ -297,13 +297,9 @@ class PaperList(ScrollView, can_focus=True):
 
     def _refresh_changed(self) -> None:
         """Repaint the visible lines whose key differs from what they last drew."""
-        width, height = self.size
+        height = self.size.height
         changed = [y for y in range(height) if self._drawn.get(y) != self._line_key(y)]
-        if len(changed) == height:
-            self.refresh()  # a new page: one region, not a region per line
-            return
-        if changed:  # one call: each call works out the widget's geometry again
-            self.refresh(*[Region(0, y, width, 1) for y in changed])
+        refresh_lines(self, changed, height)
 
     def focus(self, scroll_visible: bool = True) -> Self:
         # Textual's focus() repaints the whole widget even when it has focus already (the
@@ -482,7 +478,7 @@ class PaperList(ScrollView, can_focus=True):
         return segments
 
 
-def _kept(rows: Sequence[str]) -> Sequence[str]:
+def _held(rows: Sequence[str]) -> Sequence[str]:
     """Rows as the list keeps them: a list copied to a tuple (its owner may change it), any other
     sequence as it is. A search's every row comes as `tui.query.results.PaperIds` (numbers in an
     array, which no garbage collection walks); a tuple of 100k ids would cost every young

@@ -17,6 +17,7 @@ a thumb that grew or moved) are repainted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import zip_longest
 from math import ceil
 
@@ -24,6 +25,7 @@ from rich.segment import Segment
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
+from textual.widget import Widget
 
 
 def set_scroll_height(view: ScrollView, width: int, height: int) -> None:
@@ -39,6 +41,17 @@ def set_scroll_height(view: ScrollView, width: int, height: int) -> None:
     _set_bar_extent(view.vertical_scrollbar, height, view.scrollable_content_region.height)
     if view.scroll_y > view.max_scroll_y:
         view.scroll_to(y=view.max_scroll_y, animate=False, immediate=True)
+
+
+def refresh_lines(widget: Widget, lines: Sequence[int], height: int) -> None:
+    """Repaint these lines of `widget` (content coordinates): in one region when they are all
+    `height` of its lines (a new page), else in one call with a region per line (each call
+    works out the widget's geometry again)."""
+    if len(lines) == height:
+        widget.refresh()
+    elif lines:
+        width = widget.size.width
+        widget.refresh(*[Region(0, y, width, 1) for y in lines])
 
 
 def _set_bar_extent(bar: ScrollBar, virtual: int, window: int) -> None:
