@@ -32,4 +32,11 @@ def tag_counts(states: Mapping[str, State], papers: Collection[str]) -> dict[str
     for pid, st in states.items():
         if pid in papers:
             counts.update(st.tags)
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return most_used_first(counts)
+
+
+def most_used_first(counts: Mapping[str, int]) -> dict[str, int]:
+    """Tag counts in the sidebar's order, most used first, then by name; unused tags left out."""
+    return dict(
+        sorted(((t, n) for t, n in counts.items() if n > 0), key=lambda kv: (-kv[1], kv[0]))
+    )

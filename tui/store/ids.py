@@ -28,12 +28,13 @@ import contextlib
 import os
 import struct
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.atomic import atomic_write_parts
-from tui.errors import PaperdeckError
+from tui.errors import PaperdeckError, UnknownPaperError
+from tui.models import split_arxiv_id
 from tui.safefile import open_regular
 from tui.store.catalog import Catalog
 from tui.store.db import Signature, file_signature
@@ -235,6 +236,7 @@ class CatalogIds:
     id lookup file when it is current, else by loading the catalog (and writing the lookup)."""
 
     def __init__(self, home: Path, catalog: Catalog) -> None:
+        self._home = home
         self._path = ids_path(home)
         self._catalog_path = home / "catalog.json"
         self._catalog = catalog
@@ -256,6 +258,23 @@ class CatalogIds:
         if key in papers:
             return key
         return self._catalog.arxiv_ids().get(key)
+
+    def resolve(self, text: str, aliases: Callable[[], Mapping[str, str]]) -> str:
+        """The catalog id of any id form the user may type, or UnknownPaperError: a catalog id,
+        `2206.00927`, `2206.00927v2`, `arXiv:2206.00927`, an arXiv or Hugging Face paper URL, or
+        an id of a paper later re-keyed (`aliases()`: old id -> new, asked only when needed)."""
+        raw = text.strip()
+        if self.find(raw) == raw:
+            return raw
+        renamed = aliases().get(raw)
+        if renamed is not None and self.find(renamed) == renamed:
+            return renamed
+        split = split_arxiv_id(raw)
+        if split:
+            pid = self.find(split[0])
+            if pid:
+                return pid
+        raise UnknownPaperError(f"no paper with id {raw!r} in the library at {self._home}")
 
     def remember(self) -> None:
         """After this process wrote the catalog (papers loaded): write the lookup of it now, so

@@ -41,7 +41,7 @@ from tui.actions import (
     ToggleStar,
 )
 from tui.errors import LockTimeoutError, PaperdeckError, StoreError, UnknownPaperError
-from tui.models import State, split_arxiv_id
+from tui.models import State
 from tui.paths import data_home
 from tui.store import counts
 from tui.store.catalog import DEFAULT_TEXT_SHARDS, Catalog, UpsertResult
@@ -290,19 +290,7 @@ class Library:
         Hugging Face paper URLs, and ids of papers that were later re-keyed (aliases). Answered
         from the id lookup (`tui.store.ids`) while the catalog is not loaded.
         """
-        raw = text.strip()
-        find = self._ids.find
-        if find(raw) == raw:
-            return raw
-        aliases = self._meta.aliases()
-        if raw in aliases and find(aliases[raw]) == aliases[raw]:
-            return aliases[raw]
-        split = split_arxiv_id(raw)
-        if split:
-            pid = find(split[0])
-            if pid:
-                return pid
-        raise UnknownPaperError(f"no paper with id {raw!r} in the library at {self.home}")
+        return self._ids.resolve(text, self._meta.aliases)
 
     def locate(self, paper: Paper, *, by_title: bool = True) -> str | None:
         """The catalog id of the paper this record is, or None: by its id (or an alias of it,

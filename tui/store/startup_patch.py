@@ -26,6 +26,7 @@ import orjson
 from tui.atomic import atomic_write_bytes
 from tui.errors import PaperdeckError
 from tui.models import State, normalise_tag
+from tui.store.counts import most_used_first
 from tui.store.startup_cache import FORMAT, cache_path
 from tui.views import SMART_VIEWS, View
 
@@ -127,7 +128,5 @@ def _patched(
         "total": total,
         "states": {pid: states[pid] for pid in rows if pid in states},
         "status_counts": status,
-        "tag_counts": dict(
-            sorted(((t, n) for t, n in tags.items() if n > 0), key=lambda kv: (-kv[1], kv[0]))
-        ),
+        "tag_counts": most_used_first(tags),
     }
