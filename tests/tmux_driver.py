@@ -115,17 +115,34 @@ class Tmux:
     ) -> str:
         """The screen once `predicate` holds for it; AssertionError (with the screen) after
         `timeout` seconds (the server's `timeout` when None)."""
-        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.screen(session)
-            if predicate(text):
-                return text
-            time.sleep(self.poll)
-        raise AssertionError(f"timed out waiting for {what}; the screen was:\n{text}")
+        seen = [""]
+
+        def holds() -> bool:
+            seen[0] = self.screen(session)
+            return predicate(seen[0])
+
+        wait_until(
+            holds,
+            lambda: f"{what}; the screen was:\n{seen[0]}",
+            self.timeout if timeout is None else timeout,
+            self.poll,
+        )
+        return seen[0]
 
     def close(self) -> None:
         self.run("kill-server", check=False)
+
+
+def wait_until(
+    condition: Callable[[], bool], what: Callable[[], str], timeout: float, poll: float = 0.05
+) -> None:
+    """Return once `condition()` holds; AssertionError naming `what()` after `timeout` seconds
+    (a guard against a hang, not a measure of speed)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out waiting for {what()}")
+        time.sleep(poll)
 
 
 def painted_list(text: str) -> bool:

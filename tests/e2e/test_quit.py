@@ -4,12 +4,20 @@ installed `paperdeck` runs in tmux against the local fixture server."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from fixture_server import FixtureServer, Reply, network_toml
-from tmux_driver import PAPERDECK, TMUX, Tmux, alive, painted_list, paperdeck_cli, wait_gone
+from tmux_driver import (
+    PAPERDECK,
+    TMUX,
+    Tmux,
+    alive,
+    painted_list,
+    paperdeck_cli,
+    wait_gone,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -40,10 +48,11 @@ def test_q_during_a_stalled_sync_exits_at_once_with_decisions_saved(
         tmux.keys(session, "a")
         tmux.wait_for(session, lambda s: "Later 1" in s, "the header to count one")
         tmux.keys(session, "S")
-        deadline = time.monotonic() + 20
-        while not server.requests_for("/api/daily_papers"):
-            assert time.monotonic() < deadline, "the sync never asked the server"
-            time.sleep(0.05)
+        wait_until(
+            lambda: bool(server.requests_for("/api/daily_papers")),
+            lambda: "the sync to ask the server",
+            timeout=20,
+        )
         tmux.keys(session, "q")
         wait_gone(pid, timeout=60)  # raises (after a SIGKILL) if it waits for the answer (or the
         # request's 120 s deadline)
