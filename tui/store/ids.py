@@ -141,12 +141,18 @@ def write_ids(path: Path, signature: Signature | None, papers: Mapping[str, Pape
     for key, value in pairs:
         buckets[_bucket(key, count)].append(b"\n%s\t%s" % (key, value))
     bodies = [b"".join(lines) + b"\n" for lines in buckets]
+    return _write_buckets(path, signature, bodies, list(map(zlib.crc32, bodies)))
+
+
+def _write_buckets(path: Path, signature: Signature, bodies: list[bytes], crcs: list[int]) -> bool:
+    """Write the lookup file: the header (with `signature`), the bucket table and the buckets'
+    `bodies` (`crcs`: each one's CRC); False when the folder cannot be written."""
     table = bytearray()
     offset = 0
-    for body in bodies:
-        table += ENTRY.pack(offset, len(body), zlib.crc32(body))
+    for body, crc in zip(bodies, crcs, strict=True):
+        table += ENTRY.pack(offset, len(body), crc)
         offset += len(body)
-    head = MAGIC + HEADER.pack(*signature, count, zlib.crc32(table))
+    head = MAGIC + HEADER.pack(*signature, len(bodies), zlib.crc32(table))
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
         atomic_write_parts(path, (head, bytes(table), *bodies), what="id lookup", mode=0o600)
@@ -212,17 +218,7 @@ def update_ids(
     for n, pairs in touched.items():
         bodies[n] = b"".join(b"\n%s\t%s" % item for item in pairs.items()) + b"\n"
         crcs[n] = zlib.crc32(bodies[n])
-    table = bytearray()
-    offset = 0
-    for body, crc in zip(bodies, crcs, strict=True):
-        table += ENTRY.pack(offset, len(body), crc)
-        offset += len(body)
-    head = MAGIC + HEADER.pack(*after, count, zlib.crc32(table))
-    try:
-        atomic_write_parts(path, (head, bytes(table), *bodies), what="id lookup", mode=0o600)
-    except (PaperdeckError, OSError):
-        return False
-    return True
+    return _write_buckets(path, after, bodies, crcs)
 
 
 def discard(path: Path) -> None:

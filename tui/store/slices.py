@@ -24,7 +24,8 @@ import re
 
 SLICE_BYTES = 256 * 1024
 """About how much of a table one slice holds (about 500 catalog records, 3 ms of decoding)."""
-_CUT = re.compile(rb'\},"(?:arxiv|title):')
+RECORD_CUT = re.compile(rb'\},"(?:arxiv|title):')
+"""Where one record of a table ends and the next begins (why it can be nowhere else: above)."""
 
 
 def slice_bounds(table: memoryview, slice_bytes: int = SLICE_BYTES) -> list[tuple[int, int]] | None:
@@ -36,7 +37,7 @@ def slice_bounds(table: memoryview, slice_bytes: int = SLICE_BYTES) -> list[tupl
     bounds: list[tuple[int, int]] = []
     start = 1
     while start < end:
-        found = _CUT.search(table, start + slice_bytes) if start + slice_bytes < end else None
+        found = RECORD_CUT.search(table, start + slice_bytes) if start + slice_bytes < end else None
         stop = found.start() + 1 if found else end
         bounds.append((start, stop))
         start = stop + 1  # past the comma

@@ -32,9 +32,8 @@ import msgspec
 import orjson
 
 from tui.store.db import META_TABLE
+from tui.store.slices import RECORD_CUT
 
-_CUT = re.compile(rb'\},"(?:arxiv|title):')
-"""Where an entry ends and the next one begins (`tui.store.slices`)."""
 FEW_KEYS = 16
 """Up to this many keys are searched for one by one (two searches of the table each: 0.2 s at a
 million papers), more in one pass over its cuts (3 s there)."""
@@ -86,7 +85,7 @@ def find_entries(
     if stop - start <= 2:
         return dict.fromkeys(keys)
     # Each entry's key, as the bytes between its cut and its '":{', in C-level passes.
-    cuts = map(re.Match.start, _CUT.finditer(raw, start, stop))
+    cuts = map(re.Match.start, RECORD_CUT.finditer(raw, start, stop))
     starts = [start + 1, *map((2).__add__, cuts)]
     ends = list(map(raw.find, repeat(b'":{'), starts))
     names = list(map(raw.__getitem__, map(slice, starts, map((1).__add__, ends))))
@@ -113,7 +112,7 @@ def _entry_at(raw: bytes, span: tuple[int, int], key: str, at: int) -> tuple[int
     needle = orjson.dumps(key) + b":{"
     if at != start + 1 and raw[at - 2 : at] != b"},":
         raise Unspliceable(f"{key!r} is not where an entry starts")
-    cut = _CUT.search(raw, at + len(needle), stop)
+    cut = RECORD_CUT.search(raw, at + len(needle), stop)
     end = cut.start() + 1 if cut else stop - 1
     try:
         decoded = msgspec.json.decode(b"{" + raw[at:end] + b"}")
