@@ -87,22 +87,31 @@ class LibrarySnapshot:
         self.replace({pid: preview.state(pid) for pid in preview.papers})
 
     def replace(self, states: Mapping[str, State]) -> list[str]:
-        """Put these states in (from the store); returns the ids whose state really changed."""
+        """Put these states in (from the store); returns the ids whose decisions changed.
+
+        A state that differs only in its times (the store's answer to a key, stamped a few
+        milliseconds after the screen's guess) is put in but not returned: nothing shown or
+        counted differs, so nothing is repainted for it."""
         changed: list[str] = []
+        restamped = False
         for pid, new in states.items():
             if pid not in self.papers:
                 continue
             old = self.state(pid)
-            if old.to_dict() == new.to_dict():
+            before, after = old.to_dict(), new.to_dict()
+            if before == after:
                 continue
-            self._count(old, -1)
-            self._count(new, +1)
+            if before.pop("times") != after.pop("times") and before == after:
+                restamped = True
+            else:
+                self._count(old, -1)
+                self._count(new, +1)
+                changed.append(pid)
             if new.is_default:
                 self.states.pop(pid, None)
             else:
                 self.states[pid] = new
-            changed.append(pid)
-        if changed:
+        if changed or restamped:
             self.version += 1
         return changed
 

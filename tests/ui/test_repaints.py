@@ -245,18 +245,24 @@ async def test_the_stores_answer_to_a_star_repaints_nothing_already_shown(
     app = make_app(library_home)
     async with app.run_test(size=WIDE) as pilot:
         screen = await _ready(pilot)
-        spies = _spies(screen, "abstract", "sidebar", "header")
+        spies = _spies(screen, "list", "abstract", "sidebar", "header")
+        starred = screen.sidebar.get_option_index("smart:starred")
         await pilot.press("s")
         await _painted(pilot)  # the key's own frame: the row, the counts, the status line
         assert spies["header"].drawn == 1
         assert 0 < spies["abstract"].drawn <= 2
-        assert spies["sidebar"].drawn > 0  # the Starred count changed
+        assert spies["list"].drawn == 1  # the starred row (the cursor stays on it)
+        # The Starred count changed, and only its line is drawn: the other options' lines
+        # are not rendered again.
+        assert set(spies["sidebar"].lines) == {screen.sidebar._index_to_line[starred]}
+        assert spies["sidebar"].drawn == 1
         for spy in spies.values():
             spy.reset()
         await settle(pilot)  # the writer's answer arrives: the same state, stored
         await _painted(pilot)
         assert screen.writer is not None and not screen.writer.busy
         assert {name: spy.drawn for name, spy in spies.items()} == {
+            "list": 0,
             "abstract": 0,
             "sidebar": 0,
             "header": 0,

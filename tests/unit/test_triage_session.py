@@ -77,6 +77,30 @@ def test_an_action_shows_at_once_and_the_store_writes_the_same(
     assert lib.history()[-1].label == "reading list: 1 paper"
 
 
+def test_the_stores_answer_stamped_later_is_kept_but_changes_nothing_shown(
+    session: TriageSession, lib: Library, jobs: list[WriteJob]
+) -> None:
+    snapshot = session.snapshot
+    assert snapshot is not None
+    applied = session.act(ToggleStar(), IDS, IDS[3])
+    assert applied is not None and applied.changed == [IDS[3]]
+    guessed, version, counts = snapshot.state(IDS[3]), snapshot.version, snapshot.status_counts()
+    job = jobs.pop()
+    job.run(lib)
+    stored = lib.state(IDS[3])
+    assert stored.starred and stored.times != guessed.times  # the store stamped it itself
+    # The same decision at another moment: put in (the ranking reads the times), bumping the
+    # version the searcher caches on, but nothing to repaint and no count moves.
+    assert session.stored({IDS[3]: stored}) == []
+    assert snapshot.state(IDS[3]).times == stored.times
+    assert snapshot.version == version + 1
+    assert snapshot.status_counts() == counts
+    # A different decision from the store (another session unstarred it) is a change.
+    lib.set_starred([IDS[3]], False)
+    assert session.stored({IDS[3]: lib.state(IDS[3])}) == [IDS[3]]
+    assert snapshot.status_counts()["starred"] == counts["starred"] - 1
+
+
 def test_a_bulk_action_clears_the_marks_and_settles_a_toggle_once(
     session: TriageSession, lib: Library, jobs: list[WriteJob]
 ) -> None:
