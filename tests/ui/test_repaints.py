@@ -25,6 +25,7 @@ from ui_helpers import fill_library, make_app, sample_papers, settle, wait_ready
 
 from tui.app import PaperdeckApp, stylesheets
 from tui.models import State
+from tui.screens.line_compositor import LineCompositor
 from tui.screens.triage.screen import TriageScreen
 from tui.views import View
 from tui.widgets import AbstractPane
@@ -418,3 +419,41 @@ async def test_preparing_papers_keeps_nothing_alive_past_the_kept_lines(library_
             await _painted(pilot)
         assert screen.abstract.paper_id is not None
         assert caches() == before
+
+
+def _look(style: Style | None) -> tuple[object, ...] | None:
+    """What a cell's style looks like (its meta, such as click actions, aside)."""
+    if style is None:
+        return None
+    return (style.color, style.bgcolor, style.bold, style.dim, style.italic, style.underline)
+
+
+async def test_the_terminal_shows_the_whole_screen_as_drawn_afresh_after_every_change(
+    library_home: Path,
+) -> None:
+    """The triage screen's partial updates render only the lines that changed
+    (`tui.screens.line_compositor`): after each kind of change — a cursor move, a triage key,
+    a view switch, typing a filter, the sidebar hidden and shown, a toast over the list —
+    every cell the terminal shows is the cell a whole-screen render draws."""
+    app = make_app(library_home)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await _ready(pilot)
+        assert isinstance(screen._compositor, LineCompositor)
+        terminal = Terminal(app)
+        app.screen.refresh()
+        await _painted(pilot)
+        steps = [
+            ("j",), ("s",), ("j", "j"), ("a",), ("k",), ("u",), ("4",), ("1",),
+            ("/", "d", "i", "f"), ("backspace",), ("escape",), ("b",), ("j",), ("b",),
+            ("G",), ("x",), ("g",),
+        ]  # fmt: skip
+        for keys in steps:
+            await pilot.press(*keys)
+            await settle(pilot)
+            await _painted(pilot)
+            afresh = [
+                [(char, _look(seg.style)) for seg in strip if not seg.control for char in seg.text]
+                for strip in screen._compositor.render_strips()
+            ]
+            shown = [[(char, _look(style)) for char, style in row] for row in terminal.cells]
+            assert shown == afresh, keys

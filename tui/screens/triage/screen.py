@@ -45,6 +45,7 @@ from tui.messages import (
     WhyFound,
 )
 from tui.models import Paper, State
+from tui.screens.line_compositor import LineCompositor
 from tui.screens.triage.arrival import show_failure, show_preview, take_library
 from tui.screens.triage.bindings import TRIAGE_BINDINGS
 from tui.screens.triage.footer import action_available, in_declared_order, refresh_footer
@@ -100,6 +101,7 @@ class TriageScreen(Screen[None]):
 
     def __init__(self, home: Path, config: Config | None = None) -> None:
         super().__init__(id="triage")
+        self._compositor = LineCompositor()  # partial updates render only the changed lines
         self.home = home
         self.config = config
         self.library: Library | None = None
