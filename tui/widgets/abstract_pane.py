@@ -180,7 +180,7 @@ class AbstractPane(ScrollView, can_focus=True):
             if (before[top + y] if top + y < len(before) else None)
             != (after[top + y] if top + y < len(after) else None)
         ]
-        refresh_lines(self, changed, height)
+        refresh_lines(self, changed)
 
     def _wrap(self) -> None:
         width = self.scrollable_content_region.width

@@ -299,7 +299,7 @@ class PaperList(ScrollView, can_focus=True):
         """Repaint the visible lines whose key differs from what they last drew."""
         height = self.size.height
         changed = [y for y in range(height) if self._drawn.get(y) != self._line_key(y)]
-        refresh_lines(self, changed, height)
+        refresh_lines(self, changed)
 
     def focus(self, scroll_visible: bool = True) -> Self:
         # Textual's focus() repaints the whole widget even when it has focus already (the

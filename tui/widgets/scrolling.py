@@ -43,14 +43,13 @@ def set_scroll_height(view: ScrollView, width: int, height: int) -> None:
         view.scroll_to(y=view.max_scroll_y, animate=False, immediate=True)
 
 
-def refresh_lines(widget: Widget, lines: Sequence[int], height: int) -> None:
-    """Repaint these lines of `widget` (content coordinates): in one region when they are all
-    `height` of its lines (a new page), else in one call with a region per line (each call
-    works out the widget's geometry again)."""
-    if len(lines) == height:
-        widget.refresh()
-    elif lines:
-        width = widget.size.width
+def refresh_lines(widget: Widget, lines: Sequence[int]) -> None:
+    """Repaint these lines of `widget` (content coordinates), in one call with a region per
+    line (each call works out the widget's geometry again). Only the content's cells are
+    repainted, even when every line changed: the border, padding and scrollbar beside them
+    did not, and sending them again was a third of a cursor move's bytes to the terminal."""
+    if lines:
+        width = widget.scrollable_content_region.width
         widget.refresh(*[Region(0, y, width, 1) for y in lines])
 
 
