@@ -22,11 +22,11 @@ The cut falls between segments, never inside a character.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from itertools import pairwise
-from typing import cast
 
 from rich.cells import cell_len
+from rich.color import ColorSystem
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.control import Control
 from rich.segment import Segment
@@ -51,18 +51,18 @@ class LineCompositor(Compositor):
         ]
         if not spans:
             return None
-        chops = self._render_span_chops(spans)
-        chop_ends = [cut_set[1:] for cut_set in self.cuts]
-        return LineUpdate(chops, spans, chop_ends)
+        update = LineUpdate([], spans, [cut_set[1:] for cut_set in self.cuts])
+        update.chops = self._render_span_chops(spans)
+        return update
 
     def _render_span_chops(
         self, spans: Sequence[tuple[int, int, int]]
-    ) -> Sequence[Mapping[int, Strip]]:
-        """The chops of `spans`' lines: Textual's `_render_chops`, with each widget asked only
-        for the lines of it that a span crosses."""
+    ) -> list[dict[int, Line | None]]:
+        """What fills each cut of `spans`' lines: Textual's `_render_chops`, with each widget
+        asked only for the lines of it that a span crosses, and each line kept whole with the
+        column it starts at (the pieces sent are cut from it when the update is written)."""
         cuts = self.cuts
-        fromkeys = cast("Callable[[list[int]], dict[int, Strip | None]]", dict.fromkeys)
-        chops: list[dict[int, Strip | None]] = [fromkeys(cut_set[:-1]) for cut_set in cuts]
+        chops: list[dict[int, Line | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
         wanted: dict[int, list[int]] = {}  # line -> the cuts whose piece a span covers
         for y, x1, x2 in spans:
             line_cuts = cuts[y]
@@ -87,62 +87,99 @@ class LineCompositor(Compositor):
                 )
                 for y, strip in zip(range(first, first + count), strips, strict=False):
                     chops_line = chops[y]
-                    final_cuts = [cut for cut in cuts[y] if right >= cut >= left]
-                    pieces = strip.divide([cut - left for cut in final_cuts[1:]])
-                    for cut, piece in zip(final_cuts, pieces, strict=False):
-                        if chops_line.get(cut) is None:  # a widget in front filled it first
-                            chops_line[cut] = piece
-        return cast("Sequence[Mapping[int, Strip]]", chops)
+                    line = (left, strip)
+                    for cut in cuts[y]:
+                        if left <= cut < right and chops_line.get(cut, line) is None:
+                            chops_line[cut] = line  # a widget in front filled it first
+        return chops
+
+
+Line = tuple[int, Strip]
+"""A widget's line and the screen column it starts at."""
 
 
 class LineUpdate(ChopsUpdate):
     """A partial update that sends, of each widget's line, only the segments the changed
-    spans cover (Textual's `ChopsUpdate` sends them from the widget's left edge)."""
+    spans cover (Textual's `ChopsUpdate` sends them from the widget's left edge).
 
-    def _pieces(self) -> Iterator[tuple[int, int, Strip | None]]:
-        """(y, x, strip) for each piece to draw, and (y, -1, None) to end a span's line."""
+    Its chops hold each cut's whole widget line and where it starts (`Line`), not a piece
+    divided from it: only the pieces sent are cut, and a piece that is the whole line is sent
+    from the line's own rendered text, which Textual keeps with it."""
+
+    chops: list[dict[int, Line | None]]  # type: ignore[assignment]
+
+    def _pieces(self) -> Iterator[tuple[int, int, Strip | list[Segment] | None]]:
+        """(y, x, what to draw there) for each piece, and (y, -1, None) to end a span's line."""
         last_y = self.spans[-1][0]
         for y, x1, x2 in self.spans:
-            for end, (x, strip) in zip(self.chop_ends[y], self.chops[y].items(), strict=False):
-                if strip is None or x >= x2 or end <= x1:
+            for end, (cut, line) in zip(self.chop_ends[y], self.chops[y].items(), strict=False):
+                if line is None or cut >= x2 or end <= x1:
                     continue
-                if x < x1:
-                    x, strip = _from_segment_at(strip, x, x1)
-                if end > x2:
-                    strip = strip.crop(0, x2 - x)
-                yield y, x, strip
+                x, strip = line
+                start, stop = max(cut, x1), min(end, x2)
+                if start == x and stop == x + strip.cell_length:
+                    yield y, x, strip
+                else:
+                    yield y, *_segments_between(strip, x, cut, start, stop)
             if y != last_y:
                 yield y, -1, None
 
     def render_segments(self, console: Console) -> str:
         out: list[str] = []
-        for y, x, strip in self._pieces():
-            if strip is None:
+        color_system = console._color_system or ColorSystem.TRUECOLOR
+        render_style = Strip.render_style
+        for y, x, piece in self._pieces():
+            if piece is None:
                 out.append("\n")
+                continue
+            out.append(Control.move_to(x, y).segment.text)
+            if isinstance(piece, Strip):
+                out.append(piece.render(console))
             else:
-                out.append(Control.move_to(x, y).segment.text)
-                out.append(strip.render(console))
+                out.extend(
+                    text if style is None else render_style(style, text, color_system=color_system)
+                    for text, style, _ in piece
+                )
         return "".join(out)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        for y, x, strip in self._pieces():
-            if strip is None:
+        for y, x, piece in self._pieces():
+            if piece is None:
                 yield Segment.line()
             else:
                 yield Control.move_to(x, y).segment
-                yield from strip
+                yield from piece
 
 
-def _from_segment_at(strip: Strip, x: int, at: int) -> tuple[int, Strip]:
-    """`strip` (drawn from column `x`) from the segment that holds column `at` on, and where
-    that segment starts."""
-    segments = list(strip)
-    for index, segment in enumerate(segments):
+def _segments_between(
+    strip: Strip, x: int, cut: int, start: int, stop: int
+) -> tuple[int, list[Segment]]:
+    """The segments of `strip` (drawn from column `x`) that cover columns `start` to `stop`
+    of the piece beginning at `cut`, and the column they begin at. They begin with the
+    segment holding `start` when it lies wholly inside the piece (its cells before `start`
+    show what they already show: a character is never split there), else at `cut`, split
+    as Textual divides a line; the last is split at `stop` as Textual crops."""
+    out: list[Segment] = []
+    pos = x
+    begin = None
+    for segment in strip:
         width = cell_len(segment.text)
-        if x + width > at:
-            return x, Strip(segments[index:])
-        x += width
-    return x, Strip([])
+        after = pos + width
+        if after <= start:
+            pos = after
+            continue
+        if pos >= stop:
+            break
+        if begin is None:
+            if pos < cut:
+                segment = segment.split_cells(cut - pos)[1]
+                pos = cut
+            begin = pos
+        if after > stop:
+            segment = segment.split_cells(stop - pos)[0]
+        out.append(segment)
+        pos = after
+    return (begin if begin is not None else start), out
 
 
 def _runs(lines: Sequence[int]) -> list[tuple[int, int]]:
