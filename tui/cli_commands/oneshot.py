@@ -41,22 +41,32 @@ def search(
 
     query = parse(" ".join(words))
     states, new_since, version = LazyStates(lib), lib.get_meta("new_since"), lib.states_version
+    searcher: Searcher | None = None
+    cache: WordCache | None = None
     if query.needs_texts and not lib.texts_loaded:
         papers = lib.papers(texts=False)
+        searcher = Searcher(papers.values())
+        cache = WordCache(lib, papers, searcher)
         context = QueryContext(
             states=states,
             now=datetime.now(UTC),
             new_since=new_marker(new_since),
             states_version=version,
         )
-        rows = titles_first(Searcher(papers.values()), context, query, limit)
+        rows = titles_first(searcher, context, query, limit)
         if rows is not None:
+            cache.save()
             if texts:
                 lib.load_texts()
             return [papers[paper_id] for paper_id in rows]
-    papers = lib.papers(texts=texts or query.needs_texts)
+    loaded = lib.papers(texts=texts or query.needs_texts)
+    if searcher is not None and cache is not None and loaded is cache.papers:
+        searcher.texts_filled()  # the same papers, their abstracts filled in place
+    else:
+        searcher = Searcher(loaded.values())
+        cache = WordCache(lib, loaded, searcher)
     result = run_query(
-        Searcher(papers.values()),
+        searcher,
         states,
         query,
         limit=limit,
@@ -64,7 +74,52 @@ def search(
         states_version=version,
         ranker=ranker(lib, home) if query.rank is not None else None,
     )
-    return [papers[paper_id] for paper_id in result.rows]
+    cache.save()
+    return [loaded[paper_id] for paper_id in result.rows]
+
+
+class WordCache:
+    """The scan cache (`tui.store.scan_cache`) of a one-shot search: the titles' and authors'
+    word forms seeded into `searcher` when the cache was derived from exactly these papers, and
+    saved after the search when it was not and the search built them."""
+
+    FIELDS = ("title", "authors")
+
+    def __init__(self, lib: Library, papers: Mapping[str, Paper], searcher: Searcher) -> None:
+        from tui.query.scan import CHUNK_PAPERS, WORDS_FORMAT
+        from tui.store.scan_cache import cache_path, load_words, papers_key
+
+        self.papers = papers
+        self._searcher = searcher
+        self._path = cache_path(lib.home)
+        signature = lib.catalog_signature
+        self._key = (
+            None
+            if signature is None
+            else papers_key(signature, list(papers), WORDS_FORMAT, CHUNK_PAPERS)
+        )
+        self._seeded: set[str] = set()
+        if self._key is not None:
+            found = load_words(self._path, self._key) or {}
+            self._seeded = {
+                name
+                for name in self.FIELDS
+                if name in found and searcher.seed_words(name, found[name])
+            }
+
+    def save(self) -> None:
+        """Save the word forms the search built (with those seeded), unless it built none that
+        was not seeded (best effort: an unwritable folder only means the next run scans
+        again)."""
+        from tui.store.scan_cache import save_words
+
+        if self._key is None or self._seeded.issuperset(self.FIELDS):
+            return
+        built = {name: self._searcher.word_chunks(name) for name in self.FIELDS}
+        fields = {name: chunks for name, chunks in built.items() if chunks is not None}
+        if not self._seeded.issuperset(fields):  # something new (the seeded ones kept too)
+            save_words(self._path, self._key, fields)
+            self._seeded.update(fields)
 
 
 class LazyStates(Mapping[str, State]):

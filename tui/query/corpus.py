@@ -23,7 +23,7 @@ from tui.query import bitmaps
 from tui.query.index import WordIndex
 from tui.query.nodes import TEXT_FIELDS, Phrase, Query, Word
 from tui.query.orders import Columns
-from tui.query.scan import FieldScan
+from tui.query.scan import FieldScan, WordChunks
 
 
 class CorpusView(Protocol):
@@ -245,6 +245,26 @@ class Corpus:
         for name in TEXT_FIELDS:
             if (name in words or name in phrases) and (index is None or name not in index.fields):
                 self.live_scan(name, words=name in words, phrases=name in phrases)
+
+    def word_chunks(self, name: str) -> WordChunks | None:
+        """The word form of field `name`'s scan, if one was built (None when the field is
+        indexed: then no scan serves it)."""
+        with self.lock:
+            live = self._scans.get(name)
+            return None if live is None else live.scan.word_chunks
+
+    def seed_words(self, name: str, chunks: WordChunks) -> bool:
+        """Take `chunks` as the word form of field `name`'s scan (a saved copy of what a scan
+        of these very papers built: `tui.store.scan_cache`); False when no scan was taken yet
+        for the field and they do not fit the papers, or a scan already exists."""
+        with self.lock:
+            if name in self._scans or self.index is not None:
+                return False
+            live = self.scan_now(name)
+            if live.scan.seed_words(chunks):
+                return True
+            self.drop_scan(name)
+            return False
 
     def drop_scan(self, name: str) -> None:
         """Forget the scan of field `name` (indexed now, or too far behind the papers)."""

@@ -45,6 +45,7 @@ from tui.query.results import (
     SpanMap,
     paper_ids,
 )
+from tui.query.scan import WordChunks
 
 __all__ = ["SPAN_FIELDS", "Hit", "LazySpans", "QueryContext", "SearchResult", "Searcher", "SpanMap"]
 
@@ -119,6 +120,17 @@ class Searcher:
                 for field_index in index.fields.values():
                     field_index.forget_learned()
             self._corpus.leaf_cache.clear()
+
+    def word_chunks(self, name: str) -> WordChunks | None:
+        """The word form a search built of text field `name` (to save for another process),
+        or None."""
+        return self._corpus.word_chunks(name)
+
+    def seed_words(self, name: str, chunks: WordChunks) -> bool:
+        """Take `chunks` (`word_chunks(name)` of a searcher over equal papers in the same
+        order, saved) as field `name`'s word form, so a search does not normalise the field
+        again; False when they do not fit these papers (then nothing changes)."""
+        return self._corpus.seed_words(name, chunks)
 
     # -- the index ----------------------------------------------------------------------------
 
