@@ -13,6 +13,7 @@ from collections.abc import ItemsView, Iterator, KeysView, Mapping, Sequence, Va
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from tui.cli_commands.scan_words import WordCache, from_records
 from tui.models import Paper, State
 from tui.paths import config_file
 from tui.store import Library
@@ -44,15 +45,19 @@ def search(
     searcher: Searcher | None = None
     cache: WordCache | None = None
     if query.needs_texts and not lib.texts_loaded:
-        papers = lib.papers(texts=False)
-        searcher = Searcher(papers.values())
-        cache = WordCache(lib, papers, searcher)
         context = QueryContext(
             states=states,
             now=datetime.now(UTC),
             new_since=new_marker(new_since),
             states_version=version,
         )
+        if not texts and not lib.catalog_loaded:
+            found = from_records(lib, context, query, limit)
+            if found is not None:
+                return found
+        papers = lib.papers(texts=False)
+        searcher = Searcher(papers.values())
+        cache = WordCache(lib, papers, searcher)
         rows = titles_first(searcher, context, query, limit)
         if rows is not None:
             cache.save()
@@ -76,50 +81,6 @@ def search(
     )
     cache.save()
     return [loaded[paper_id] for paper_id in result.rows]
-
-
-class WordCache:
-    """The scan cache (`tui.store.scan_cache`) of a one-shot search: the titles' and authors'
-    word forms seeded into `searcher` when the cache was derived from exactly these papers, and
-    saved after the search when it was not and the search built them."""
-
-    FIELDS = ("title", "authors")
-
-    def __init__(self, lib: Library, papers: Mapping[str, Paper], searcher: Searcher) -> None:
-        from tui.query.scan import CHUNK_PAPERS, WORDS_FORMAT
-        from tui.store.scan_cache import cache_path, load_words, papers_key
-
-        self.papers = papers
-        self._searcher = searcher
-        self._path = cache_path(lib.home)
-        signature = lib.catalog_signature
-        self._key = (
-            None
-            if signature is None
-            else papers_key(signature, list(papers), WORDS_FORMAT, CHUNK_PAPERS)
-        )
-        self._seeded: set[str] = set()
-        if self._key is not None:
-            found = load_words(self._path, self._key) or {}
-            self._seeded = {
-                name
-                for name in self.FIELDS
-                if name in found and searcher.seed_words(name, found[name])
-            }
-
-    def save(self) -> None:
-        """Save the word forms the search built (with those seeded), unless it built none that
-        was not seeded (best effort: an unwritable folder only means the next run scans
-        again)."""
-        from tui.store.scan_cache import save_words
-
-        if self._key is None or self._seeded.issuperset(self.FIELDS):
-            return
-        built = {name: self._searcher.word_chunks(name) for name in self.FIELDS}
-        fields = {name: chunks for name, chunks in built.items() if chunks is not None}
-        if not self._seeded.issuperset(fields):  # something new (the seeded ones kept too)
-            save_words(self._path, self._key, fields)
-            self._seeded.update(fields)
 
 
 class LazyStates(Mapping[str, State]):

@@ -162,7 +162,8 @@ class Columns:
                 edge = primary(heapq.nlargest(want, members, key=primary)[-1])
                 members = [n for n in members if primary(n) >= edge]
         # The stable sorts of `_sorted_numbers` / `order`, last criterion first.
-        members.sort(key=lambda n: papers[n].id)
+        ids: list[str] | None = self._caches.get("ids")
+        members.sort(key=ids.__getitem__ if ids is not None else lambda n: papers[n].id)
         if key == "title":
             members.sort(key=primary)
             return members[:want]
@@ -222,6 +223,14 @@ class Columns:
 
         found: list[str] = self._cached("days", compute)
         return found
+
+    def seed(self, *, ids: list[str], days: list[str]) -> None:
+        """Take each paper's id and `day` (by number) as known, so the date order's first page
+        reads no paper (a corpus over papers decoded on demand); `reset` forgets them."""
+        if len(ids) != len(self.papers) or len(days) != len(self.papers):
+            raise ValueError("one id and one day per paper")
+        self._caches["ids"] = ids
+        self._caches["days"] = days
 
     def column(self, name: str) -> tuple[list[Any], list[int], int]:
         """Sorted (values, paper numbers) of a catalog attribute, and the bitmap of papers having

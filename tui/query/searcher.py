@@ -25,7 +25,7 @@ All public methods are thread-safe.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 
@@ -65,6 +65,19 @@ class Searcher:
         self._builder = StagedBuild(self._corpus)
         self._builder.on_snapshot = on_snapshot
 
+    @classmethod
+    def over_records(cls, papers: Sequence[Paper], ids: list[str], days: list[str]) -> Searcher:
+        """A read-only searcher over `papers`, whose ids and sort days (`tui.query.orders.day`)
+        are given, for a one-shot query over papers decoded on demand
+        (`tui.store.catalog_records`): a paper is read only where the query needs more of it
+        than its id and day - seed its word forms first (`seed_words`) or every paper is read
+        to build them. It takes no changes."""
+        searcher = cls.__new__(cls)
+        searcher._corpus = Corpus(papers, ids=ids)
+        searcher._corpus.columns.seed(ids=searcher._corpus.ids, days=days)
+        searcher._builder = StagedBuild(searcher._corpus)
+        return searcher
+
     # -- the library ------------------------------------------------------------------------------
 
     def __len__(self) -> int:
@@ -93,6 +106,14 @@ class Searcher:
         """Wait for stage 2 of a running build; True when abstracts are indexed."""
         self._builder.abstracts_done.wait(timeout)
         return self.abstracts_ready
+
+    def paper(self, paper_id: str) -> Paper:
+        """The paper with this id (KeyError when there is none)."""
+        with self._corpus.lock:
+            found = self._corpus.papers[self._corpus.numbers[paper_id]]
+        if found is None:
+            raise KeyError(paper_id)
+        return found
 
     def add_or_update(self, papers: Iterable[Paper] | Mapping[str, Paper]) -> None:
         """Add new papers and replace changed ones (matched by id)."""

@@ -9,8 +9,12 @@ run built it, with what it was derived from:
     MAGIC, the header's length and CRC, the header (JSON): the signature (mtime, size, inode)
     of the `catalog.json` the papers were decoded from, how many papers and the CRC of their
     ids in order, the word form's version (`tui.query.scan.WORDS_FORMAT`) and chunk size, and
-    per field, per chunk: its first paper, its bytes' length and its paper count; the body's
-    CRC; then the body: per field, per chunk, its bytes and where each paper starts (uint32).
+    per field, per chunk: its first paper, its bytes' length and its paper count; the lengths
+    of the columns; the body's CRC; then the body: per field, per chunk, its bytes and where
+    each paper starts (uint32); then the columns: the ids and the days papers sort on (JSON
+    lists) and where each paper's record starts in `catalog.json` (uint64, and where the last
+    one ends), so a query answered from titles and authors alone reads only the records it
+    prints (`tui.store.catalog_records`).
 
 It is derived, never the store of record: believed only while every one of those matches the
 papers just read (so an import or sync by any process, which rewrites `catalog.json`, retires
@@ -27,9 +31,11 @@ import struct
 import zlib
 from array import array
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import orjson
 
 from tui.atomic import atomic_write_parts
@@ -44,8 +50,28 @@ _HEAD = struct.Struct("<II")
 _STARTS = "I"
 """The array type paper starts are saved as (4 bytes: a chunk's bytes never reach 4 GB)."""
 
+_OFFSETS = "Q"
+"""The array type record offsets are saved as (8 bytes)."""
+
+_STRINGS = msgspec.json.Decoder(list[str])
+"""The ids and days columns: a list of strings, checked as it is decoded."""
+
 Chunk = tuple[int, bytes, list[int]]
 """As `tui.query.scan` makes them: (first paper, bytes, where each paper starts + the end)."""
+
+
+@dataclass(slots=True)
+class ScanCache:
+    """What a scan cache holds: word forms by field, the papers' ids and days in catalog order,
+    and where each record starts in `catalog.json` (with the last one's end); None where a
+    saved file left them out."""
+
+    key: dict[str, Any]
+    """What it was derived from (`papers_key`)."""
+    words: dict[str, list[Chunk]]
+    ids: list[str] | None = None
+    days: list[str] | None = None
+    records: list[int] | None = None
 
 
 def cache_path(home: Path) -> Path:
@@ -69,10 +95,11 @@ def papers_key(
     }
 
 
-def load_words(path: Path, key: Mapping[str, Any]) -> dict[str, list[Chunk]] | None:
-    """The word forms saved at `path` by field, if they were derived from what `key` says
-    (`papers_key`); else None (a damaged file is removed)."""
-    if array(_STARTS).itemsize != 4:
+def load_words(path: Path, key: Mapping[str, Any] | None = None) -> ScanCache | None:
+    """The scan cache at `path`, if it was derived from what `key` says (`papers_key`); with
+    no key, whatever it holds (the caller checks `papers_key` of its ids and the catalog's
+    signature against `saved_key`). None when missing, stale or damaged (damaged: removed)."""
+    if array(_STARTS).itemsize != 4 or array(_OFFSETS).itemsize != 8:
         return None
     try:
         fd = open_regular(path)
@@ -84,16 +111,15 @@ def load_words(path: Path, key: Mapping[str, Any]) -> dict[str, list[Chunk]] | N
     except OSError:
         return None
     try:
-        found = _parse(raw, key)
-    except (ValueError, KeyError, TypeError, struct.error, orjson.JSONDecodeError):
-        found = None
+        return _parse(raw, key)
+    except (ValueError, KeyError, TypeError, struct.error, msgspec.DecodeError):
         discard(path)
-    return found
+        return None
 
 
-def _parse(raw: bytes, key: Mapping[str, Any]) -> dict[str, list[Chunk]] | None:
-    """The fields of a scan cache's bytes if it matches `key` (None: stale); raises ValueError
-    (or another parse error) when the bytes are damaged."""
+def _parse(raw: bytes, key: Mapping[str, Any] | None) -> ScanCache | None:
+    """The scan cache in `raw` if it matches `key` (None: stale); raises ValueError (or another
+    parse error) when the bytes are damaged."""
     if not raw.startswith(MAGIC):
         raise ValueError("not a scan cache")
     size, crc = _HEAD.unpack_from(raw, len(MAGIC))
@@ -102,7 +128,7 @@ def _parse(raw: bytes, key: Mapping[str, Any]) -> dict[str, list[Chunk]] | None:
     if len(header_bytes) != size or zlib.crc32(header_bytes) != crc:
         raise ValueError("damaged header")
     header = orjson.loads(header_bytes)
-    if header["key"] != dict(key):
+    if key is not None and header["key"] != dict(key):
         return None
     body = memoryview(raw)[start + size :]
     if zlib.crc32(body) != header["body"]:
@@ -121,31 +147,58 @@ def _parse(raw: bytes, key: Mapping[str, Any]) -> dict[str, list[Chunk]] | None:
                 raise ValueError("short body")
             out.append((base, blob, starts.tolist()))
         fields[name] = out
+    found = ScanCache(header["key"], fields)
+    count = found.key["count"]
+    columns = header["columns"]
+    for name in ("ids", "days"):
+        if name in columns:
+            values = _STRINGS.decode(body[at : at + columns[name]])
+            at += columns[name]
+            if len(values) != count:
+                raise ValueError(f"damaged {name}")
+            setattr(found, name, values)
+    if "records" in columns:
+        offsets = array(_OFFSETS)
+        offsets.frombytes(body[at : at + columns["records"]])
+        at += columns["records"]
+        if len(offsets) != count + 1:
+            raise ValueError("damaged records")
+        found.records = offsets.tolist()
     if at != len(body):
         raise ValueError("body longer than its header says")
-    return fields
+    return found
 
 
-def save_words(path: Path, key: Mapping[str, Any], fields: Mapping[str, list[Chunk]]) -> bool:
-    """Write the word forms `fields` (by field name), derived from what `key` says; False when
-    not written (the folder cannot be written: best effort, the next run scans again)."""
-    if array(_STARTS).itemsize != 4:
+def save_words(path: Path, cache: ScanCache) -> bool:
+    """Write `cache`; False when not written (a chunk too large for the layout, or the folder
+    cannot be written: best effort, the next run scans again)."""
+    if array(_STARTS).itemsize != 4 or array(_OFFSETS).itemsize != 8:
         return False
     parts: list[bytes] = []
     layout: dict[str, list[list[int]]] = {}
-    for name, chunks in fields.items():
-        layout[name] = []
-        for base, blob, starts in chunks:
-            layout[name].append([base, len(blob), len(starts) - 1])
-            parts.append(blob)
-            try:
+    try:
+        for name, chunks in cache.words.items():
+            layout[name] = []
+            for base, blob, starts in chunks:
+                layout[name].append([base, len(blob), len(starts) - 1])
+                parts.append(blob)
                 parts.append(array(_STARTS, starts).tobytes())
-            except OverflowError:  # a chunk past 4 GB: not saved
-                return False
+        columns: dict[str, int] = {}
+        for name, values in (("ids", cache.ids), ("days", cache.days)):
+            if values is not None:
+                part = orjson.dumps(values)
+                columns[name] = len(part)
+                parts.append(part)
+        if cache.records is not None:
+            part = array(_OFFSETS, cache.records).tobytes()
+            columns["records"] = len(part)
+            parts.append(part)
+    except (OverflowError, TypeError):  # past the layout's integers, or a lone surrogate
+        return False
     crc = 0
     for part in parts:
         crc = zlib.crc32(part, crc)
-    header = orjson.dumps({"key": dict(key), "fields": layout, "body": crc})
+    header = orjson.dumps({"key": cache.key, "fields": layout, "columns": columns, "body": crc})
     head = MAGIC + _HEAD.pack(len(header), zlib.crc32(header)) + header
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
