@@ -123,7 +123,7 @@ def from_records(
     from tui.query.scan import CHUNK_PAPERS, WORDS_FORMAT
     from tui.store.catalog_records import CatalogRecords, StaleRecords
     from tui.store.db import file_signature
-    from tui.store.scan_cache import cache_path, load_words, papers_key
+    from tui.store.scan_cache import cache_path, discard, load_words, papers_key
 
     if not limit or not answers_from_records(query):
         return None
@@ -145,7 +145,8 @@ def from_records(
         if rows is None:
             return None
         return [searcher.paper(paper_id) for paper_id in rows]
-    except StaleRecords:
+    except StaleRecords:  # the catalog changed meanwhile, or the cache is wrong: gone either way
+        discard(cache_path(lib.home))
         return None
     finally:
         records.close()
