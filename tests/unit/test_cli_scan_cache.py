@@ -42,7 +42,11 @@ QUERIES = [
     "diffusion is:new",
     "diffusion has:code",
     "diffusion upvotes:>20",
+    "diffusion upvotes:10..40 date:<2026-01-01",
     "diffusion date:>=2025-06-01",
+    "diffusion listed:>=2025-06-01",
+    "diffusion date:<30d",
+    "diffusion stars:>1",
     "diffusion cat:cs.LG",
     "solver -diffusion",
     'diffusion "low rank"',
@@ -62,6 +66,9 @@ FAST = [
     ("diffusion is:inbox", 20),
     ("diffusion tag:to-read", 5),
     ("author:chen diffusion", 20),
+    ("diffusion upvotes:>20", 20),
+    ("diffusion date:>=2025-06-01", 20),
+    ("diffusion upvotes:10..40 date:<2026-01-01", 5),
 ]
 """Queries (and limits) the cache answers alone in the fixture library."""
 
@@ -121,7 +128,7 @@ def test_the_common_queries_read_no_catalog_and_the_others_do(built: Path) -> No
     for text, limit in FAST:
         rows, decoded = listed(built, text, limit)
         assert rows == whole(built, text, limit) and not decoded, text
-    for text in ("diffusion is:new", "diffusion upvotes:>20", "diffusion cat:cs.LG", "difusion"):
+    for text in ("diffusion is:new", "diffusion stars:>1", "diffusion cat:cs.LG", "difusion"):
         assert listed(built, text, 20)[1], text  # reads more of a paper than the cache holds
     assert listed(built, "diffusion", None)[1]  # no limit: titles first cannot answer
 

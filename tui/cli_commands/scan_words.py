@@ -6,7 +6,7 @@ last run had already done: decoding all of `catalog.json` (0.75 s) and normalisi
 and author name for the scan (0.43 s). The scan cache (`tui.store.scan_cache`) keeps the word
 forms, the ids, the days papers sort on and where each record is in `catalog.json`; a query
 the titles-first rule answers (`tui.cli_commands.oneshot.titles_first`) and that reads nothing
-else of a paper (fuzzy words, `AND`/`OR`, state terms) then decodes only the records it prints
+else of a paper (fuzzy words, `AND`/`OR`, state terms, `date:`, `upvotes:`) then decodes only the records it prints
 (`tui.store.catalog_records`). Any other query, or a stale or damaged cache, takes the ordinary
 path, which seeds the word forms when the cache fits the papers it decoded and saves a fresh
 cache when it did not.
@@ -78,18 +78,21 @@ class WordCache:
         raw = read_catalog(self._lib.home / "catalog.json", self._signature)
         records = record_offsets(raw, ids) if raw is not None else None
         days = list(map(day, self.papers.values()))
-        save_words(self._path, ScanCache(self._key, words, ids, days, records))
+        upvotes = [paper.upvotes for paper in self.papers.values()]
+        save_words(self._path, ScanCache(self._key, words, ids, days, records, upvotes))
         self._complete = True
 
 
 def _has_columns(cache: ScanCache) -> bool:
-    return cache.ids is not None and cache.days is not None and cache.records is not None
+    columns = (cache.ids, cache.days, cache.records, cache.upvotes)
+    return all(column is not None for column in columns)
 
 
 def answers_from_records(query: Query) -> bool:
-    """True when the titles-first answer of `query` reads no paper beyond its id, day, title
-    and authors: fuzzy words, `AND`/`OR` and state terms only (the quick query's nodes)."""
-    from tui.query.nodes import And, Attr, Has, Is, MatchAll, Or, Word
+    """True when the titles-first answer of `query` reads no paper beyond its id, day,
+    upvotes, title and authors: fuzzy words, `AND`/`OR`, state terms, `date:` and `upvotes:`
+    only (the quick query's nodes)."""
+    from tui.query.nodes import And, Attr, DateRange, Has, Is, MatchAll, NumberRange, Or, Word
 
     quick = query.without_field("abstract")
     if quick is None:
@@ -106,6 +109,10 @@ def answers_from_records(query: Query) -> bool:
             return node.value in ("note", "tags")
         if isinstance(node, Attr):
             return node.name == "tag"
+        if isinstance(node, DateRange):
+            return node.name == "date"  # the day the cache holds; `listed:` is another date
+        if isinstance(node, NumberRange):
+            return node.name == "upvotes"
         return isinstance(node, MatchAll)
 
     return plain(quick.root)
@@ -128,8 +135,9 @@ def from_records(
     if not limit or not answers_from_records(query):
         return None
     cache = load_words(cache_path(lib.home))
-    if cache is None or cache.ids is None or cache.days is None or cache.records is None:
+    if cache is None or not _has_columns(cache):
         return None
+    assert cache.ids is not None and cache.days is not None and cache.records is not None
     path = lib.home / "catalog.json"
     signature = file_signature(path)
     if signature is None or cache.key != papers_key(
@@ -138,7 +146,7 @@ def from_records(
         return None
     records = CatalogRecords(path, signature, cache.ids, cache.records)
     try:
-        searcher = Searcher.over_records(records, cache.ids, cache.days)
+        searcher = Searcher.over_records(records, cache.ids, cache.days, cache.upvotes)
         if not all(searcher.seed_words(name, cache.words.get(name, [])) for name in FIELDS):
             return None
         rows = titles_first(searcher, context, query, limit)

@@ -66,15 +66,21 @@ class Searcher:
         self._builder.on_snapshot = on_snapshot
 
     @classmethod
-    def over_records(cls, papers: Sequence[Paper], ids: list[str], days: list[str]) -> Searcher:
-        """A read-only searcher over `papers`, whose ids and sort days (`tui.query.orders.day`)
-        are given, for a one-shot query over papers decoded on demand
+    def over_records(
+        cls,
+        papers: Sequence[Paper],
+        ids: list[str],
+        days: list[str],
+        upvotes: list[int | None] | None = None,
+    ) -> Searcher:
+        """A read-only searcher over `papers`, whose ids, sort days (`tui.query.orders.day`) and
+        upvotes are given, for a one-shot query over papers decoded on demand
         (`tui.store.catalog_records`): a paper is read only where the query needs more of it
         than its id and day - seed its word forms first (`seed_words`) or every paper is read
         to build them. It takes no changes."""
         searcher = cls.__new__(cls)
         searcher._corpus = Corpus(papers, ids=ids)
-        searcher._corpus.columns.seed(ids=searcher._corpus.ids, days=days)
+        searcher._corpus.columns.seed(ids=searcher._corpus.ids, days=days, upvotes=upvotes)
         searcher._builder = StagedBuild(searcher._corpus)
         return searcher
 

@@ -12,7 +12,7 @@ run built it, with what it was derived from:
     per field, per chunk: its first paper, its bytes' length and its paper count; the lengths
     of the columns; the body's CRC; then the body: per field, per chunk, its bytes and where
     each paper starts (uint32); then the columns: the ids and the days papers sort on (JSON
-    lists) and where each paper's record starts in `catalog.json` (uint64, and where the last
+    lists), their upvotes (a JSON list) and where each paper's record starts in `catalog.json` (uint64, and where the last
     one ends), so a query answered from titles and authors alone reads only the records it
     prints (`tui.store.catalog_records`).
 
@@ -55,6 +55,8 @@ _OFFSETS = "Q"
 
 _STRINGS = msgspec.json.Decoder(list[str])
 """The ids and days columns: a list of strings, checked as it is decoded."""
+_NUMBERS = msgspec.json.Decoder(list[int | None])
+"""The upvotes column."""
 
 Chunk = tuple[int, bytes, list[int]]
 """As `tui.query.scan` makes them: (first paper, bytes, where each paper starts + the end)."""
@@ -72,6 +74,7 @@ class ScanCache:
     ids: list[str] | None = None
     days: list[str] | None = None
     records: list[int] | None = None
+    upvotes: list[int | None] | None = None
 
 
 def cache_path(home: Path) -> Path:
@@ -157,6 +160,12 @@ def _parse(raw: bytes, key: Mapping[str, Any] | None) -> ScanCache | None:
             if len(values) != count:
                 raise ValueError(f"damaged {name}")
             setattr(found, name, values)
+    if "upvotes" in columns:
+        votes = _NUMBERS.decode(body[at : at + columns["upvotes"]])
+        at += columns["upvotes"]
+        if len(votes) != count:
+            raise ValueError("damaged upvotes")
+        found.upvotes = votes
     if "records" in columns:
         offsets = array(_OFFSETS)
         offsets.frombytes(body[at : at + columns["records"]])
@@ -189,6 +198,10 @@ def save_words(path: Path, cache: ScanCache) -> bool:
                 part = orjson.dumps(values)
                 columns[name] = len(part)
                 parts.append(part)
+        if cache.upvotes is not None:
+            part = orjson.dumps(cache.upvotes)
+            columns["upvotes"] = len(part)
+            parts.append(part)
         if cache.records is not None:
             part = array(_OFFSETS, cache.records).tobytes()
             columns["records"] = len(part)
