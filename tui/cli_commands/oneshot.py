@@ -4,7 +4,10 @@ A command runs one query and exits, so nothing is indexed: the query scans. Abst
 of a library's bytes (a second to read and normalise at 100k papers), so they are read only when
 the output or the query needs them — and a query that looks in them is first answered from
 titles and authors alone when that provably gives the same first rows (`titles_first`): the
-common `paperdeck list diffusion --limit 20` never reads an abstract.
+common `paperdeck list diffusion --limit 20` never reads an abstract. While the scan cache is
+current it does not decode the catalog either, only the records it prints
+(`tui.cli_commands.scan_words`), and the user's states are read only if the query asks for
+them (`LazyStates`).
 """
 
 from __future__ import annotations
