@@ -16,8 +16,9 @@ import pytest
 from tests.benchmarks.generate import generate_papers, generate_states
 from tui.cli import main
 from tui.cli_commands.oneshot import search
+from tui.cli_commands.scan_words import from_records
 from tui.models import Paper, State
-from tui.query import Searcher
+from tui.query import QueryContext, Searcher
 from tui.query.pages import run_query
 from tui.query.parser import parse
 from tui.query.scan import CHUNK_PAPERS, FieldScan
@@ -91,8 +92,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def home(built: Path, tmp_path: Path) -> Path:
+    """A copy of `built` whose scan cache is current (a copy's catalog is another file)."""
     copy = tmp_path / "lib"
     shutil.copytree(built, copy)
+    assert listed(copy, "diffusion", 20)[1]  # the copied cache is stale: saved afresh
+    assert not listed(copy, "diffusion", 20)[1]
     return copy
 
 
@@ -224,6 +228,11 @@ def test_a_cache_whose_offsets_lie_is_caught_and_dropped(home: Path) -> None:
     assert cache is not None and cache.records is not None
     cache.records = [cache.records[0], *[at + 1 for at in cache.records[1:-1]], cache.records[-1]]
     assert save_words(path, cache)
+    with Library.open(home) as lib:
+        assert from_records(lib, QueryContext(), parse("diffusion"), 20) is None
+        assert not lib.catalog_loaded
+    assert not path.exists()  # caught reading the first record, and dropped
+    assert save_words(path, cache)
     rows, _decoded = listed(home, "diffusion", 20)
     assert rows == whole(home, "diffusion", 20)
     fixed = load_words(path)
@@ -302,3 +311,17 @@ def test_states_of_a_small_export_are_its_papers_states(home: Path) -> None:
         every = lib.states()
         for paper in papers:
             assert states[paper.id] == every.get(paper.id, State())
+
+
+def test_a_cache_without_record_offsets_is_kept_and_not_read_by_offset(home: Path) -> None:
+    """A catalog not laid out for reading by offset gets a cache without offsets: its word
+    forms still serve the ordinary path, and no run looks for offsets again."""
+    path = cache_path(home)
+    cache = load_words(path)
+    assert cache is not None
+    cache.records = []
+    assert save_words(path, cache)
+    written = path.stat().st_mtime_ns, path.stat().st_ino
+    rows, decoded = listed(home, "diffusion", 20)
+    assert rows == whole(home, "diffusion", 20) and decoded
+    assert (path.stat().st_mtime_ns, path.stat().st_ino) == written  # complete: not saved again

@@ -76,7 +76,9 @@ class WordCache:
             return
         ids = list(self.papers)
         raw = read_catalog(self._lib.home / "catalog.json", self._signature)
-        records = record_offsets(raw, ids) if raw is not None else None
+        # None: this catalog is not laid out for reading by offset; saved as none, so the
+        # cache still counts as complete and later runs do not look for them again.
+        records = (record_offsets(raw, ids) if raw is not None else None) or []
         days = list(map(day, self.papers.values()))
         upvotes = [paper.upvotes for paper in self.papers.values()]
         save_words(self._path, ScanCache(self._key, words, ids, days, records, upvotes))
@@ -138,6 +140,8 @@ def from_records(
     if cache is None or not _has_columns(cache):
         return None
     assert cache.ids is not None and cache.days is not None and cache.records is not None
+    if len(cache.records) != len(cache.ids) + 1:
+        return None  # saved without offsets
     path = lib.home / "catalog.json"
     signature = file_signature(path)
     if signature is None or cache.key != papers_key(

@@ -170,7 +170,7 @@ def _parse(raw: bytes, key: Mapping[str, Any] | None) -> ScanCache | None:
         offsets = array(_OFFSETS)
         offsets.frombytes(body[at : at + columns["records"]])
         at += columns["records"]
-        if len(offsets) != count + 1:
+        if len(offsets) not in (0, count + 1):  # none: the catalog is not laid out for them
             raise ValueError("damaged records")
         found.records = offsets.tolist()
     if at != len(body):
