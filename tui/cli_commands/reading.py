@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from tui.cli_args import export_format
-from tui.cli_commands.oneshot import ranker, search
+from tui.cli_commands.oneshot import ranker, search, states_of
 from tui.cli_commands.output import note, say
 from tui.errors import PaperdeckError, UsageError
 from tui.export import paper_record
@@ -73,7 +73,7 @@ def cmd_export(lib: Library, args: argparse.Namespace) -> int:
 
     fmt = export_format(args.format, args.output)
     papers = search(lib, args.query)
-    text = export_papers(papers, lib.states(), fmt)
+    text = export_papers(papers, states_of(lib, papers), fmt)
     if args.output:
         out = Path(args.output)
         try:

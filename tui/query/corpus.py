@@ -23,7 +23,7 @@ from tui.query import bitmaps
 from tui.query.index import WordIndex
 from tui.query.nodes import TEXT_FIELDS, Phrase, Query, Word
 from tui.query.orders import Columns
-from tui.query.scan import FieldScan
+from tui.query.scan import FieldScan, WordChunks
 
 
 class CorpusView(Protocol):
@@ -79,7 +79,16 @@ class Corpus:
     building the same scan form.
     """
 
-    def __init__(self, papers: Iterable[Paper] | Mapping[str, Paper] = ()) -> None:
+    def __init__(
+        self,
+        papers: Iterable[Paper] | Mapping[str, Paper] = (),
+        *,
+        ids: Sequence[str] | None = None,
+    ) -> None:
+        """`ids` (paper n's id, distinct) makes a read-only corpus over the sequence `papers`,
+        read in place and only where a query needs a paper (a one-shot query over records
+        decoded on demand: `Searcher.over_records`); it takes no changes."""
+        self.read_only = ids is not None
         self.lock = threading.RLock()
         self.papers: list[Paper | None] = []
         self.numbers: dict[str, int] = {}
@@ -94,6 +103,16 @@ class Corpus:
         self._logs: list[ChangeLog] = []
         self._scans: dict[str, LiveScan] = {}
         self._scan_locks = {name: threading.Lock() for name in TEXT_FIELDS}
+        if ids is not None:
+            assert isinstance(papers, Sequence) and len(papers) == len(ids)
+            self.numbers = dict(zip(ids, range(len(ids)), strict=True))
+            if len(self.numbers) != len(ids):
+                raise ValueError("a read-only corpus needs distinct ids")
+            self.ids = list(ids)
+            self.papers = papers  # type: ignore[assignment]  # read in place, never changed
+            self.alive = (1 << len(ids)) - 1
+            self.columns = Columns(self.papers, self.alive)
+            return
         items = list(papers.values() if isinstance(papers, Mapping) else papers)
         numbers = dict(zip(map(attrgetter("id"), items), range(len(items)), strict=True))
         if len(numbers) == len(items):
@@ -115,6 +134,8 @@ class Corpus:
 
     def add_or_update(self, papers: Iterable[Paper]) -> None:
         """Add new papers and replace changed ones (matched by id)."""
+        if self.read_only:
+            raise TypeError("a read-only corpus takes no changes")
         with self.lock:
             before: dict[int, Paper | None] = {}
             added: list[int] = []
@@ -139,6 +160,8 @@ class Corpus:
 
     def remove(self, ids: Iterable[str]) -> None:
         """Forget papers by id (unknown ids are ignored)."""
+        if self.read_only:
+            raise TypeError("a read-only corpus takes no changes")
         with self.lock:
             before: dict[int, Paper | None] = {}
             for paper_id in ids:
@@ -229,7 +252,9 @@ class Corpus:
         if live is None:
             log = ChangeLog()
             self._logs.append(log)
-            live = self._scans[name] = LiveScan(FieldScan(name, list(self.papers)), log)
+            # A read-only corpus's papers never change: they are their own snapshot.
+            snapshot = self.papers if self.read_only else list(self.papers)
+            live = self._scans[name] = LiveScan(FieldScan(name, snapshot), log)
         return live
 
     def prepare_scans(self, query: Query) -> None:
@@ -245,6 +270,26 @@ class Corpus:
         for name in TEXT_FIELDS:
             if (name in words or name in phrases) and (index is None or name not in index.fields):
                 self.live_scan(name, words=name in words, phrases=name in phrases)
+
+    def word_chunks(self, name: str) -> WordChunks | None:
+        """The word form of field `name`'s scan, if one was built (None when the field is
+        indexed: then no scan serves it)."""
+        with self.lock:
+            live = self._scans.get(name)
+            return None if live is None else live.scan.word_chunks
+
+    def seed_words(self, name: str, chunks: WordChunks) -> bool:
+        """Take `chunks` as the word form of field `name`'s scan (a saved copy of what a scan
+        of these very papers built: `tui.store.scan_cache`); False when no scan was taken yet
+        for the field and they do not fit the papers, or a scan already exists."""
+        with self.lock:
+            if name in self._scans or self.index is not None:
+                return False
+            live = self.scan_now(name)
+            if live.scan.seed_words(chunks):
+                return True
+            self.drop_scan(name)
+            return False
 
     def drop_scan(self, name: str) -> None:
         """Forget the scan of field `name` (indexed now, or too far behind the papers)."""

@@ -162,7 +162,8 @@ class Columns:
                 edge = primary(heapq.nlargest(want, members, key=primary)[-1])
                 members = [n for n in members if primary(n) >= edge]
         # The stable sorts of `_sorted_numbers` / `order`, last criterion first.
-        members.sort(key=lambda n: papers[n].id)
+        ids: list[str] | None = self._caches.get("ids")
+        members.sort(key=ids.__getitem__ if ids is not None else lambda n: papers[n].id)
         if key == "title":
             members.sort(key=primary)
             return members[:want]
@@ -223,13 +224,31 @@ class Columns:
         found: list[str] = self._cached("days", compute)
         return found
 
+    def seed(
+        self, *, ids: list[str], days: list[str], upvotes: list[int | None] | None = None
+    ) -> None:
+        """Take each paper's id, `day` and upvotes (by number) as known, so the date order's
+        first page and `date:` / `upvotes:` terms read no paper (a corpus over papers decoded
+        on demand); `reset` forgets them."""
+        sizes = [len(ids), len(days), len(self.papers if upvotes is None else upvotes)]
+        if any(size != len(self.papers) for size in sizes):
+            raise ValueError("one value per paper")
+        self._caches["ids"] = ids
+        self._caches["days"] = days
+        if upvotes is not None:
+            self._caches[("seeded", "upvotes")] = upvotes
+
     def column(self, name: str) -> tuple[list[Any], list[int], int]:
         """Sorted (values, paper numbers) of a catalog attribute, and the bitmap of papers having
         it, for range lookups by bisect."""
 
         def compute() -> tuple[list[Any], list[int], int]:
-            getter = COLUMN_GETTERS[name]
-            column = [getter(p) if p is not None else None for p in self.papers]
+            column: list[Any] | None = self._caches.get(("seeded", name))
+            if column is None and name == "date":  # `day` is the date, "" where there is none
+                column = [value or None for value in self.days()]
+            elif column is None:
+                getter = COLUMN_GETTERS[name]
+                column = [getter(p) if p is not None else None for p in self.papers]
             numbers = list(compress(self.ints(), [value is not None for value in column]))
             numbers = bucketed(numbers, column.__getitem__)
             values = [column[n] for n in numbers]

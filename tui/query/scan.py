@@ -125,8 +125,14 @@ def normalise_phrases(texts: Sequence[str]) -> tuple[bytes, list[int]] | None:
     return b"\0" + b"\0".join(encoded) + b"\0", starts
 
 
+WORDS_FORMAT = 1
+"""The version of the word form (`normalise_words` and the chunking): a word form saved by
+another version (`tui.store.scan_cache`) is used only while this matches. Bump it whenever
+either changes what it makes."""
+
 _Chunk = tuple[int, bytes, list[int]]
 """Papers base.. as one bytes object: (base, bytes, where each paper starts + where it ends)."""
+WordChunks = list[_Chunk]
 
 _CACHED_WORDS = 64
 
@@ -184,6 +190,25 @@ class FieldScan:
                 if pause is not None:
                     pause()
             self._phrase_chunks = phrase_chunks
+
+    @property
+    def word_chunks(self) -> WordChunks | None:
+        """The word form, once built (what `seed_words` takes back in another process)."""
+        return self._word_chunks
+
+    def seed_words(self, chunks: WordChunks) -> bool:
+        """Take `chunks` as the word form (built before from papers equal to these, in this
+        order: the caller vouches for that); False, and nothing taken, when their shape does
+        not fit this snapshot (chunk count, bases, papers per chunk)."""
+        expected = range(0, self.size, CHUNK_PAPERS)
+        if len(chunks) != len(expected):
+            return False
+        for base, (start, blob, starts) in zip(expected, chunks, strict=True):
+            papers = min(CHUNK_PAPERS, self.size - base)
+            if start != base or len(starts) != papers + 1 or starts[-1] + 1 != len(blob):
+                return False
+        self._word_chunks = chunks
+        return True
 
     def has(self, *, words: bool = False, phrases: bool = False) -> bool:
         """True when the forms asked for are built."""

@@ -25,7 +25,7 @@ All public methods are thread-safe.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 
@@ -45,6 +45,7 @@ from tui.query.results import (
     SpanMap,
     paper_ids,
 )
+from tui.query.scan import WordChunks
 
 __all__ = ["SPAN_FIELDS", "Hit", "LazySpans", "QueryContext", "SearchResult", "Searcher", "SpanMap"]
 
@@ -63,6 +64,25 @@ class Searcher:
         self._corpus = Corpus(papers)
         self._builder = StagedBuild(self._corpus)
         self._builder.on_snapshot = on_snapshot
+
+    @classmethod
+    def over_records(
+        cls,
+        papers: Sequence[Paper],
+        ids: list[str],
+        days: list[str],
+        upvotes: list[int | None] | None = None,
+    ) -> Searcher:
+        """A read-only searcher over `papers`, whose ids, sort days (`tui.query.orders.day`) and
+        upvotes are given, for a one-shot query over papers decoded on demand
+        (`tui.store.catalog_records`): a paper is read only where the query needs more of it
+        than its id and day - seed its word forms first (`seed_words`) or every paper is read
+        to build them. It takes no changes."""
+        searcher = cls.__new__(cls)
+        searcher._corpus = Corpus(papers, ids=ids)
+        searcher._corpus.columns.seed(ids=searcher._corpus.ids, days=days, upvotes=upvotes)
+        searcher._builder = StagedBuild(searcher._corpus)
+        return searcher
 
     # -- the library ------------------------------------------------------------------------------
 
@@ -93,6 +113,14 @@ class Searcher:
         self._builder.abstracts_done.wait(timeout)
         return self.abstracts_ready
 
+    def paper(self, paper_id: str) -> Paper:
+        """The paper with this id (KeyError when there is none)."""
+        with self._corpus.lock:
+            found = self._corpus.papers[self._corpus.numbers[paper_id]]
+        if found is None:
+            raise KeyError(paper_id)
+        return found
+
     def add_or_update(self, papers: Iterable[Paper] | Mapping[str, Paper]) -> None:
         """Add new papers and replace changed ones (matched by id)."""
         self._corpus.add_or_update(papers.values() if isinstance(papers, Mapping) else papers)
@@ -119,6 +147,17 @@ class Searcher:
                 for field_index in index.fields.values():
                     field_index.forget_learned()
             self._corpus.leaf_cache.clear()
+
+    def word_chunks(self, name: str) -> WordChunks | None:
+        """The word form a search built of text field `name` (to save for another process),
+        or None."""
+        return self._corpus.word_chunks(name)
+
+    def seed_words(self, name: str, chunks: WordChunks) -> bool:
+        """Take `chunks` (`word_chunks(name)` of a searcher over equal papers in the same
+        order, saved) as field `name`'s word form, so a search does not normalise the field
+        again; False when they do not fit these papers (then nothing changes)."""
+        return self._corpus.seed_words(name, chunks)
 
     # -- the index ----------------------------------------------------------------------------
 

@@ -126,6 +126,12 @@ class Catalog:
         return self.db.file.signature
 
     @property
+    def decoded_signature(self) -> Signature | None:
+        """The signature of the `catalog.json` the papers were decoded from byte for byte (None:
+        not loaded, or read the ordinary way)."""
+        return self._decoded if self._papers is not None else None
+
+    @property
     def loaded(self) -> bool:
         return self._papers is not None
 

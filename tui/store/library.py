@@ -49,6 +49,7 @@ from tui.store.db import (
     CorruptFileError,
     KeyedDB,
     Migration,
+    Signature,
     open_db,
     set_aside,
 )
@@ -261,6 +262,13 @@ class Library:
     def load_texts(self) -> None:
         """Fill in every paper's abstract and AI summary (no-op when already loaded)."""
         self.papers(texts=True)
+
+    @property
+    def catalog_signature(self) -> Signature | None:
+        """The signature of the `catalog.json` the papers in memory were decoded from byte for
+        byte, in its order (None: not loaded, or read the ordinary way): what a file derived
+        from them is keyed on (`tui.store.scan_cache`)."""
+        return self._catalog.decoded_signature
 
     @property
     def catalog_loaded(self) -> bool:
