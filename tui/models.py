@@ -13,11 +13,10 @@ import re
 import time
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tui.lazy import lazy_names
+from tui.records import Record
 
 if TYPE_CHECKING:
     from tui.paper import PAPER_FIELDS as PAPER_FIELDS
@@ -272,7 +271,9 @@ def utc_stamp() -> str:
 
     `is:new` compares these strings, so every writer must use this function.
     """
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # time.gmtime rather than datetime.now(UTC): the same text, without importing datetime (a
+    # triage command's start-up pays for every module).
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 def now_ts() -> float:
@@ -280,8 +281,7 @@ def now_ts() -> float:
     return time.time()
 
 
-@dataclass(slots=True)
-class State:
+class State(Record):
     """The user's decisions about one paper, with the time each field was last changed.
 
     `times` maps a field name to the time it was last set: `status`, `starred`, `note`,
@@ -290,12 +290,23 @@ class State:
     still has it does not bring it back when reading lists merge.
     """
 
-    status: str = "inbox"
-    starred: bool = False
-    tags: list[str] = field(default_factory=list)
-    note: str = ""
-    opened_at: str | None = None
-    times: dict[str, float] = field(default_factory=dict)
+    __slots__ = ("note", "opened_at", "starred", "status", "tags", "times")
+
+    def __init__(
+        self,
+        status: str = "inbox",
+        starred: bool = False,
+        tags: list[str] | None = None,
+        note: str = "",
+        opened_at: str | None = None,
+        times: dict[str, float] | None = None,
+    ) -> None:
+        self.status = status
+        self.starred = starred
+        self.tags: list[str] = [] if tags is None else tags
+        self.note = note
+        self.opened_at = opened_at
+        self.times: dict[str, float] = {} if times is None else times
 
     @property
     def is_default(self) -> bool:

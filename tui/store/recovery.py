@@ -12,13 +12,13 @@ warned about). Filesystem scans only: cheap enough to run at every command's sta
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from tui.atomic import atomic_write_bytes
+from tui.records import Record
 from tui.store.db import CORRUPT_MARK, META_TABLE, SCHEMA_DOC, good_copy
 from tui.store.lock import LibraryLock
 from tui.store.validate import salvage
@@ -89,19 +89,42 @@ def _load(path: Path, kind: str) -> tuple[dict[str, Any] | None, int, str]:
     return kept, dropped, ""
 
 
-@dataclass(slots=True)
-class Finding:
+class Finding(Record):
     """One quarantined file: what it holds, its good copy, and what a recover would write."""
 
-    path: Path
-    original: Path
-    kind: str
-    records: int | None = None
-    dropped: int = 0
-    why: str = ""
-    good_records: int | None = None
-    source: str = ""
-    restored: dict[str, Any] = field(default_factory=dict)
+    __slots__ = (
+        "dropped",
+        "good_records",
+        "kind",
+        "original",
+        "path",
+        "records",
+        "restored",
+        "source",
+        "why",
+    )
+
+    def __init__(
+        self,
+        path: Path,
+        original: Path,
+        kind: str,
+        records: int | None = None,
+        dropped: int = 0,
+        why: str = "",
+        good_records: int | None = None,
+        source: str = "",
+        restored: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.original = original
+        self.kind = kind
+        self.records = records
+        self.dropped = dropped
+        self.why = why
+        self.good_records = good_records
+        self.source = source
+        self.restored: dict[str, Any] = {} if restored is None else restored
 
     def lines(self) -> list[str]:
         table = _MAIN_TABLE.get(self.kind, "records")

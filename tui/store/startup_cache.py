@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +29,7 @@ import tui
 from tui.atomic import atomic_write_bytes
 from tui.errors import PaperdeckError
 from tui.models import State
+from tui.records import Record
 from tui.store.validate import state_problem
 
 if TYPE_CHECKING:
@@ -49,17 +49,27 @@ def cache_path(home: Path) -> Path:
     return home / "cache" / "first-screen.json"
 
 
-@dataclass(slots=True)
-class StartupPage:
+class StartupPage(Record):
     """The default view's first rows with their papers and states (the non-default ones), its
     total, and the sidebar counts."""
 
-    rows: list[str]
-    total: int
-    papers: dict[str, Paper]
-    states: dict[str, State]
-    status_counts: dict[str, int]
-    tag_counts: dict[str, int]
+    __slots__ = ("papers", "rows", "states", "status_counts", "tag_counts", "total")
+
+    def __init__(
+        self,
+        rows: list[str],
+        total: int,
+        papers: dict[str, Paper],
+        states: dict[str, State],
+        status_counts: dict[str, int],
+        tag_counts: dict[str, int],
+    ) -> None:
+        self.rows = rows
+        self.total = total
+        self.papers = papers
+        self.states = states
+        self.status_counts = status_counts
+        self.tag_counts = tag_counts
 
 
 def save_startup_page(library: Library, view_terms: str, *, new_since: str | None = None) -> bool:
