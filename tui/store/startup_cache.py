@@ -23,13 +23,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 import tui
 from tui.atomic import atomic_write_bytes
 from tui.errors import PaperdeckError
 from tui.models import State
 from tui.records import Record
+from tui.store import jsonbytes
 from tui.store.validate import state_problem
 
 if TYPE_CHECKING:
@@ -108,7 +107,7 @@ def save_startup_page(library: Library, view_terms: str, *, new_since: str | Non
             }
         path = cache_path(library.home)
         path.parent.mkdir(mode=0o700, exist_ok=True)
-        atomic_write_bytes(path, orjson.dumps(doc), what="start-up cache")
+        atomic_write_bytes(path, jsonbytes.dumps(doc), what="start-up cache")
     except (PaperdeckError, OSError):
         return False  # a cache: the next start is an ordinary one
     return True
@@ -135,10 +134,10 @@ def load_startup_page(
     """
     path = cache_path(library.home)
     try:
-        doc = orjson.loads(path.read_bytes())
+        doc = jsonbytes.loads(path.read_bytes())
     except FileNotFoundError:
         return None
-    except (OSError, orjson.JSONDecodeError):
+    except (OSError, jsonbytes.DecodeError):
         _discard(path)
         return None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:

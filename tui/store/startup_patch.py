@@ -11,8 +11,8 @@ holds exactly what a save made afresh would hold; anything else (a paper enterin
 one on the page leaving it, a view whose order or membership depends on more than a state)
 leaves it to retire, as any write does.
 
-Reads and writes a few hundred kilobytes of JSON (orjson) and stats the view's files: no
-catalog, no query engine. Plain Python, no Textual.
+Reads and writes a few hundred kilobytes of JSON (`tui.store.jsonbytes`) and stats the view's
+files: no catalog, no query engine. Plain Python, no Textual.
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from tui.atomic import atomic_write_bytes
 from tui.errors import PaperdeckError
 from tui.models import State, normalise_tag
+from tui.store import jsonbytes
 from tui.store.counts import most_used_first
 from tui.store.startup_cache import FORMAT, cache_path
 from tui.views import SMART_VIEWS, View
@@ -74,7 +73,7 @@ def run_keeping_page(library: Library, action: Action, ids: Iterable[str]) -> Jo
                 if patched is not None:
                     patched["fingerprint"] = library.fingerprint()
                     path = cache_path(library.home)
-                    atomic_write_bytes(path, orjson.dumps(patched), what="start-up cache")
+                    atomic_write_bytes(path, jsonbytes.dumps(patched), what="start-up cache")
             except (PaperdeckError, OSError, KeyError, TypeError, ValueError):
                 pass  # a cache: it is stale now, and the next start is an ordinary one
     return entry
@@ -83,8 +82,8 @@ def run_keeping_page(library: Library, action: Action, ids: Iterable[str]) -> Jo
 def _current_page(library: Library) -> tuple[dict[str, Any], View] | None:
     """The cache's document and its view, when it is current and its view can be patched."""
     try:
-        doc = orjson.loads(cache_path(library.home).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
+        doc = jsonbytes.loads(cache_path(library.home).read_bytes())
+    except (OSError, jsonbytes.DecodeError):
         return None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         return None
