@@ -105,6 +105,11 @@ def test_triage_command_imports_nothing_heavy(library: Path, command: tuple[str,
     assert heavy(imported(library, *args)) == []
 
 
+def test_version_imports_nothing_heavy(library: Path) -> None:
+    # The version is written in the package (tui.__version__), not looked up in its metadata.
+    assert heavy(imported(library, "--version")) == []
+
+
 def test_the_check_sees_a_heavy_command(library: Path) -> None:
     # `list` does import the query engine: the check above would catch it on a triage path.
     assert "tui.query" in heavy(imported(library, "list", "diffusion"))
