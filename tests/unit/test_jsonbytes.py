@@ -109,6 +109,7 @@ ODD_DATA = [
     '"\\ud800"',
     "object()",
     "[1, {2, 3}]",
+    "(lambda cycle: (cycle.append(cycle), cycle)[1])([])",  # a list holding itself
 ]
 """Data json refuses: orjson's answer (`null` for NaN) or its error."""
 
