@@ -55,3 +55,16 @@ class Frozen(Record):
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"cannot delete field {name!r} of a frozen {type(self).__name__}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # copy, deepcopy and pickle set a slotted object's fields with setattr, which a frozen
+        # record refuses: they rebuild it through `_rebuilt` instead (as a frozen dataclass's
+        # own __setstate__ does), without running `__init__`'s checks a second time.
+        return (_rebuilt, (type(self), dict(zip(self.__slots__, self._values(), strict=True))))
+
+
+def _rebuilt(cls: type[Frozen], values: dict[str, object]) -> Frozen:
+    record = cls.__new__(cls)
+    for name, value in values.items():
+        object.__setattr__(record, name, value)
+    return record

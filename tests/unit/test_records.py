@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import pytest
 
 from tui.actions import EditTags, SetNote, SetStar, SetStatus, ToggleStar
@@ -62,3 +65,12 @@ def test_mutable_defaults_are_not_shared() -> None:
 def test_repr_names_the_class_and_fields() -> None:
     assert repr(SetStar(True)) == "SetStar(starred=True)"
     assert repr(View("tag", "ml")) == "View(key='ml', kind='tag')"
+
+
+def test_frozen_records_copy_and_pickle() -> None:
+    step = ActionStep(EditTags(("a",), ("b",)), ("p1",), "s")
+    assert copy.copy(step) == step
+    assert copy.deepcopy(step) == step
+    assert pickle.loads(pickle.dumps(step)) == step
+    assert copy.deepcopy(View("tag", "ml")) == View("tag", "ml")
+    assert copy.deepcopy(State(tags=["x"])) == State(tags=["x"])
