@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 from tui.errors import UsageError
 from tui.models import STATUSES, State, clean_multiline, normalise_tag, utc_stamp
+from tui.records import Frozen
 
 STATUS_VERBS = {
     "inbox": "back to inbox",
@@ -36,8 +36,11 @@ def plural(count: int) -> str:
     return "1 paper" if count == 1 else f"{count} papers"
 
 
-class Action:
-    """One triage action on a set of papers. Subclasses are frozen dataclasses."""
+class Action(Frozen):
+    """One triage action on a set of papers. Subclasses are frozen records (`tui.records`): an
+    action is a value, equal to another with the same fields."""
+
+    __slots__ = ()
 
     journal: ClassVar[bool] = True
     """False for bookkeeping that is not an undo step of its own (marking a paper opened)."""
@@ -80,15 +83,16 @@ def _changed(state: State, name: str, value: object, now: float) -> State:
     return out
 
 
-@dataclass(frozen=True, slots=True)
 class SetStatus(Action):
     """Move papers to `inbox`, `later`, `done` or `skipped`."""
 
+    __slots__ = ("status",)
     status: str
 
-    def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise UsageError(f"unknown status {self.status!r}; use one of {', '.join(STATUSES)}")
+    def __init__(self, status: str) -> None:
+        if status not in STATUSES:
+            raise UsageError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        super().__init__(status=status)
 
     def apply(self, state: State, now: float) -> State:
         return _changed(state, "status", self.status, now)
@@ -97,11 +101,14 @@ class SetStatus(Action):
         return f"{STATUS_VERBS[self.status]}: {plural(count)}"
 
 
-@dataclass(frozen=True, slots=True)
 class SetStar(Action):
     """Star (or unstar) papers."""
 
+    __slots__ = ("starred",)
     starred: bool
+
+    def __init__(self, starred: bool) -> None:
+        super().__init__(starred=starred)
 
     def apply(self, state: State, now: float) -> State:
         return _changed(state, "starred", self.starred, now)
@@ -110,9 +117,10 @@ class SetStar(Action):
         return f"{'star' if self.starred else 'unstar'} {plural(count)}"
 
 
-@dataclass(frozen=True, slots=True)
 class ToggleStar(Action):
     """Star all the targets if any of them is unstarred, else unstar them all (the `s` key)."""
+
+    __slots__ = ()
 
     def settle(self, states: Iterable[State]) -> Action:
         return SetStar(not all(st.starred for st in states))
@@ -128,16 +136,15 @@ def _tags(raw: Iterable[str]) -> tuple[str, ...]:
     return tuple(t for t in (normalise_tag(x) for x in raw) if t)
 
 
-@dataclass(frozen=True, slots=True)
 class EditTags(Action):
     """Add and remove tags (normalised: lower case, spaces as hyphens)."""
 
-    add: tuple[str, ...] = ()
-    remove: tuple[str, ...] = ()
+    __slots__ = ("add", "remove")
+    add: tuple[str, ...]
+    remove: tuple[str, ...]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "add", _tags(self.add))
-        object.__setattr__(self, "remove", _tags(self.remove))
+    def __init__(self, add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> None:
+        super().__init__(add=_tags(add), remove=_tags(remove))
 
     def apply(self, state: State, now: float) -> State:
         out = state.copy()
@@ -158,14 +165,14 @@ class EditTags(Action):
         return f"tag {' '.join(words)} on {plural(count)}"
 
 
-@dataclass(frozen=True, slots=True)
 class SetNote(Action):
     """Set (or, with an empty text, clear) the note on papers."""
 
+    __slots__ = ("note",)
     note: str
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "note", clean_multiline(self.note))
+    def __init__(self, note: str) -> None:
+        super().__init__(note=clean_multiline(note))
 
     def apply(self, state: State, now: float) -> State:
         return _changed(state, "note", self.note, now)
@@ -174,12 +181,15 @@ class SetNote(Action):
         return f"{'note on' if self.note else 'clear note on'} {plural(count)}"
 
 
-@dataclass(frozen=True, slots=True)
 class MarkOpened(Action):
     """Record that papers were opened (read) now; the first opening is the one kept."""
 
+    __slots__ = ("stamp",)
     journal: ClassVar[bool] = False
-    stamp: str = field(default_factory=utc_stamp)
+    stamp: str
+
+    def __init__(self, stamp: str | None = None) -> None:
+        super().__init__(stamp=utc_stamp() if stamp is None else stamp)
 
     def apply(self, state: State, now: float) -> State:
         if state.opened_at is not None:
@@ -190,19 +200,18 @@ class MarkOpened(Action):
         return "opened"
 
 
-@dataclass(frozen=True, slots=True)
 class RenameTag(Action):
     """Rename a tag on every paper carrying it; if the new name exists already the two merge."""
 
+    __slots__ = ("new", "old")
     old: str
     new: str
 
-    def __post_init__(self) -> None:
-        src, dst = normalise_tag(self.old), normalise_tag(self.new)
+    def __init__(self, old: str, new: str) -> None:
+        src, dst = normalise_tag(old), normalise_tag(new)
         if not src or not dst:
             raise UsageError("a tag name cannot be empty")
-        object.__setattr__(self, "old", src)
-        object.__setattr__(self, "new", dst)
+        super().__init__(old=src, new=dst)
 
     def select(self, states: Mapping[str, State]) -> list[str]:
         ids = [pid for pid, st in states.items() if self.old in st.tags]

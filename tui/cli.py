@@ -19,7 +19,8 @@ from collections.abc import Callable, Sequence
 from importlib import import_module
 from pathlib import Path
 
-from tui.cli_args import EXPORT_FORMATS, CommandParser, LazyVersion, add_command, split_argv
+from tui import __version__
+from tui.cli_args import EXPORT_FORMATS, CommandParser, add_command, split_argv
 from tui.cli_commands.output import complain
 from tui.errors import PaperdeckError, UsageError
 from tui.models import STATUSES
@@ -41,7 +42,12 @@ def build_parser(only: str | None = None) -> CommandParser:
         ),
     )
     parser.option("--home", metavar="DIR", help="library folder (default: $PAPERDECK_HOME)")
-    parser.option("--version", action=LazyVersion, nargs=0, help="show the version and exit")
+    parser.option(
+        "--version",
+        action="version",
+        version=f"paperdeck {__version__}",
+        help="show the version and exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
 
     for name in COMMANDS if only is None else (only,):

@@ -77,21 +77,6 @@ class CommandParser(argparse.ArgumentParser):
         self.add_argument(*names, **kwargs)
 
 
-class LazyVersion(argparse.Action):
-    """`--version`, with the version looked up only when asked for (`importlib.metadata` is slow
-    to import, and every command would pay for it)."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
-        kwargs.update(nargs=0, default=argparse.SUPPRESS)
-        super().__init__(option_strings, dest, **kwargs)
-
-    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
-        from tui import __version__
-
-        print(f"paperdeck {__version__}")  # on stdout, as argparse's own version action
-        parser.exit()
-
-
 def add_command(sub: Any, name: str, **kwargs: Any) -> CommandParser:
     """`sub.add_parser(name, ...)` (of a CommandParser's subparsers), typed."""
     parser: CommandParser = sub.add_parser(name, **kwargs)

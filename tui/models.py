@@ -13,11 +13,11 @@ import re
 import time
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from tui.lazy import lazy_names
+from tui.records import Record
 
 if TYPE_CHECKING:
     from tui.paper import PAPER_FIELDS as PAPER_FIELDS
@@ -47,16 +47,24 @@ _WS = re.compile(r"\s+")
 # including tab and newline, DEL, C1 - so ESC, CSI, OSC and BEL, whatever follows them) and the
 # line/paragraph separators: each becomes a space, and what an escape sequence carried is left
 # as inert text ("[2J", "]0;title").
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = "[\x00-\x1f\x7f-\x9f\u2028\u2029]"
 # Invisible format characters (Unicode category Cf), bidi controls first among them: they
 # reorder or hide text. Removed. ZWNJ/ZWJ (U+200C/U+200D) stay: scripts and emoji need them.
-_INVISIBLE = re.compile(
+_INVISIBLE = (
     "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f"
     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
     "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
     "\U000e0020-\U000e007f]"
 )
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"
+
+
+@cache
+def _unsafe() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The three patterns above, compiled when text first needs them (most text never does:
+    compiling them is a millisecond or two of every command's start)."""
+    return re.compile(_CONTROL), re.compile(_INVISIBLE), re.compile(_SURROGATE)
+
 
 # New-style (2206.00927, 2206.00927v2) and old-style (hep-th/9711200v3) arXiv identifiers.
 _ARXIV_NEW = r"\d{4}\.\d{4,5}"
@@ -82,11 +90,12 @@ def terminal_safe(text: object, *, keep_newlines: bool = False) -> str:
     raw = str(text)
     if raw.isprintable():  # C-speed exit: no control, format or surrogate character in it
         return raw
-    raw = _INVISIBLE.sub("", raw)
-    raw = _SURROGATE.sub("\ufffd", raw)
+    control, invisible, surrogate = _unsafe()
+    raw = invisible.sub("", raw)
+    raw = surrogate.sub("\ufffd", raw)
     if keep_newlines:
-        return "\n".join(_CONTROL.sub(" ", line) for line in raw.split("\n"))
-    return _CONTROL.sub(" ", raw)
+        return "\n".join(control.sub(" ", line) for line in raw.split("\n"))
+    return control.sub(" ", raw)
 
 
 def clean_text(text: object) -> str:
@@ -272,7 +281,9 @@ def utc_stamp() -> str:
 
     `is:new` compares these strings, so every writer must use this function.
     """
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # time.gmtime rather than datetime.now(UTC): the same text, without importing datetime (a
+    # triage command's start-up pays for every module).
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 def now_ts() -> float:
@@ -280,8 +291,7 @@ def now_ts() -> float:
     return time.time()
 
 
-@dataclass(slots=True)
-class State:
+class State(Record):
     """The user's decisions about one paper, with the time each field was last changed.
 
     `times` maps a field name to the time it was last set: `status`, `starred`, `note`,
@@ -290,12 +300,23 @@ class State:
     still has it does not bring it back when reading lists merge.
     """
 
-    status: str = "inbox"
-    starred: bool = False
-    tags: list[str] = field(default_factory=list)
-    note: str = ""
-    opened_at: str | None = None
-    times: dict[str, float] = field(default_factory=dict)
+    __slots__ = ("note", "opened_at", "starred", "status", "tags", "times")
+
+    def __init__(
+        self,
+        status: str = "inbox",
+        starred: bool = False,
+        tags: list[str] | None = None,
+        note: str = "",
+        opened_at: str | None = None,
+        times: dict[str, float] | None = None,
+    ) -> None:
+        self.status = status
+        self.starred = starred
+        self.tags: list[str] = [] if tags is None else tags
+        self.note = note
+        self.opened_at = opened_at
+        self.times: dict[str, float] = {} if times is None else times
 
     @property
     def is_default(self) -> bool:

@@ -8,9 +8,8 @@ screen searches them, the palette goes to them, the start-up cache is keyed by o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from tui.models import State
+from tui.records import Frozen
 
 SMART_VIEWS: tuple[tuple[str, str], ...] = (
     ("inbox", "Inbox"),
@@ -24,13 +23,16 @@ SMART_VIEWS: tuple[tuple[str, str], ...] = (
 """(key, label) of the smart views, in sidebar order; keys match Library.status_counts()."""
 
 
-@dataclass(frozen=True, slots=True)
-class View:
+class View(Frozen):
     """A slice of the library: a smart view (`kind="smart"`), a tag (`kind="tag"`), or the
     inbox in the order of a tag's model (`kind="like"`, `key` the tag)."""
 
+    __slots__ = ("key", "kind")
     kind: str
     key: str
+
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(kind=kind, key=key)
 
     @property
     def option_id(self) -> str:

@@ -35,6 +35,7 @@ Targets (issue 11): `star ID` under 150 ms whole-process at any size, `list diff
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -239,21 +240,41 @@ def papers_in(home: Path) -> int:
     return count
 
 
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench_cli.py",
+        description="Whole-process command-line figures (triage writes, a one-shot list, the "
+        "app's first frame and quitting), with anchors measured in the same run.",
+    )
+    parser.add_argument(
+        "sizes", nargs="*", type=int, metavar="SIZE", help="build a library of SIZE papers here"
+    )
+    parser.add_argument(
+        "--home",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="a library built before (bench_tui.py --build DIR N); repeatable",
+    )
+    parser.add_argument(
+        "--runs", type=int, metavar="N", help=f"samples per command (default {RUNS})"
+    )
+    parser.add_argument(
+        "--triage-only", action="store_true", help="the writes only: no list, no app"
+    )
+    return parser.parse_args(argv)
+
+
 def main(argv: list[str]) -> int:
-    homes: list[Path] = []
-    sizes: list[int] = []
-    args = iter(argv[1:])
+    options = parse_args(argv[1:])
+    homes: list[Path] = list(options.home)
+    sizes: list[int] = list(options.sizes)
     global RUNS, LIST_RUNS, APP_RUNS, TRIAGE_ONLY
-    for arg in args:
-        if arg == "--home":
-            homes.append(Path(next(args)))
-        elif arg == "--runs":  # fewer samples: a slow "before" at 1M papers
-            RUNS = int(next(args))
-            LIST_RUNS = APP_RUNS = max(1, RUNS // 3)
-        elif arg == "--triage-only":
-            TRIAGE_ONLY = True
-        else:
-            sizes.append(int(arg))
+    if options.runs is not None:  # fewer samples: a slow "before" at 1M papers
+        RUNS = options.runs
+        LIST_RUNS = APP_RUNS = max(1, RUNS // 3)
+    TRIAGE_ONLY = options.triage_only
     if not homes and not sizes:
         sizes = [100_000]
     code = os.environ.get("PYTHONPATH") or "this checkout"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import tui
 from tui.cli import main
 from tui.demo import fill_demo_if_empty
 from tui.store import Library
@@ -305,4 +306,12 @@ def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["--version"])
     assert info.value.code == 0
-    assert capsys.readouterr().out.startswith("paperdeck ")
+    assert capsys.readouterr().out == f"paperdeck {tui.__version__}\n"
+
+
+def test_the_installed_version_is_the_package_s() -> None:
+    # The build reads the version from tui/__init__.py ([tool.hatch.version]): the installed
+    # metadata must say the same, or `--version` would disagree with pip.
+    from importlib.metadata import version
+
+    assert version("paperdeck") == tui.__version__

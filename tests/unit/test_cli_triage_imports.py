@@ -2,7 +2,10 @@
 
 `paperdeck star ID` should start in well under 150 ms at any library size; nearly all of a
 whole-process run is imports, so the heavy ones stay off its path: the catalog's decoders and
-msgspec, export, the query engine, ranking, the network, Textual. Each command here is the real
+msgspec, export, the query engine, ranking, the network, Textual; and `dataclasses` (with the
+`inspect`, `ast` and `dis` it imports), orjson (which imports `dataclasses`, `uuid` and
+`datetime`), `uuid` and `datetime`: the records on the path are `tui.records` classes and the
+small files it reads and writes go through `tui.store.jsonbytes`. Each command here is the real
 program in its own process (`python -X importtime -m tui ...`), and the modules it imported are
 read from the interpreter's own report. Not a timing test: it says which modules, not how long.
 """
@@ -21,6 +24,13 @@ from tui.export import FORMATS
 
 HEAVY = (
     "msgspec",
+    "orjson",
+    "dataclasses",
+    "inspect",
+    "ast",
+    "dis",
+    "uuid",
+    "datetime",
     "numpy",
     "rapidfuzz",
     "httpx",
@@ -93,6 +103,11 @@ def test_triage_command_imports_nothing_heavy(library: Path, command: tuple[str,
     if command[0] == "redo":
         imported(library, "undo")  # something to redo
     assert heavy(imported(library, *args)) == []
+
+
+def test_version_imports_nothing_heavy(library: Path) -> None:
+    # The version is written in the package (tui.__version__), not looked up in its metadata.
+    assert heavy(imported(library, "--version")) == []
 
 
 def test_the_check_sees_a_heavy_command(library: Path) -> None:

@@ -8,6 +8,8 @@ it can, the cache must no longer be believed (as after any other write).
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
@@ -106,6 +108,24 @@ def test_a_write_that_keeps_the_rows_patches_the_cache_exactly(
     fresh = save(library, "is:inbox")
     assert patched == fresh
     assert list(patched["tag_counts"].items()) == list(fresh["tag_counts"].items())  # order too
+
+
+def test_a_write_in_a_process_of_its_own_patches_the_cache_exactly(library: Path) -> None:
+    # As `paperdeck star` runs: a fresh interpreter without orjson, so the cache is read and
+    # written with the standard library's json (tui.store.jsonbytes), the papers' bytes kept.
+    before = cache_path(library).read_bytes()
+    out = subprocess.run(
+        [sys.executable, "-m", "tui", "--home", str(library), "star", ON_PAGE],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd="/",  # the installed package, as a user runs it
+    )
+    assert out.returncode == 0, out.stderr
+    after = cache_path(library).read_bytes()
+    assert after != before
+    assert current(library)
+    assert orjson.loads(after) == save(library, "is:inbox")
 
 
 RETIRED = {

@@ -21,13 +21,13 @@ msgspec, which they need, costs a whole-process command tens of milliseconds to 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from tui.memory import paused_gc, release_free_memory
 from tui.models import normalise_title, normalise_titles, paper_key
+from tui.records import Record
 from tui.store.db import KeyedDB, Signature
 from tui.store.states import ReadTable
 
@@ -42,33 +42,46 @@ _GET_SUMMARY = methodcaller("get", "ai_summary")
 _ID = attrgetter("id")
 
 
-@dataclass(slots=True)
-class UpsertResult:
+class UpsertResult(Record):
     """What an import or sync did to the catalog (ids in each list)."""
 
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+    __slots__ = ("added", "unchanged", "updated")
+
+    def __init__(
+        self,
+        added: list[str] | None = None,
+        updated: list[str] | None = None,
+        unchanged: list[str] | None = None,
+    ) -> None:
+        self.added: list[str] = [] if added is None else added
+        self.updated: list[str] = [] if updated is None else updated
+        self.unchanged: list[str] = [] if unchanged is None else unchanged
 
 
-@dataclass(slots=True)
-class Staged:
-    """An import's records merged against the catalog, not yet written."""
+class Staged(Record):
+    """An import's records merged against the catalog, not yet written; `rekeyed` maps old id
+    -> new id, for title-keyed papers that gained an arXiv id."""
 
-    result: UpsertResult
-    papers: dict[str, Paper]
-    rekeyed: dict[str, str]
-    """Old id -> new id, for title-keyed papers that gained an arXiv id."""
+    __slots__ = ("papers", "rekeyed", "result")
+
+    def __init__(
+        self, result: UpsertResult, papers: dict[str, Paper], rekeyed: dict[str, str]
+    ) -> None:
+        self.result = result
+        self.papers = papers
+        self.rekeyed = rekeyed
 
 
-@dataclass(slots=True)
-class Committed:
+class Committed(Record):
     """The last commit of this process: the catalog's signature before and after, and what it
     wrote (for derived files updated rather than rebuilt: `tui.store.ids`)."""
 
-    before: Signature | None
-    after: Signature | None
-    staged: Staged
+    __slots__ = ("after", "before", "staged")
+
+    def __init__(self, before: Signature | None, after: Signature | None, staged: Staged) -> None:
+        self.before = before
+        self.after = after
+        self.staged = staged
 
 
 class _Titles(Mapping[str, str]):

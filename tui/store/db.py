@@ -39,7 +39,6 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
 
-import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
@@ -48,6 +47,7 @@ from tui.atomic import atomic_write_bytes, atomic_write_parts
 from tui.errors import StoreError
 from tui.memory import paused_gc
 from tui.safefile import UnsafeFileError, open_regular, read_regular
+from tui.store import jsonbytes
 from tui.store.validate import problem
 
 Signature = tuple[int, int, int]
@@ -236,8 +236,8 @@ class AtomicJSONStorage(Storage):
             raise CorruptFileError(self.path, "the file is empty")
         try:
             with paused_gc():
-                data = orjson.loads(raw)
-        except orjson.JSONDecodeError:
+                data = jsonbytes.loads(raw)
+        except jsonbytes.DecodeError:
             data = None  # the standard library says where and what, for the message below
         try:
             if data is None:
@@ -293,14 +293,15 @@ class AtomicJSONStorage(Storage):
             keep_good(self.path)
         data.setdefault(META_TABLE, {})[SCHEMA_DOC] = {"kind": self.kind, "version": self.version}
         try:
-            payload = orjson.dumps(data)  # ~7x faster than json.dumps on a 100k-paper catalog
+            try:
+                payload = jsonbytes.dumps(data)  # orjson's bytes (and speed, once it is loaded)
+            except jsonbytes.EncodeError as exc:
+                raise StoreError(f"cannot write {self.path}: {exc}") from None
             atomic_write_bytes(self.path, payload, mode=0o600)  # the user's notes: owner only
-        except BaseException as exc:
+        except BaseException:
             # TinyDB changed our cached copy in place before calling us: drop it, or the value
             # that failed would fail every later write in this process.
             self._data, self._sig = None, None
-            if isinstance(exc, orjson.JSONEncodeError):
-                raise StoreError(f"cannot write {self.path}: {exc}") from None
             raise
         self._data, self._sig = data, file_signature(self.path)
 

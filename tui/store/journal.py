@@ -17,13 +17,13 @@ entry and the index once, instead of the index once per step.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tui.actions import stamp
 from tui.errors import StoreError
 from tui.models import State
+from tui.records import Record
 from tui.store.db import KeyedDB
 from tui.store.parallel import write_all
 from tui.store.states import ReadTable
@@ -32,19 +32,31 @@ JOURNAL_LIMIT = 200
 _STATE_FIELDS = ("status", "starred", "note", "opened_at")
 
 
-@dataclass(slots=True)
-class JournalEntry:
-    """One user action: a label and, per paper, the state before and after."""
+class JournalEntry(Record):
+    """One user action: a label and, per paper, the state before and after.
 
-    seq: int
-    label: str
-    at: float
-    changes: dict[str, tuple[State, State]]
-    undone: bool = False
-    session: str = ""
-    foreign: bool = False
-    """Set by an undo or redo in a session that had none of its own left: this entry is from
-    another session (or process)."""
+    `foreign` is set by an undo or redo in a session that had none of its own left: this entry
+    is from another session (or process)."""
+
+    __slots__ = ("at", "changes", "foreign", "label", "seq", "session", "undone")
+
+    def __init__(
+        self,
+        seq: int,
+        label: str,
+        at: float,
+        changes: dict[str, tuple[State, State]],
+        undone: bool = False,
+        session: str = "",
+        foreign: bool = False,
+    ) -> None:
+        self.seq = seq
+        self.label = label
+        self.at = at
+        self.changes = changes
+        self.undone = undone
+        self.session = session
+        self.foreign = foreign
 
     @property
     def ids(self) -> list[str]:

@@ -12,13 +12,12 @@ warned about). Filesystem scans only: cheap enough to run at every command's sta
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from tui.atomic import atomic_write_bytes
+from tui.records import Record
+from tui.store import jsonbytes
 from tui.store.db import CORRUPT_MARK, META_TABLE, SCHEMA_DOC, good_copy
 from tui.store.lock import LibraryLock
 from tui.store.validate import salvage
@@ -75,10 +74,10 @@ def _kind(original: Path, home: Path) -> str:
 def _load(path: Path, kind: str) -> tuple[dict[str, Any] | None, int, str]:
     """(salvaged data or None, records dropped, why None)."""
     try:
-        data = orjson.loads(path.read_bytes())
+        data = jsonbytes.loads(path.read_bytes())
     except FileNotFoundError:
         return None, 0, "missing"
-    except (OSError, orjson.JSONDecodeError) as exc:
+    except (OSError, jsonbytes.DecodeError) as exc:
         return None, 0, f"does not parse ({exc.__class__.__name__})"
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         return None, 0, "not an object of tables"
@@ -89,19 +88,42 @@ def _load(path: Path, kind: str) -> tuple[dict[str, Any] | None, int, str]:
     return kept, dropped, ""
 
 
-@dataclass(slots=True)
-class Finding:
+class Finding(Record):
     """One quarantined file: what it holds, its good copy, and what a recover would write."""
 
-    path: Path
-    original: Path
-    kind: str
-    records: int | None = None
-    dropped: int = 0
-    why: str = ""
-    good_records: int | None = None
-    source: str = ""
-    restored: dict[str, Any] = field(default_factory=dict)
+    __slots__ = (
+        "dropped",
+        "good_records",
+        "kind",
+        "original",
+        "path",
+        "records",
+        "restored",
+        "source",
+        "why",
+    )
+
+    def __init__(
+        self,
+        path: Path,
+        original: Path,
+        kind: str,
+        records: int | None = None,
+        dropped: int = 0,
+        why: str = "",
+        good_records: int | None = None,
+        source: str = "",
+        restored: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.original = original
+        self.kind = kind
+        self.records = records
+        self.dropped = dropped
+        self.why = why
+        self.good_records = good_records
+        self.source = source
+        self.restored: dict[str, Any] = {} if restored is None else restored
 
     def lines(self) -> list[str]:
         table = _MAIN_TABLE.get(self.kind, "records")
@@ -179,7 +201,7 @@ def recover(home: Path, *, dry_run: bool = False) -> tuple[list[str], bool]:
         lines.append(f"{verb} {finding.original} ({count} {table}) from {finding.source}")
         if dry_run:
             continue
-        atomic_write_bytes(finding.original, orjson.dumps(finding.restored), what="store file")
+        atomic_write_bytes(finding.original, jsonbytes.dumps(finding.restored), what="store file")
         finding.path.rename(
             finding.path.with_name(finding.path.name.replace(CORRUPT_MARK, ".recovered-", 1))
         )

@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import orjson
 
 import tui
 from tui.atomic import atomic_write_bytes
 from tui.errors import PaperdeckError
 from tui.models import State
+from tui.records import Record
+from tui.store import jsonbytes
 from tui.store.validate import state_problem
 
 if TYPE_CHECKING:
@@ -49,17 +48,27 @@ def cache_path(home: Path) -> Path:
     return home / "cache" / "first-screen.json"
 
 
-@dataclass(slots=True)
-class StartupPage:
+class StartupPage(Record):
     """The default view's first rows with their papers and states (the non-default ones), its
     total, and the sidebar counts."""
 
-    rows: list[str]
-    total: int
-    papers: dict[str, Paper]
-    states: dict[str, State]
-    status_counts: dict[str, int]
-    tag_counts: dict[str, int]
+    __slots__ = ("papers", "rows", "states", "status_counts", "tag_counts", "total")
+
+    def __init__(
+        self,
+        rows: list[str],
+        total: int,
+        papers: dict[str, Paper],
+        states: dict[str, State],
+        status_counts: dict[str, int],
+        tag_counts: dict[str, int],
+    ) -> None:
+        self.rows = rows
+        self.total = total
+        self.papers = papers
+        self.states = states
+        self.status_counts = status_counts
+        self.tag_counts = tag_counts
 
 
 def save_startup_page(library: Library, view_terms: str, *, new_since: str | None = None) -> bool:
@@ -98,7 +107,7 @@ def save_startup_page(library: Library, view_terms: str, *, new_since: str | Non
             }
         path = cache_path(library.home)
         path.parent.mkdir(mode=0o700, exist_ok=True)
-        atomic_write_bytes(path, orjson.dumps(doc), what="start-up cache")
+        atomic_write_bytes(path, jsonbytes.dumps(doc), what="start-up cache")
     except (PaperdeckError, OSError):
         return False  # a cache: the next start is an ordinary one
     return True
@@ -125,10 +134,10 @@ def load_startup_page(
     """
     path = cache_path(library.home)
     try:
-        doc = orjson.loads(path.read_bytes())
+        doc = jsonbytes.loads(path.read_bytes())
     except FileNotFoundError:
         return None
-    except (OSError, orjson.JSONDecodeError):
+    except (OSError, jsonbytes.DecodeError):
         _discard(path)
         return None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:

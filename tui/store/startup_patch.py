@@ -11,8 +11,8 @@ holds exactly what a save made afresh would hold; anything else (a paper enterin
 one on the page leaving it, a view whose order or membership depends on more than a state)
 leaves it to retire, as any write does.
 
-Reads and writes a few hundred kilobytes of JSON (orjson) and stats the view's files: no
-catalog, no query engine. Plain Python, no Textual.
+Reads and writes a few hundred kilobytes of JSON (`tui.store.jsonbytes`) and stats the view's
+files: no catalog, no query engine. Plain Python, no Textual.
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from tui.atomic import atomic_write_bytes
 from tui.errors import PaperdeckError
 from tui.models import State, normalise_tag
+from tui.store import jsonbytes
 from tui.store.counts import most_used_first
 from tui.store.startup_cache import FORMAT, cache_path
 from tui.views import SMART_VIEWS, View
@@ -68,30 +67,69 @@ def run_keeping_page(library: Library, action: Action, ids: Iterable[str]) -> Jo
         before = {pid: library.state(pid) for pid in wanted} if page is not None else {}
         entry = library.run(action, wanted)
         if page is not None and entry.changes:
-            doc, view = page
+            raw, doc, view = page
             try:
                 patched = _patched(doc, view, {pid: before[pid] for pid in entry.changes}, library)
                 if patched is not None:
                     patched["fingerprint"] = library.fingerprint()
                     path = cache_path(library.home)
-                    atomic_write_bytes(path, orjson.dumps(patched), what="start-up cache")
+                    atomic_write_bytes(path, _encoded(patched, doc, raw), what="start-up cache")
             except (PaperdeckError, OSError, KeyError, TypeError, ValueError):
                 pass  # a cache: it is stale now, and the next start is an ordinary one
     return entry
 
 
-def _current_page(library: Library) -> tuple[dict[str, Any], View] | None:
-    """The cache's document and its view, when it is current and its view can be patched."""
+def _current_page(library: Library) -> tuple[bytes, dict[str, Any], View] | None:
+    """The cache's bytes, document and view, when it is current and its view can be patched."""
     try:
-        doc = orjson.loads(cache_path(library.home).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
+        raw = cache_path(library.home).read_bytes()
+    except OSError:
+        return None
+    fingerprint = library.fingerprint()
+    # A cache made from other files does not hold their fingerprint as the store writes it
+    # (compact): told without parsing it (a few hundred kilobytes, most of this function's
+    # time). The test of the parsed document below still decides.
+    if b'"fingerprint":' + jsonbytes.dumps(fingerprint) not in raw:
+        return None
+    try:
+        doc = jsonbytes.loads(raw)
+    except jsonbytes.DecodeError:
         return None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         return None
     view = state_view(doc.get("view"))
-    if view is None or doc.get("fingerprint") != library.fingerprint():
+    if view is None or doc.get("fingerprint") != fingerprint:
         return None
-    return doc, view
+    return raw, doc, view
+
+
+def _encoded(patched: dict[str, Any], doc: dict[str, Any], raw: bytes) -> bytes:
+    """`jsonbytes.dumps(patched)`, but with the papers' bytes taken from `raw`, the cache
+    `doc` was read from, instead of encoded again: they are most of the file (the page's
+    abstracts), a patch never changes them, and encoding them was most of a patch's time.
+    Taken only when the bytes around them are exactly what encoding `doc` gives (the keys in
+    the same order), so the result parses to `patched`; else the whole is encoded."""
+    keys = list(patched)
+    if "papers" not in keys or keys != list(doc) or patched["papers"] is not doc["papers"]:
+        return jsonbytes.dumps(patched)
+    at = keys.index("papers")
+    head, tail = keys[:at], keys[at + 1 :]
+    old_head, old_tail = _around(doc, head, tail)
+    if not (raw.startswith(old_head) and raw.endswith(old_tail)):
+        return jsonbytes.dumps(patched)
+    papers = raw[len(old_head) : len(raw) - len(old_tail)]
+    new_head, new_tail = _around(patched, head, tail)
+    return b"".join((new_head, papers, new_tail))
+
+
+def _around(doc: dict[str, Any], head: list[str], tail: list[str]) -> tuple[bytes, bytes]:
+    """The bytes of encoding `doc` before its papers' value (up to `"papers":`) and after it:
+    the keys in `head` come before `papers`, those in `tail` after."""
+    before = jsonbytes.dumps({key: doc[key] for key in head})
+    after = jsonbytes.dumps({key: doc[key] for key in tail})
+    opening = before[:-1] + (b',"papers":' if head else b'"papers":')
+    closing = (b"," + after[1:]) if tail else b"}"
+    return opening, closing
 
 
 def _patched(

@@ -19,44 +19,54 @@ the disk no longer holds. An undo or redo puts back only the fields the entry ch
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import NoReturn
 
 from tui.actions import Action
 from tui.errors import PaperdeckError, PartialWriteError, StoreError
 from tui.models import State, now_ts
+from tui.records import Frozen, Record
 from tui.store.journal import Journal, JournalBatch, JournalEntry, revert_fields
 from tui.store.meta import Meta
 from tui.store.states import StateShards
 
 
-@dataclass(frozen=True, slots=True)
-class ActionStep:
+class ActionStep(Frozen):
     """Run `action` on `ids` (None: the papers the action selects), journalled for `session`."""
 
+    __slots__ = ("action", "ids", "session")
     action: Action
-    ids: tuple[str, ...] | None = None
-    session: str = ""
+    ids: tuple[str, ...] | None
+    session: str
+
+    def __init__(
+        self, action: Action, ids: tuple[str, ...] | None = None, session: str = ""
+    ) -> None:
+        super().__init__(action=action, ids=ids, session=session)
 
 
-@dataclass(frozen=True, slots=True)
-class UndoStep:
+class UndoStep(Frozen):
     """Undo (or, with `undo=False`, redo) the next entry, `session`'s own first."""
 
-    undo: bool = True
-    session: str | None = None
+    __slots__ = ("session", "undo")
+    undo: bool
+    session: str | None
+
+    def __init__(self, undo: bool = True, session: str | None = None) -> None:
+        super().__init__(undo=undo, session=session)
 
 
 Step = ActionStep | UndoStep
 
 
-@dataclass(slots=True)
-class StepOutcome:
+class StepOutcome(Record):
     """What one step of a run did: its entry (None for an undo with nothing to undo), or the
     error that kept it from running (the other steps ran)."""
 
-    entry: JournalEntry | None
-    error: PaperdeckError | None = None
+    __slots__ = ("entry", "error")
+
+    def __init__(self, entry: JournalEntry | None, error: PaperdeckError | None = None) -> None:
+        self.entry = entry
+        self.error = error
 
 
 class Batch:
