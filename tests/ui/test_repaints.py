@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from rich.color import ColorSystem
 from rich.segment import ControlType, Segment
 from rich.style import Style
 from textual._compositor import CompositorUpdate
@@ -421,11 +422,13 @@ async def test_preparing_papers_keeps_nothing_alive_past_the_kept_lines(library_
         assert caches() == before
 
 
-def _look(style: Style | None) -> tuple[object, ...] | None:
-    """What a cell's style looks like (its meta, such as click actions, aside)."""
+def _look(char: str, style: Style | None) -> tuple[object, ...] | None:
+    """What a cell looks like: its character, background and what shows on a blank (meta such
+    as click actions aside; a blank's colour, weight and slant do not show)."""
     if style is None:
-        return None
-    return (style.color, style.bgcolor, style.bold, style.dim, style.italic, style.underline)
+        return (char,)
+    shown = (char, style.bgcolor, style.underline, style.strike, style.reverse, style.link)
+    return shown if char == " " else (*shown, style.color, style.bold, style.dim, style.italic)
 
 
 async def test_the_terminal_shows_the_whole_screen_as_drawn_afresh_after_every_change(
@@ -436,6 +439,9 @@ async def test_the_terminal_shows_the_whole_screen_as_drawn_afresh_after_every_c
     a view switch, typing a filter, the sidebar hidden and shown, a toast over the list —
     every cell the terminal shows is the cell a whole-screen render draws."""
     app = make_app(library_home)
+    # As a truecolor terminal (headless, the console has 16 colours, in which many of the
+    # theme's colours look alike and would be sent as one): the strictest comparison.
+    app.console._color_system = ColorSystem.TRUECOLOR
     async with app.run_test(size=WIDE) as pilot:
         screen = await _ready(pilot)
         assert isinstance(screen._compositor, LineCompositor)
@@ -452,8 +458,14 @@ async def test_the_terminal_shows_the_whole_screen_as_drawn_afresh_after_every_c
             await settle(pilot)
             await _painted(pilot)
             afresh = [
-                [(char, _look(seg.style)) for seg in strip if not seg.control for char in seg.text]
+                [_look(char, seg.style) for seg in strip if not seg.control for char in seg.text]
                 for strip in screen._compositor.render_strips()
             ]
-            shown = [[(char, _look(style)) for char, style in row] for row in terminal.cells]
-            assert shown == afresh, keys
+            shown = [[_look(char, style) for char, style in row] for row in terminal.cells]
+            differing = [
+                (y, x, cell, fresh)
+                for y, (row, fresh_row) in enumerate(zip(shown, afresh, strict=True))
+                for x, (cell, fresh) in enumerate(zip(row, fresh_row, strict=True))
+                if cell != fresh
+            ]
+            assert not differing, (keys, differing[:2])  # (line, column, shown, afresh)

@@ -17,7 +17,8 @@ work for cells nobody repaints is left out. Full updates (layout, resize) are Te
 What it sends is cut to the changed spans on the left too (`LineUpdate`): Textual sends a
 widget's line from the widget's left edge even when only its content changed, so every line of
 a cursor move carried the abstract pane's border and padding again (a fifth of its bytes).
-The cut falls between segments, never inside a character.
+The cut falls between segments, never inside a character, and the cut pieces are sent in
+as few styled runs as they look (`tui.widgets.segments`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from rich.segment import Segment
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.strip import Strip
+
+from tui.widgets.segments import merge_alike
 
 
 class LineCompositor(Compositor):
@@ -138,7 +141,7 @@ class LineUpdate(ChopsUpdate):
             else:
                 out.extend(
                     text if style is None else render_style(style, text, color_system=color_system)
-                    for text, style, _ in piece
+                    for text, style, _ in merge_alike(piece, color_system)
                 )
         return "".join(out)
 
@@ -148,7 +151,11 @@ class LineUpdate(ChopsUpdate):
                 yield Segment.line()
             else:
                 yield Control.move_to(x, y).segment
-                yield from piece
+                yield from (
+                    piece
+                    if isinstance(piece, Strip)
+                    else merge_alike(piece, console._color_system or ColorSystem.TRUECOLOR)
+                )
 
 
 def _segments_between(

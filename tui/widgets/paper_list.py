@@ -35,6 +35,7 @@ from tui.facts import first_authors
 from tui.models import DEFAULT_STATE, Paper, State
 from tui.widgets.kept import Kept
 from tui.widgets.scrolling import refresh_lines, set_scroll_height
+from tui.widgets.segments import merge_alike
 from tui.widgets.text import safe_text
 
 TitleSpans = Mapping[str, Sequence[tuple[int, int]]]
@@ -447,7 +448,7 @@ class PaperList(ScrollView, can_focus=True):
         segments.append(
             Segment(votes.rjust(votes_w - 1)[-(votes_w - 1) :] + " ", row + style("upvotes"))
         )
-        return Strip(segments).adjust_cell_length(width, row)
+        return Strip(merge_alike(segments)).adjust_cell_length(width, row)
 
     def _title_segments(
         self, paper: Paper, width: int, style: Style, match_style: Style
