@@ -74,6 +74,26 @@ async def test_quitting_saves_the_first_page_and_the_next_start_paints_it(
         assert screen.header.text == preview_header  # same counts as the full library's
 
 
+async def test_quitting_rewrites_the_page_only_when_the_library_changed(
+    library_home: Path,
+) -> None:
+    await run_once(library_home)  # the index build saves the page
+    path = cache_path(library_home)
+    written = path.stat().st_mtime_ns
+    await run_once(library_home)  # nothing changed: the quit leaves the page as it is
+    assert path.stat().st_mtime_ns == written
+
+    app = make_app(library_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("d")  # done: the first paper leaves the Inbox
+        await settle(pilot)
+        written = path.stat().st_mtime_ns
+        await pilot.press("q")
+    assert path.stat().st_mtime_ns != written
+    assert orjson.loads(path.read_bytes())["rows"] == IDS[1:]
+
+
 async def test_keys_pressed_on_the_preview_are_stored(library_home: Path) -> None:
     await run_once(library_home)
     app = held_app(library_home)

@@ -211,6 +211,24 @@ def test_the_matrix_is_saved_and_a_fresh_start_uses_it(library: Library, home: P
     assert status is not None and status.rows == 90
 
 
+def test_saving_an_unchanged_matrix_writes_nothing_and_a_changed_one_is_written(
+    library: Library, home: Path
+) -> None:
+    ranker = Ranker(library)
+    ranker.prepare()
+    path = storage.matrix_path(home)
+    before = path.stat().st_mtime_ns
+    assert ranker.save()  # at quit: the file holds this matrix already
+    assert path.stat().st_mtime_ns == before
+    ranker.papers_removed(ids_of("a", library)[:2])  # the matrix changes
+    assert ranker.save()
+    assert path.stat().st_mtime_ns != before
+    loaded = storage.load(path)
+    assert loaded is not None and len(loaded[0].row_of) == 88
+    path.unlink()  # gone from disk: written again
+    assert ranker.save() and path.exists()
+
+
 @pytest.mark.parametrize(
     "damage",
     [

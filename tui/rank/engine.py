@@ -114,6 +114,9 @@ class Ranker:
         self._lock = threading.RLock()
         self._matrix: TermMatrix | None = None
         self._version = 0  # bumped whenever the matrix changes
+        self._on_disk: tuple[int, object] | None = None
+        """(version, catalog fingerprint) of the matrix as the file holds it: a save then has
+        nothing to write (at quit, 0.3 s for a 67 MB matrix at 100k papers)."""
         self._models: dict[tuple[object, ...], _Model] = {}
         self._examples: dict[tuple[object, ...], _Examples | None] = {}
         self._gram: models.Gram | None = None  # row products, kept while the matrix is
@@ -164,8 +167,8 @@ class Ranker:
                 if matrix is None:
                     return False
             self._set(matrix)
-            if dirty:
-                storage.save(self.path, matrix, fingerprint)
+            if not dirty or storage.save(self.path, matrix, fingerprint):
+                self._on_disk = (self._version, fingerprint)
             return True
 
     @property
@@ -203,11 +206,18 @@ class Ranker:
                 self._set(self._matrix)
 
     def save(self) -> bool:
-        """Write the matrix beside the library (False when there is none or it cannot be)."""
+        """Write the matrix beside the library, unless the file holds it as it is already
+        (False when there is none or it cannot be written)."""
         with self._lock:
             if self._matrix is None:
                 return False
-            return storage.save(self.path, self._matrix, self.library.catalog_fingerprint())
+            fingerprint = self.library.catalog_fingerprint()
+            if self._on_disk == (self._version, fingerprint) and self.path.exists():
+                return True
+            if not storage.save(self.path, self._matrix, fingerprint):
+                return False
+            self._on_disk = (self._version, fingerprint)
+            return True
 
     def _set(self, matrix: TermMatrix) -> None:
         self._matrix = matrix

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -464,5 +464,7 @@ class TriageScreen(Screen[None]):
             await self.writer.drain()
         library = self.library
         if library is not None and library.texts_loaded:
-            await asyncio.to_thread(self.loader.save_startup_page, library)
+            await asyncio.to_thread(
+                partial(self.loader.save_startup_page, library, unless_current=True)
+            )
         await asyncio.to_thread(self.ranking.save)
