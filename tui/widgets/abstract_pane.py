@@ -235,6 +235,14 @@ class AbstractPane(ScrollView, can_focus=True):
             self._strips, self._styles_cache, self._finishing = shown, cache, False
             finishing.clear()
         self._finished[id(strips)] = (strips, region, lines)
+        # The app's line filters as they stand now, worked out ahead too: each line keeps its
+        # filtered copy, which `render_lines` then finds instead of filtering at show time.
+        filters = self.get_line_filters()
+        if filters:
+            background = self.background_colors[1]
+            for line in lines:
+                for line_filter in filters:
+                    line = line.apply_filter(line_filter, background)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         # Finished lines are kept before the app's filters, which can change (dimming when the

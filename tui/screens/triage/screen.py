@@ -14,6 +14,7 @@ the app in `triaging`, the footer's state in `footer`, the library's arrival in 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping
 from functools import cached_property, partial
 from pathlib import Path
@@ -277,6 +278,10 @@ class TriageScreen(Screen[None]):
         without wrapping on the way to the screen."""
         rows, index = self.paper_list.rows, self.paper_list.cursor + 1
         if self.snapshot is not None and index < len(rows):
+            # The frame just made is on its way to the terminal in Textual's writer thread,
+            # which needs the GIL to write it: let it have it before the ~10 ms of Python
+            # below (it waited up to a switch interval, 5 ms, for it).
+            time.sleep(0)
             paper = self.snapshot.papers.get(rows[index])
             if paper is not None:
                 self.abstract.prepare(paper, self.snapshot.state(paper.id))
