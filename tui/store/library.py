@@ -49,7 +49,6 @@ from tui.store.db import (
     CorruptFileError,
     KeyedDB,
     Migration,
-    Signature,
     open_db,
     set_aside,
 )
@@ -264,10 +263,8 @@ class Library:
         self.papers(texts=True)
 
     @property
-    def catalog_signature(self) -> Signature | None:
-        """The signature of the `catalog.json` the papers in memory were decoded from byte for
-        byte, in its order (None: not loaded, or read the ordinary way): what a file derived
-        from them is keyed on (`tui.store.scan_cache`)."""
+    def catalog_signature(self) -> tuple[int, int, int] | None:
+        """The decoded `catalog.json`'s signature, for a file derived from it (`scan_cache`)."""
         return self._catalog.decoded_signature
 
     @property

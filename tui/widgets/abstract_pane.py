@@ -241,8 +241,9 @@ class AbstractPane(ScrollView, can_focus=True):
         if filters:
             background = self.background_colors[1]
             for line in lines:
+                filtered = line
                 for line_filter in filters:
-                    line = line.apply_filter(line_filter, background)
+                    filtered = filtered.apply_filter(line_filter, background)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         # Finished lines are kept before the app's filters, which can change (dimming when the
